@@ -1,0 +1,43 @@
+/*
+ * The controller's command table and global options (SPEC "Commands").
+ * Commands are added to the table as their modules land.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const char *summary;
+};
+
+static const struct cmd cmds[] = {
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: drillhall [--plans DIR] [--db FILE] [--config FILE] "
+		"[--now RFC3339] COMMAND [--format F]\n\ncommands:\n");
+	for (const struct cmd *c = cmds; c->name != NULL; c++)
+		fprintf(f, "  %-34s %s\n", c->usage, c->summary);
+}
+
+int
+dh_cli_main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? DH_EXIT_USAGE : DH_EXIT_OK;
+	}
+	for (const struct cmd *c = cmds; c->name != NULL; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			return c->fn(argc - 1, argv + 1);
+	fprintf(stderr, "drillhall: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return DH_EXIT_USAGE;
+}

@@ -1,0 +1,33 @@
+/*
+ * Times as the product shows them: RFC 3339 in UTC for records and JSON,
+ * plain dates (YYYY-MM-DD) for classifications. Parsing accepts what
+ * restic and other tools print: fractional seconds and numeric offsets.
+ */
+#ifndef DH_TIMEFMT_H
+#define DH_TIMEFMT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define DH_RFC3339_LEN 21 /* "2026-11-27T21:13:33Z" + NUL */
+
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into out (>= DH_RFC3339_LEN). */
+void dh_time_format(time_t t, char *out, size_t outsz);
+
+/*
+ * Parse RFC 3339 ("2026-11-27T21:13:33Z", "...T22:13:33.123+01:00",
+ * lower-case t/z and a space separator too). Fractions are dropped.
+ * Returns 0 or DH_EPARSE.
+ */
+int dh_time_parse(const char *s, time_t *out);
+
+/* Parse a calendar date "YYYY-MM-DD" as midnight UTC; 0 or DH_EPARSE. */
+int dh_date_parse(const char *s, time_t *out);
+
+/* Seconds since the epoch now, from the realtime clock. */
+time_t dh_time_now(void);
+
+/* Monotonic seconds (for measuring, not for stamping). */
+double dh_time_mono(void);
+
+#endif
