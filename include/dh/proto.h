@@ -1,0 +1,181 @@
+/*
+ * The wire contract between controller and agent, versioned like tmux's
+ * protocol header. Three things cross the wire:
+ *
+ *  - a job: JSON the controller writes to `drillhall-agent run` on stdin
+ *    over SSH (at most DH_JOB_MAX bytes);
+ *  - an event: JSON the agent POSTs to {url}/api/v1/jobs/{job}/events,
+ *    signed (see sign.h); a `finished` event carries the test record;
+ *  - the test record: SPEC "a test record" JSON shape.
+ *
+ * Parsing validates everything the other side could get wrong; no field
+ * of a job ever reaches a shell. This is the only module that touches
+ * jansson for the protocol.
+ */
+#ifndef DH_PROTO_H
+#define DH_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "dh/err.h"
+
+#define DH_PROTO_VERSION 1
+#define DH_JOB_MAX (256 * 1024)
+#define DH_EVENT_MAX (1024 * 1024)
+#define DH_TOKEN_HEX 64         /* 32 random bytes, hex */
+#define DH_JOB_ID_MAX 80
+#define DH_MISMATCH_CAP 1000    /* mismatches listed in a record; total counted */
+
+enum dh_job_kind { DH_JOB_RESTORE, DH_JOB_FAILOVER };
+enum dh_restore_method { DH_METHOD_RESTIC, DH_METHOD_TAR, DH_METHOD_ACTION };
+enum dh_verify_kind {
+	DH_VERIFY_MANIFEST,  /* arg: manifest path on the agent host */
+	DH_VERIFY_MIN_FILES, /* n */
+	DH_VERIFY_MIN_BYTES, /* n */
+	DH_VERIFY_FILE,      /* arg: path relative to the restore target */
+	DH_VERIFY_ACTION,    /* arg: action name in agent.ini */
+};
+enum dh_verdict { DH_VERDICT_PASSED, DH_VERDICT_FAILED, DH_VERDICT_ERROR,
+	DH_VERDICT_ABORTED };
+
+struct dh_verify {
+	enum dh_verify_kind kind;
+	char *arg;   /* NULL for min_files/min_bytes */
+	int64_t n;   /* for min_files/min_bytes */
+};
+
+struct dh_job_restore {
+	enum dh_restore_method method;
+	char *repository;         /* restic, tar */
+	char *password_file;      /* restic */
+	char *pattern;            /* tar; NULL = "*.tar*" */
+	char *restore_action;     /* action */
+	char *backup_time_action; /* action */
+	struct dh_verify *verify;
+	size_t nverify;
+	bool keep;
+};
+
+/*
+ * A job. Times in seconds. rpo/rto targets are the requirement in force;
+ * timeout_s is the hard stop (the controller fills 2 x rto when the plan
+ * gives none).
+ */
+struct dh_job {
+	int version;
+	char *id;             /* [A-Za-z0-9._-]{1,80} */
+	enum dh_job_kind kind;
+	char *system;         /* system id */
+	char *host;           /* inventory host id the job runs on */
+	char *token;          /* DH_TOKEN_HEX lower-case hex chars */
+	char *url;            /* controller base URL for events */
+	char *plan_revision;
+	int64_t rpo_target_s;
+	int64_t rto_target_s;
+	int64_t timeout_s;
+	struct dh_job_restore restore; /* kind == DH_JOB_RESTORE */
+};
+
+/* Names <-> enums ("restic", "manifest", "passed", "restore"); NULL/-1 if unknown. */
+const char *dh_restore_method_name(enum dh_restore_method m);
+int dh_restore_method_parse(const char *s);
+const char *dh_verify_kind_name(enum dh_verify_kind k);
+int dh_verify_kind_parse(const char *s);
+const char *dh_verdict_name(enum dh_verdict v);
+int dh_verdict_parse(const char *s);
+const char *dh_job_kind_name(enum dh_job_kind k);
+int dh_job_kind_parse(const char *s);
+
+/* True for a syntactically valid job id / system id. */
+bool dh_proto_is_job_id(const char *s);
+bool dh_proto_is_system_id(const char *s);
+
+/* Parse and validate a job; *out is the caller's (dh_job_free). */
+int dh_job_parse(const char *json, size_t len, struct dh_job **out, struct dh_err *err);
+/* Serialise; returns a caller-owned string. */
+char *dh_job_to_json(const struct dh_job *job);
+void dh_job_free(struct dh_job *job);
+
+struct dh_check {
+	char *name;    /* e.g. "manifest /srv/backup/x.sha256", "rpo", "rto" */
+	enum dh_verdict verdict;
+	char *detail;
+};
+
+struct dh_mismatch {
+	char *path;
+	char *problem; /* "missing", "extra", "changed: size 10 != 12", ... */
+};
+
+/*
+ * A test record (SPEC). The agent fills what it measured; the controller
+ * adds trigger, hosts, plan_revision and record_hash when it stores it.
+ * Unknown times are 0, unknown durations -1.
+ */
+struct dh_record {
+	char *id;          /* job id */
+	char *system;
+	enum dh_job_kind kind;
+	char *trigger;     /* "manual", "schedule"; NULL = not yet known */
+	time_t started_at;
+	time_t finished_at;
+	enum dh_verdict verdict;
+	char **hosts;
+	size_t nhosts;
+	time_t backup_at;
+	char *snapshot;    /* restic snapshot id or archive name */
+	int64_t rpo_target_s, rpo_actual_s;
+	int64_t rto_target_s, rto_actual_s;
+	struct dh_check *checks;
+	size_t nchecks;
+	int64_t files_verified;
+	int64_t bytes_verified;
+	struct dh_mismatch *mismatches;
+	size_t nmismatches;    /* <= DH_MISMATCH_CAP */
+	int64_t mismatches_total;
+	char *error;           /* why the verdict is error, or NULL */
+	char *output;          /* bounded captured output of tools, or NULL */
+	char *agent_host;      /* hostname of the agent */
+	char *agent_version;
+	char *plan_revision;
+	char *record_hash;
+};
+
+struct dh_record *dh_record_new(void);
+void dh_record_free(struct dh_record *r);
+/* Append a check / mismatch (strings copied). Mismatches past the cap are only counted. */
+void dh_record_add_check(struct dh_record *r, const char *name, enum dh_verdict v,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void dh_record_add_mismatch(struct dh_record *r, const char *path, const char *problem);
+void dh_record_add_host(struct dh_record *r, const char *host);
+/* Serialise to the SPEC JSON shape (caller frees); indent 0 = compact. */
+char *dh_record_to_json(const struct dh_record *r, int indent);
+/* Parse the JSON shape back (used by the controller for finished events). */
+int dh_record_parse(const char *json, size_t len, struct dh_record **out, struct dh_err *err);
+
+enum dh_event_type { DH_EVENT_ACCEPTED, DH_EVENT_STEP, DH_EVENT_FINISHED };
+
+/*
+ * An event: {"job","seq","type","at", "host", "step"?, "detail"?, "record"?}.
+ * seq starts at 1 per job; `record` only on finished.
+ */
+struct dh_event {
+	char *job;
+	int64_t seq;
+	enum dh_event_type type;
+	time_t at;
+	char *host;    /* agent's hostname */
+	char *step;    /* for step events: "restore", "verify manifest", ... */
+	char *detail;
+	struct dh_record *record; /* owned; finished only */
+};
+
+const char *dh_event_type_name(enum dh_event_type t);
+int dh_event_parse(const char *json, size_t len, struct dh_event **out, struct dh_err *err);
+char *dh_event_to_json(const struct dh_event *ev);
+void dh_event_free(struct dh_event *ev);
+
+#endif
