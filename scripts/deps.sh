@@ -9,7 +9,7 @@ packages=(
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libssh2-1-dev libcurl4-openssl-dev libsqlite3-dev libinih-dev
 	libcmocka-dev libssl-dev libjansson-dev libmicrohttpd-dev
-	openssh-server openssh-client restic tar sqlite3 openssl jq pssh
+	libarchive-dev openssh-server openssh-client restic tar sqlite3 openssl jq pssh
 	python3 procps iproute2 time
 )
 
