@@ -1,0 +1,27 @@
+/*
+ * The agent's networked commands (SPEC "The agent"): `run`, the forced
+ * command the controller's key is bound to, and `flush`. The glue between
+ * agent.ini (config.h), the restore test (restore.h) and the event path
+ * (emit.c, deliver.c); everything else they use is independent of both.
+ */
+#ifndef DH_AGENT_RUN_H
+#define DH_AGENT_RUN_H
+
+/*
+ * `drillhall-agent run [--foreground] [--retry-for DURATION]`: honour
+ * SSH_ORIGINAL_COMMAND (`version` prints the version; empty or `run` reads
+ * a job; anything else is refused), flush the spool, read and check the
+ * job on stdin, spool and send `accepted`, print "accepted JOB", detach
+ * (unless --foreground) and run it. agent.ini is dh_agent_cli_config().
+ * Returns the exit code: 0 accepted, 2 refused or could not run.
+ */
+int dh_agent_run_cmd(int argc, char **argv);
+
+/*
+ * `drillhall-agent flush [--retry-for DURATION]`: send what the spool
+ * holds; one pass unless --retry-for. Exit code 0 all delivered, 1 some
+ * left or refused, 2 could not run.
+ */
+int dh_agent_flush_cmd(int argc, char **argv);
+
+#endif
