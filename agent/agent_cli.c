@@ -6,16 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-
-static const char *config_path = DH_AGENT_CONFIG_DEFAULT;
-
-const char *
-dh_agent_cli_config(void)
-{
-	return config_path;
-}
-
 static int
 cmd_version(int argc, char **argv)
 {
@@ -38,12 +28,6 @@ static const struct cmd cmds[] = {
 int
 dh_agent_cli_main(int argc, char **argv)
 {
-	if (argc >= 3 && strcmp(argv[1], "--config") == 0) {
-		config_path = argv[2];
-		argv[2] = argv[0];
-		argc -= 2;
-		argv += 2;
-	}
 	if (argc < 2) {
 		fprintf(stderr, "usage: drillhall-agent [--config FILE] COMMAND\n");
 		return 2;

@@ -7,7 +7,4 @@
 /* Run drillhall-agent with argv; returns the process exit code. */
 int dh_agent_cli_main(int argc, char **argv);
 
-/* The agent.ini path: --config FILE, else DH_AGENT_CONFIG_DEFAULT. Static. */
-const char *dh_agent_cli_config(void);
-
 #endif

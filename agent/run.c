@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent_cli.h"
 #include "config.h"
 #include "deliver.h"
 #include "dh/buf.h"
@@ -106,9 +105,8 @@ flush_spool(const struct dh_agent_config *cfg, int64_t retry_ms, FILE *log,
 }
 
 int
-dh_agent_flush_cmd(int argc, char **argv)
+dh_agent_flush_cmd(const char *config, int argc, char **argv)
 {
-	const char *config = dh_agent_cli_config();
 	struct dh_agent_config *cfg = NULL;
 	struct dh_deliver_stats st;
 	struct run_opts o;
@@ -317,9 +315,8 @@ accept_job(const struct dh_agent_config *cfg, const struct dh_job *job,
 }
 
 int
-dh_agent_run_cmd(int argc, char **argv)
+dh_agent_run_cmd(const char *config, int argc, char **argv)
 {
-	const char *config = dh_agent_cli_config();
 	struct dh_agent_config *cfg = NULL;
 	struct dh_job *job = NULL;
 	struct dh_emit em = { 0 };

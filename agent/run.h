@@ -12,16 +12,17 @@
  * SSH_ORIGINAL_COMMAND (`version` prints the version; empty or `run` reads
  * a job; anything else is refused), flush the spool, read and check the
  * job on stdin, spool and send `accepted`, print "accepted JOB", detach
- * (unless --foreground) and run it. agent.ini is dh_agent_cli_config().
+ * (unless --foreground) and run it. config is the agent.ini path
+ * (--config, or DH_AGENT_CONFIG_DEFAULT); argv[0] is "run".
  * Returns the exit code: 0 accepted, 2 refused or could not run.
  */
-int dh_agent_run_cmd(int argc, char **argv);
+int dh_agent_run_cmd(const char *config, int argc, char **argv);
 
 /*
  * `drillhall-agent flush [--retry-for DURATION]`: send what the spool
  * holds; one pass unless --retry-for. Exit code 0 all delivered, 1 some
- * left or refused, 2 could not run.
+ * left or refused, 2 could not run. argv[0] is "flush".
  */
-int dh_agent_flush_cmd(int argc, char **argv);
+int dh_agent_flush_cmd(const char *config, int argc, char **argv);
 
 #endif
