@@ -287,7 +287,7 @@ forced_command(void)
 	if (oc == NULL || oc[0] == '\0' || strcmp(oc, "run") == 0)
 		return -1;
 	if (strcmp(oc, "version") == 0) {
-		printf("drillhall-agent %s\n", DH_VERSION);
+		printf("drillhall-agent %s (protocol %d)\n", DH_VERSION, DH_PROTO_VERSION);
 		return 0;
 	}
 	fprintf(stderr, "drillhall-agent: this key only runs jobs; refused a command "

@@ -4,7 +4,8 @@
 # to the controller's key through a forced command, all inside one per-run
 # directory. Used by the integration tests, the benchmarks and the demo.
 #
-#   lab.sh start DIR [--agent BIN] [--hosts N] [NAME=ADDR:PORT ...]
+#   lab.sh start DIR [--agent BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...]
+#                    [--user USER] [--url URL]
 #   lab.sh stop DIR
 #
 # start creates in DIR (which should be a fresh temporary directory):
@@ -14,13 +15,19 @@
 #   hosts/NAME/            sshd_config, authorized_keys, agent.ini, spool/,
 #                          scratch/, sshd.pid, sshd.log
 #   backup/                the backup root every agent.ini allows
-#   hosts.txt              "NAME ADDR PORT HALL" per host
-#   pssh-hosts             "root@ADDR:PORT" per host (parallel-ssh -h)
+#   hosts.txt              "NAME ADDR PORT HALL USER" per host
+#   pssh-hosts             "USER@ADDR:PORT" per host (parallel-ssh -h)
 #   ssh_config             ssh -F options: controller key, known_hosts, strict
+#   inventory.ini          the lab as a plans/inventory.ini (controller url
+#                          from --url, ssh_key and known_hosts of the lab)
 # Hosts default to app-a=127.0.0.2:2201 and app-b=127.0.0.3:2202; --hosts N
-# instead spreads N hosts over 127.0.0.10.. (port 2222) for the fan-out
-# benchmark. The SSH user is root: the lab runs as root like the tests, and
-# PermitRootLogin forced-commands-only lets that key run only the agent.
+# spreads N hosts over 127.0.0.10.. (port 2222) for the fan-out benchmark;
+# --inventory takes every [host NAME] (address, port, hall, user) of a
+# plans/inventory.ini. The SSH user is root unless --user or the inventory
+# names another: the lab runs as root like the tests, and PermitRootLogin
+# forced-commands-only lets that key run only the agent. Another user is
+# created (system account) when absent, owns its host's spool and scratch,
+# and needs DIR's parent directories to be traversable.
 # stop kills every sshd of DIR by its pid file and waits for it to go;
 # callers should `trap 'lab.sh stop DIR' EXIT`.
 set -euo pipefail
@@ -53,12 +60,13 @@ host_key() { # dir addr -> path of the (created once) host key of addr
 	echo "$k"
 }
 
-write_host() { # dir agent name addr port
-	local dir=$1 agent=$2 name=$3 addr=$4 port=$5
+write_host() { # dir agent name addr port hall user
+	local dir=$1 agent=$2 name=$3 addr=$4 port=$5 hall=$6 user=$7
 	local h="$dir/hosts/$name" key
 	key=$(host_key "$dir" "$addr")
 	mkdir -p "$h/spool" "$h/scratch"
 	chmod 700 "$h/spool"
+	[ "$user" = root ] || chown "$user" "$h/spool" "$h/scratch"
 	cat >"$h/agent.ini" <<-EOF
 	[agent]
 	scratch = $h/scratch
@@ -77,7 +85,7 @@ write_host() { # dir agent name addr port
 	PasswordAuthentication no
 	KbdInteractiveAuthentication no
 	PermitRootLogin forced-commands-only
-	AllowUsers root
+	AllowUsers $user
 	PermitUserEnvironment no
 	StrictModes no
 	UsePAM no
@@ -88,8 +96,72 @@ write_host() { # dir agent name addr port
 	LogLevel VERBOSE
 	EOF
 	echo "[$addr]:$port $(cut -d' ' -f1,2 "$key.pub")" >>"$dir/known_hosts"
-	echo "$name $addr $port $(hall_of "$addr")" >>"$dir/hosts.txt"
-	echo "root@$addr:$port" >>"$dir/pssh-hosts"
+	echo "$name $addr $port $hall $user" >>"$dir/hosts.txt"
+	echo "$user@$addr:$port" >>"$dir/pssh-hosts"
+}
+
+# "NAME ADDR PORT HALL USER" for every [host NAME] of a plans inventory.ini
+read_inventory() {
+	awk '
+	function flush() { if (name != "") print name, addr, port, hall, user; name = "" }
+	{ sub(/[ \t]+;.*$/, ""); sub(/^[ \t]+/, ""); sub(/[ \t]+$/, "") }
+	/^\[host [^]]+\]$/ { flush(); name = substr($0, 7, length($0) - 7)
+		addr = port = hall = ""; user = "root"; next }
+	/^\[/ { flush(); next }
+	name != "" && /=/ { k = $0; sub(/[ \t]*=.*/, "", k); v = $0; sub(/^[^=]*=[ \t]*/, "", v)
+		if (k == "address") addr = v; else if (k == "port") port = v
+		else if (k == "hall") hall = v; else if (k == "user") user = v }
+	END { flush() }' "$1"
+}
+
+write_ssh_config() { # dir: per-host blocks first (ssh takes the first value)
+	local name addr port hall user
+	while read -r name addr port hall user; do
+		printf 'Host %s\n  HostName %s\n  Port %s\n  User %s\n' "$name" "$addr" "$port" "$user"
+	done <"$1/hosts.txt" >"$1/ssh_config"
+	cat >>"$1/ssh_config" <<-EOF
+	Host *
+	  User root
+	  IdentityFile $1/controller_key
+	  IdentitiesOnly yes
+	  UserKnownHostsFile $1/known_hosts
+	  GlobalKnownHostsFile /dev/null
+	  StrictHostKeyChecking yes
+	  BatchMode yes
+	  LogLevel ERROR
+	EOF
+}
+
+ensure_user() {
+	[ "$1" = root ] && return 0
+	[[ "$1" =~ ^[a-z_][a-z0-9_-]*$ ]] || die "bad user name '$1'"
+	if ! id -u "$1" >/dev/null 2>&1; then
+		# password "*": no password login, but not locked (sshd refuses locked users)
+		useradd --system --no-create-home --home-dir / --shell /bin/sh \
+			--comment "drillhall lab agent" --password '*' "$1" ||
+			die "cannot create user $1"
+		echo "lab: created system user $1" >&2
+	elif [ "$(getent passwd "$1" | cut -d: -f5)" = "drillhall lab agent" ]; then
+		usermod --password "*" --home / "$1" # ours, from an older lab: keep it usable
+	fi
+}
+
+write_inventory() { # dir url
+	local name addr port hall user
+	{
+		echo "; the lab $1 as an inventory (tests/lab/lab.sh)"
+		echo "[controller]"
+		echo "url = $2"
+		echo "ssh_key = $1/controller_key"
+		echo "known_hosts = $1/known_hosts"
+		for hall in $(awk '{print $4}' "$1/hosts.txt" | sort -u); do
+			printf '\n[hall %s]\nname = Lab hall %s\n' "$hall" "$hall"
+		done
+		while read -r name addr port hall user; do
+			printf '\n[host %s]\nhall = %s\naddress = %s\nport = %s\nuser = %s\n' \
+				"$name" "$hall" "$addr" "$port" "$user"
+		done <"$1/hosts.txt"
+	} >"$1/inventory.ini"
 }
 
 start_host() { # dir name addr port
@@ -100,13 +172,16 @@ start_host() { # dir name addr port
 }
 
 cmd_start() {
-	local dir=$1 agent=${DH_BIN:+$DH_BIN/drillhall-agent} n=0
+	local dir=$1 agent=${DH_BIN:+$DH_BIN/drillhall-agent} n=0 inv= user= url=http://127.0.0.1:8080
 	local specs=()
 	shift
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--agent) agent=$2; shift 2 ;;
 		--hosts) n=$2; shift 2 ;;
+		--inventory) inv=$2; shift 2 ;;
+		--user) user=$2; shift 2 ;;
+		--url) url=$2; shift 2 ;;
 		*=*:*) specs+=("$1"); shift ;;
 		*) die "unknown argument '$1'" ;;
 		esac
@@ -118,7 +193,13 @@ cmd_start() {
 	[ -d "$dir" ] || mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
 	[ -e "$dir/hosts.txt" ] && die "$dir already holds a lab; stop it or use a fresh dir"
-	if [ "$n" -gt 0 ]; then
+	if [ -n "$inv" ]; then
+		[ -r "$inv" ] || die "cannot read inventory $inv"
+		while read -r name addr port hall u; do
+			specs+=("$name=$addr:$port/$hall/$u")
+		done < <(read_inventory "$inv")
+		[ ${#specs[@]} -gt 0 ] || die "no [host] sections in $inv"
+	elif [ "$n" -gt 0 ]; then
 		[ "$n" -le 240 ] || die "--hosts at most 240"
 		for i in $(seq 1 "$n"); do
 			specs+=("$(printf 'bench-%02d' "$i")=127.0.0.$((9 + i)):2222")
@@ -127,27 +208,25 @@ cmd_start() {
 		specs=(app-a=127.0.0.2:2201 app-b=127.0.0.3:2202)
 	fi
 	mkdir -p /run/sshd "$dir/backup" "$dir/hosts"
-	chmod 700 "$dir"
+	chmod 755 "$dir" # keys inside are 0600; other users may run agents
 	ssh-keygen -q -t ed25519 -N '' -C drillhall-controller -f "$dir/controller_key"
 	: >"$dir/known_hosts"; : >"$dir/hosts.txt"; : >"$dir/pssh-hosts"
-	cat >"$dir/ssh_config" <<-EOF
-	Host *
-	  User root
-	  IdentityFile $dir/controller_key
-	  IdentitiesOnly yes
-	  UserKnownHostsFile $dir/known_hosts
-	  GlobalKnownHostsFile /dev/null
-	  StrictHostKeyChecking yes
-	  BatchMode yes
-	  LogLevel ERROR
-	EOF
-	local s name addr port
+	local s name addr port hall u rest
 	for s in "${specs[@]}"; do
-		name=${s%%=*}; addr=${s#*=}; port=${addr##*:}; addr=${addr%:*}
+		# NAME=ADDR:PORT[/HALL/USER]
+		name=${s%%=*}; rest=${s#*=}; addr=${rest%%:*}; rest=${rest#*:}
+		port=${rest%%/*}; hall=$(hall_of "$addr"); u=${user:-root}
+		if [[ "$rest" == */*/* ]]; then
+			rest=${rest#*/}; hall=${rest%%/*}; u=${user:-${rest#*/}}
+		fi
 		[[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || die "bad host name '$name'"
 		[[ "$addr" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "$name: not loopback: $addr"
-		write_host "$dir" "$agent" "$name" "$addr" "$port"
+		[[ "$port" =~ ^[0-9]+$ ]] || die "$name: bad port '$port'"
+		ensure_user "$u"
+		write_host "$dir" "$agent" "$name" "$addr" "$port" "$hall" "$u"
 	done
+	write_inventory "$dir" "$url"
+	write_ssh_config "$dir"
 	while read -r name addr port _; do
 		start_host "$dir" "$name" "$addr" "$port"
 	done <"$dir/hosts.txt"
@@ -187,7 +266,7 @@ cmd_stop() {
 	echo "lab: stopped $dir"
 }
 
-[ $# -ge 2 ] || die "usage: lab.sh start DIR [--agent BIN] [--hosts N] [NAME=ADDR:PORT ...] | lab.sh stop DIR"
+[ $# -ge 2 ] || die "usage: lab.sh start DIR [--agent BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...] [--user USER] [--url URL] | lab.sh stop DIR"
 case "$1" in
 start) shift; cmd_start "$@" ;;
 stop) cmd_stop "$2" ;;
