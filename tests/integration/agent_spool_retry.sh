@@ -54,7 +54,9 @@ job_json() { # id token
 stored_seqs() { jq -r --arg j "$1" 'select(.job == $j) | .seq' "$dir/store.jsonl" | sort -n; }
 
 mkdir -p "$dir/lab"
-bash "$lab" start "$dir/lab" --agent "$agent" >/dev/null
+freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])"; }
+pa=$(freeport 127.0.0.2)
+bash "$lab" start "$dir/lab" --agent "$agent" app-a=127.0.0.2:$pa >/dev/null
 spool="$dir/lab/hosts/app-a/spool"
 conf="$dir/lab/hosts/app-a/agent.ini"
 mkdir -p "$dir/lab/backup/payroll/src"
@@ -66,7 +68,7 @@ tok2=$(openssl rand -hex 32)
 printf 'job-down %s\njob-fg %s\n' "$tok1" "$tok2" >"$dir/tokens"
 
 # 1. the controller is down; the job is accepted over SSH and finishes
-out=$(job_json job-down "$tok1" | ssh -F "$dir/lab/ssh_config" -p 2201 127.0.0.2)
+out=$(job_json job-down "$tok1" | ssh -F "$dir/lab/ssh_config" -p "$pa" 127.0.0.2)
 [ "$out" = "accepted job-down" ] || fail "ssh said '$out'"
 for _ in $(seq 1 300); do
 	grep -q '^done=1' "$spool/job-down.job" 2>/dev/null && break

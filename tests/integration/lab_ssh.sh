@@ -17,12 +17,14 @@ trap 'bash "$lab" stop "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 sshc() { ssh -F "$dir/ssh_config" "$@"; }
 
-bash "$lab" start "$dir" --agent "$DH_BIN/drillhall-agent"
+freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])"; }
+pa=$(freeport 127.0.0.2) pb=$(freeport 127.0.0.3)
+bash "$lab" start "$dir" --agent "$DH_BIN/drillhall-agent" app-a=127.0.0.2:$pa app-b=127.0.0.3:$pb
 want="drillhall-agent $("$DH_BIN/drillhall-agent" version | awk '{print $2}')"
 [ "$want" != "drillhall-agent " ] || fail "drillhall-agent version printed nothing"
 
 # 1. the forced command answers `version` in both halls
-for hp in 127.0.0.2:2201 127.0.0.3:2202; do
+for hp in 127.0.0.2:$pa 127.0.0.3:$pb; do
 	out=$(sshc -p "${hp#*:}" "${hp%:*}" version) || fail "version via $hp"
 	[[ "$out" == "$want" || "$out" == "$want "* ]] || fail "version via $hp said '$out'"
 done
@@ -30,20 +32,21 @@ echo "ok: version through the forced command in hall A and hall B"
 
 # 2. the key runs nothing else
 set +e
-out=$(sshc -p 2201 127.0.0.2 'cat /etc/passwd' 2>&1); rc=$?
+out=$(sshc -p "$pa" 127.0.0.2 'cat /etc/passwd' 2>&1); rc=$?
 set -e
 [ $rc = 2 ] || fail "another command exited $rc"
 grep -q 'root:' <<<"$out" && fail "another command ran"
 grep -q 'only runs jobs' <<<"$out" || fail "no refusal message: $out"
+fwdport=$(freeport 127.0.0.1)
 set +e
-sshc -p 2201 -N -L 127.0.0.1:2299:127.0.0.1:2201 -o ExitOnForwardFailure=yes \
+sshc -p "$pa" -N -L 127.0.0.1:$fwdport:127.0.0.1:$pa -o ExitOnForwardFailure=yes \
 	-o ConnectTimeout=5 127.0.0.2 </dev/null >/dev/null 2>&1 &
 fwd=$!
 set -e
 sleep 1
-if (exec 3<>/dev/tcp/127.0.0.1/2299) 2>/dev/null; then
+if (exec 3<>/dev/tcp/127.0.0.1/$fwdport) 2>/dev/null; then
 	# the listener may exist client-side; the channel must still be refused
-	out=$(timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/2299; head -c 4 <&3' 2>/dev/null || true)
+	out=$(timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$fwdport; head -c 4 <&3' 2>/dev/null || true)
 	[ -z "$out" ] || fail "port forwarding through the controller key works"
 fi
 kill "$fwd" 2>/dev/null || true
@@ -52,17 +55,17 @@ echo "ok: other commands and forwarding refused"
 
 # 3. a changed host key is refused (no TOFU), and so is an unknown one
 ssh-keygen -q -t ed25519 -N '' -f "$dir/impostor"
-sed "s|^\[127.0.0.3\]:2202 .*|[127.0.0.3]:2202 $(cut -d' ' -f1,2 "$dir/impostor.pub")|" \
+sed "s|^\[127.0.0.3\]:$pb .*|[127.0.0.3]:$pb $(cut -d' ' -f1,2 "$dir/impostor.pub")|" \
 	"$dir/known_hosts" >"$dir/known_hosts.changed"
 set +e
 out=$(sshc -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$dir/known_hosts.changed" \
-	-o LogLevel=ERROR -p 2202 127.0.0.3 version 2>&1); rc=$?
+	-o LogLevel=ERROR -p "$pb" 127.0.0.3 version 2>&1); rc=$?
 set -e
 [ $rc = 255 ] || fail "changed host key: exit $rc"
 grep -qi 'host key' <<<"$out" || fail "changed host key: no host key message: $out"
 : >"$dir/known_hosts.empty"
 set +e
-sshc -o UserKnownHostsFile="$dir/known_hosts.empty" -p 2201 127.0.0.2 version >/dev/null 2>&1
+sshc -o UserKnownHostsFile="$dir/known_hosts.empty" -p "$pa" 127.0.0.2 version >/dev/null 2>&1
 rc=$?
 set -e
 [ $rc = 255 ] || fail "unknown host key: exit $rc"
@@ -73,7 +76,7 @@ ssh-keygen -q -t ed25519 -N '' -f "$dir/stranger"
 set +e
 ssh -F /dev/null -i "$dir/stranger" -o IdentitiesOnly=yes -o User=root \
 	-o UserKnownHostsFile="$dir/known_hosts" -o StrictHostKeyChecking=yes \
-	-o BatchMode=yes -p 2201 127.0.0.2 version >/dev/null 2>&1
+	-o BatchMode=yes -p "$pa" 127.0.0.2 version >/dev/null 2>&1
 rc=$?
 set -e
 [ $rc = 255 ] || fail "a foreign key was let in (exit $rc)"
@@ -84,7 +87,7 @@ bash "$lab" stop "$dir"
 for pf in "$dir"/hosts/*/sshd.pid; do
 	[ -e "$pf" ] && fail "pid file left: $pf"
 done
-for hp in 127.0.0.2:2201 127.0.0.3:2202; do
+for hp in 127.0.0.2:$pa 127.0.0.3:$pb; do
 	(exec 3<>"/dev/tcp/${hp%:*}/${hp#*:}") 2>/dev/null && fail "$hp still accepts"
 done
 pgrep -f -- "$dir/hosts" >/dev/null && fail "processes of the lab left"

@@ -5,7 +5,8 @@
 # directory. Used by the integration tests, the benchmarks and the demo.
 #
 #   lab.sh start DIR [--agent BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...]
-#                    [--user USER] [--url URL]
+#                    [--user USER] [--url URL] [--backup-root DIR]
+#                    [--agent-ini-extra FILE]
 #   lab.sh stop DIR
 #
 # start creates in DIR (which should be a fresh temporary directory):
@@ -14,7 +15,9 @@
 #   hostkey-ADDR           one host key per address (per hall)
 #   hosts/NAME/            sshd_config, authorized_keys, agent.ini, spool/,
 #                          scratch/, sshd.pid, sshd.log
-#   backup/                the backup root every agent.ini allows
+#   backup/                the backup root every agent.ini allows (plus any
+#                          --backup-root; --agent-ini-extra FILE is appended
+#                          to every agent.ini, e.g. [action NAME] sections)
 #   hosts.txt              "NAME ADDR PORT HALL USER" per host
 #   pssh-hosts             "USER@ADDR:PORT" per host (parallel-ssh -h)
 #   ssh_config             ssh -F options: controller key, known_hosts, strict
@@ -33,6 +36,8 @@
 set -euo pipefail
 
 SSHD=/usr/sbin/sshd
+extra_roots=
+ini_extra=
 
 die() { echo "lab.sh: $*" >&2; exit 2; }
 
@@ -71,8 +76,12 @@ write_host() { # dir agent name addr port hall user
 	[agent]
 	scratch = $h/scratch
 	spool = $h/spool
-	backup_roots = $dir/backup
+	backup_roots = $dir/backup${extra_roots:+ $extra_roots}
 	EOF
+	if [ -n "$ini_extra" ]; then
+		echo >>"$h/agent.ini"
+		cat "$ini_extra" >>"$h/agent.ini"
+	fi
 	printf 'restrict,from="127.0.0.0/8",command="%s --config %s run" %s\n' \
 		"$agent" "$h/agent.ini" "$(cat "$dir/controller_key.pub")" >"$h/authorized_keys"
 	cat >"$h/sshd_config" <<-EOF
@@ -166,6 +175,9 @@ write_inventory() { # dir url
 
 start_host() { # dir name addr port
 	local h="$1/hosts/$2"
+	if (exec 3<>"/dev/tcp/$3/$4") 2>/dev/null; then
+		die "$3:$4 (host $2) is already taken; is another lab running?"
+	fi
 	"$SSHD" -f "$h/sshd_config" -E "$h/sshd.log" ||
 		die "sshd for $2 did not start; see $h/sshd.log"
 	wait_port "$3" "$4" || die "sshd for $2 does not accept on $3:$4; see $h/sshd.log"
@@ -182,6 +194,8 @@ cmd_start() {
 		--inventory) inv=$2; shift 2 ;;
 		--user) user=$2; shift 2 ;;
 		--url) url=$2; shift 2 ;;
+		--backup-root) extra_roots="${extra_roots:+$extra_roots }$2"; shift 2 ;;
+		--agent-ini-extra) ini_extra=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
 		*=*:*) specs+=("$1"); shift ;;
 		*) die "unknown argument '$1'" ;;
 		esac
