@@ -6,7 +6,7 @@
 #
 #   lab.sh start DIR [--agent BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...]
 #                    [--user USER] [--url URL] [--backup-root DIR]
-#                    [--agent-ini-extra FILE]
+#                    [--agent-ini-extra FILE] [--ca-file PEM]
 #   lab.sh stop DIR
 #
 # start creates in DIR (which should be a fresh temporary directory):
@@ -17,7 +17,9 @@
 #                          scratch/, sshd.pid, sshd.log
 #   backup/                the backup root every agent.ini allows (plus any
 #                          --backup-root; --agent-ini-extra FILE is appended
-#                          to every agent.ini, e.g. [action NAME] sections)
+#                          to every agent.ini, e.g. [action NAME] sections;
+#                          --ca-file sets ca_file, the controller's CA, for
+#                          a controller URL over https)
 #   hosts.txt              "NAME ADDR PORT HALL USER" per host
 #   pssh-hosts             "USER@ADDR:PORT" per host (parallel-ssh -h)
 #   ssh_config             ssh -F options: controller key, known_hosts, strict
@@ -38,6 +40,7 @@ set -euo pipefail
 SSHD=/usr/sbin/sshd
 extra_roots=
 ini_extra=
+ca_file=
 
 die() { echo "lab.sh: $*" >&2; exit 2; }
 
@@ -78,6 +81,7 @@ write_host() { # dir agent name addr port hall user
 	spool = $h/spool
 	backup_roots = $dir/backup${extra_roots:+ $extra_roots}
 	EOF
+	[ -z "$ca_file" ] || echo "ca_file = $ca_file" >>"$h/agent.ini"
 	if [ -n "$ini_extra" ]; then
 		echo >>"$h/agent.ini"
 		cat "$ini_extra" >>"$h/agent.ini"
@@ -195,6 +199,7 @@ cmd_start() {
 		--user) user=$2; shift 2 ;;
 		--url) url=$2; shift 2 ;;
 		--backup-root) extra_roots="${extra_roots:+$extra_roots }$2"; shift 2 ;;
+		--ca-file) ca_file=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
 		--agent-ini-extra) ini_extra=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
 		*=*:*) specs+=("$1"); shift ;;
 		*) die "unknown argument '$1'" ;;
@@ -280,7 +285,7 @@ cmd_stop() {
 	echo "lab: stopped $dir"
 }
 
-[ $# -ge 2 ] || die "usage: lab.sh start DIR [--agent BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...] [--user USER] [--url URL] | lab.sh stop DIR"
+[ $# -ge 2 ] || die "usage: lab.sh start DIR [--agent BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...] [--user USER] [--url URL] [--backup-root DIR] [--agent-ini-extra FILE] [--ca-file PEM] | lab.sh stop DIR"
 case "$1" in
 start) shift; cmd_start "$@" ;;
 stop) cmd_stop "$2" ;;
