@@ -173,7 +173,12 @@ dh_deliver_pass(const char *dir, struct dh_report *rep,
 	struct dh_spool_list l;
 	int lock = -1, r;
 
-	if ((r = dh_spool_lock(dir, &lock, err)) != 0)
+	st->busy = false;
+	if ((r = dh_spool_lock(dir, !o->nowait, &lock, err)) == DH_ELOCKED) {
+		st->busy = true; /* whoever holds it sends what is there */
+		return 0;
+	}
+	if (r != 0)
 		return r;
 	if ((r = dh_spool_list(dir, &l, err)) != 0)
 		goto out;

@@ -10,6 +10,7 @@
 #ifndef DH_DELIVER_H
 #define DH_DELIVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ struct dh_deliver_opts {
 	int64_t first_delay_ms; /* first backoff; <= 0 = default */
 	int64_t max_delay_ms;   /* backoff cap; <= 0 = default */
 	FILE *log;              /* one line per refusal / retry; NULL = quiet */
+	bool nowait;            /* a pass skips (busy) when another process sends */
 };
 
 struct dh_deliver_stats {
@@ -34,6 +36,7 @@ struct dh_deliver_stats {
 	size_t pending;   /* still waiting after the last pass */
 	size_t orphaned;  /* events whose job state is missing: cannot be sent */
 	size_t passes;
+	bool busy;        /* the last pass was skipped: another process is sending */
 };
 
 /*

@@ -112,7 +112,8 @@ dh_emit_event(struct dh_emit *em, enum dh_event_type type, const char *step,
 		.record = type == DH_EVENT_FINISHED ? rec : NULL,
 	};
 	struct dh_deliver_stats st = { 0 };
-	struct dh_deliver_opts once = { .log = em->opts.log };
+	/* never wait for another sender here: it is sending, and drain follows */
+	struct dh_deliver_opts once = { .log = em->opts.log, .nowait = true };
 	char *json = event_json_fitting(&ev);
 	int r;
 

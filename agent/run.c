@@ -84,10 +84,11 @@ load_config(const char *path, struct dh_agent_config **cfg)
 
 /* One pass (or retry_ms of passes) over the spool; fills st. */
 static int
-flush_spool(const struct dh_agent_config *cfg, int64_t retry_ms, FILE *log,
-	struct dh_deliver_stats *st)
+flush_spool(const struct dh_agent_config *cfg, int64_t retry_ms, bool nowait,
+	FILE *log, struct dh_deliver_stats *st)
 {
-	struct dh_deliver_opts o = { .budget_ms = retry_ms > 0 ? retry_ms : 0, .log = log };
+	struct dh_deliver_opts o = { .budget_ms = retry_ms > 0 ? retry_ms : 0, .log = log,
+		.nowait = nowait };
 	struct dh_err err = { 0 };
 	struct dh_report *rep = dh_report_new(cfg->ca_file, 0, 0, &err);
 	int r;
@@ -116,7 +117,7 @@ dh_agent_flush_cmd(const char *config, int argc, char **argv)
 		return 2;
 	if (load_config(config, &cfg) != 0)
 		return 2;
-	if (flush_spool(cfg, o.retry_ms, stderr, &st) != 0)
+	if (flush_spool(cfg, o.retry_ms, false, stderr, &st) != 0)
 		goto out;
 	printf("delivered %zu, rejected %zu, pending %zu, without job state %zu\n",
 		st.delivered, st.rejected, st.pending, st.orphaned);
@@ -303,7 +304,8 @@ accept_job(const struct dh_agent_config *cfg, const struct dh_job *job,
 	struct dh_deliver_stats st;
 	struct dh_err err = { 0 };
 
-	flush_spool(cfg, 0, stderr, &st);
+	/* one pass; when a detached job is sending right now, that is the flush */
+	flush_spool(cfg, 0, true, stderr, &st);
 	if (dh_emit_init(em, cfg->spool, job, 1, cfg->ca_file, &err) != 0 ||
 	    dh_emit_event(em, DH_EVENT_ACCEPTED, NULL, NULL, NULL, &err) != 0) {
 		fprintf(stderr, "drillhall-agent: job %s not accepted: %s\n", job->id, err.msg);

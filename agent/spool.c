@@ -419,7 +419,7 @@ dh_spool_reject(const char *dir, const struct dh_spool_entry *e,
 }
 
 int
-dh_spool_lock(const char *dir, int *fd, struct dh_err *err)
+dh_spool_lock(const char *dir, bool wait, int *fd, struct dh_err *err)
 {
 	char *path = dh_xasprintf("%s/.lock", dir);
 	int f;
@@ -431,7 +431,11 @@ dh_spool_lock(const char *dir, int *fd, struct dh_err *err)
 		return r;
 	}
 	free(path);
-	while (flock(f, LOCK_EX) != 0) {
+	while (flock(f, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+		if (errno == EWOULDBLOCK) {
+			close(f);
+			return dh_err_set(err, DH_ELOCKED, "another process is sending the spool");
+		}
 		if (errno != EINTR) {
 			close(f);
 			return dh_err_sys(err, DH_ESYS, "cannot lock the spool");

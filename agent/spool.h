@@ -89,9 +89,10 @@ int dh_spool_reject(const char *dir, const struct dh_spool_entry *e,
 /*
  * Take / release the spool's sending lock (flock on `<dir>/.lock`), so a
  * `flush` and a running job never send the same file twice at once.
- * lock returns 0 and sets *fd.
+ * lock returns 0 and sets *fd; without wait it returns DH_ELOCKED at once
+ * when another process holds it.
  */
-int dh_spool_lock(const char *dir, int *fd, struct dh_err *err);
+int dh_spool_lock(const char *dir, bool wait, int *fd, struct dh_err *err);
 void dh_spool_unlock(int fd);
 
 #endif

@@ -214,10 +214,13 @@ test_lock(void **state)
 	int fd = -1;
 
 	assert_int_equal(dh_spool_open(dir, &err), 0);
-	assert_int_equal(dh_spool_lock(dir, &fd, &err), 0);
+	assert_int_equal(dh_spool_lock(dir, true, &fd, &err), 0);
 	assert_true(fd >= 0);
+	/* flock is per open file: a second open is another holder */
+	int fd2 = -1;
+	assert_int_equal(dh_spool_lock(dir, false, &fd2, &err), DH_ELOCKED);
 	dh_spool_unlock(fd);
-	assert_int_equal(dh_spool_lock(dir, &fd, &err), 0);
+	assert_int_equal(dh_spool_lock(dir, false, &fd, &err), 0);
 	dh_spool_unlock(fd);
 }
 
