@@ -200,6 +200,29 @@ test_rejected_and_orphaned(void **state)
 }
 
 static void
+test_busy_spool_skipped(void **state)
+{
+	struct fx *f = *state;
+	struct dh_deliver_opts o = { .nowait = true };
+	struct dh_deliver_stats st = { 0 };
+	struct dh_report *rep = dh_report_new(NULL, 2, 5, NULL);
+	int held = -1;
+
+	start_receiver(f, 0);
+	spool_events(f, "job-1", 2, true);
+	assert_int_equal(dh_spool_lock(f->spool, true, &held, NULL), 0);
+	assert_int_equal(dh_deliver_pass(f->spool, rep, &o, &st, NULL), 0);
+	assert_true(st.busy);
+	assert_int_equal(st.delivered, 0);
+	assert_int_equal(spooled(f), 2);
+	dh_spool_unlock(held);
+	assert_int_equal(dh_deliver_pass(f->spool, rep, &o, &st, NULL), 0);
+	assert_false(st.busy);
+	assert_int_equal(st.delivered, 2);
+	dh_report_free(rep);
+}
+
+static void
 test_backoff_bounds(void **state)
 {
 	struct dh_deliver_opts o = { .first_delay_ms = 1000, .max_delay_ms = 8000 };
@@ -223,6 +246,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_retry_after_500, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_down_then_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejected_and_orphaned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_spool_skipped, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
