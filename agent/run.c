@@ -251,7 +251,7 @@ run_job(const struct dh_agent_config *cfg, const struct dh_job *job,
 	dh_record_free(rec);
 }
 
-/* Leave the SSH session: the parent returns true, the child false. */
+/* Leave the SSH session: *parent says which side of the fork returned. */
 static int
 detach(bool *parent)
 {
