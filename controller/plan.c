@@ -9,6 +9,7 @@
  */
 #include "plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,6 +186,7 @@ struct loader {
 	const struct section_spec *sec; /* NULL: none, or skipped */
 	void *obj;
 	int sec_line;
+	char sec_name[80];          /* the header as written, for messages */
 	int seen[MAX_KEYS];         /* line of each key in the current section */
 	struct seen_section *sections;
 	size_t nsections;
@@ -383,7 +385,7 @@ close_section(struct loader *ld)
 	for (size_t i = 0; i < sec->nkeys; i++)
 		if ((sec->keys[i].flags & F_REQ) && ld->seen[i] == 0)
 			ERR(ld, ld->sec_line, "missing required key '%s' in [%s]",
-				sec->keys[i].name, sec->name);
+				sec->keys[i].name, ld->sec_name);
 	if (sec->close)
 		sec->close(ld, ld->obj);
 	ld->sec = NULL;
@@ -417,6 +419,7 @@ open_section(struct loader *ld, const char *full, int line)
 	close_section(ld);
 	memset(ld->seen, 0, sizeof(ld->seen));
 	ld->sec_line = line;
+	snprintf(ld->sec_name, sizeof(ld->sec_name), "%s", full);
 	for (size_t i = 0; i < NSECTIONS; i++) {
 		const struct section_spec *s = &sections[i];
 

@@ -339,8 +339,9 @@ find_cycles(const struct dh_plan *p, const size_t *placed, size_t nplaced,
 		state[placed[i]] = 2;
 	for (size_t i = 0; i < n; i++) {
 		size_t len = 0, j = i;
+		bool dead_end = false;
 
-		/* Every unplaced system has an unplaced dependency: walk them. */
+		/* Walk unplaced dependencies until the walk meets itself. */
 		while (state[j] == 0) {
 			const struct dh_system *s = &p->systems[j];
 			size_t next = SIZE_MAX;
@@ -350,11 +351,13 @@ find_cycles(const struct dh_plan *p, const size_t *placed, size_t nplaced,
 			for (size_t k = 0; k < s->ndeps && next == SIZE_MAX; k++)
 				if (s->dep_idx[k] != SIZE_MAX && state[s->dep_idx[k]] != 2)
 					next = s->dep_idx[k];
-			if (next == SIZE_MAX)
+			if (next == SIZE_MAX) {
+				dead_end = true; /* behind a cycle already named */
 				break;
+			}
 			j = next;
 		}
-		if (len > 0 && state[j] == 1) {
+		if (len > 0 && !dead_end && state[j] == 1) {
 			size_t at = 0;
 
 			while (path[at] != j)
