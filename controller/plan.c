@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "dh/buf.h"
 #include "dh/duration.h"
 #include "dh/ini.h"
@@ -369,10 +367,10 @@ static const struct section_spec sections[] = {
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
-static const char *const file_sections[][2] = {
-	[F_POLICY] = { "[plan], [availability 0..4], [windows]", NULL },
-	[F_INVENTORY] = { "[controller], [hall ID], [host ID]", NULL },
-	[F_SYSTEM] = { "[system], [restore], [failover]", NULL },
+static const char *const file_sections[] = {
+	[F_POLICY] = "[plan], [availability 0..4], [windows]",
+	[F_INVENTORY] = "[controller], [hall ID], [host ID]",
+	[F_SYSTEM] = "[system], [restore], [failover]",
 };
 
 static void
@@ -439,26 +437,12 @@ open_section(struct loader *ld, const char *full, int line)
 		return;
 	}
 	ERR(ld, line, "unknown section [%s] (this file takes %s)", full,
-		file_sections[ld->kind][0]);
+		file_sections[ld->kind]);
 }
 
 /* ---- keys ---- */
 
 #define FIELD(obj, off, type) ((type *)(void *)((char *)(obj) + (off)))
-
-static const char *const method_names[] = { "restic", "tar", "action" };
-
-static int
-parse_method(const char *v, enum dh_restore_method *m, struct dh_err *err)
-{
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(v, method_names[i]) == 0) {
-			*m = (enum dh_restore_method)i;
-			return 0;
-		}
-	return dh_err_set(err, DH_EPARSE,
-		"unknown method '%s' (restic, tar or action)", v);
-}
 
 static int
 parse_date(struct loader *ld, const char *v, struct dh_err *err)
@@ -470,43 +454,6 @@ parse_date(struct loader *ld, const char *v, struct dh_err *err)
 			"'%s' is not a date (YYYY-MM-DD)", v);
 	s->classified = true;
 	snprintf(s->classified_text, sizeof(s->classified_text), "%s", v);
-	return 0;
-}
-
-static int
-parse_idlist(const char *v, char ***list, size_t *n, struct dh_err *err)
-{
-	const char *p = v;
-
-	while (*p != '\0') {
-		const char *comma = strchr(p, ',');
-		const char *e = comma ? comma : p + strlen(p);
-		char *id;
-
-		while (p < e && (*p == ' ' || *p == '\t'))
-			p++;
-		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		id = dh_xstrndup(p, (size_t)(e - p));
-		if (!dh_plan_value_is_id(id)) {
-			dh_err_set(err, DH_EPARSE, "'%s' is not a valid system id", id);
-			free(id);
-			return DH_EPARSE;
-		}
-		for (size_t i = 0; i < *n; i++)
-			if (strcmp((*list)[i], id) == 0) {
-				dh_err_set(err, DH_EPARSE, "'%s' is listed twice", id);
-				free(id);
-				return DH_EPARSE;
-			}
-		*list = dh_xrealloc(*list, (*n + 1) * sizeof(char *));
-		(*list)[(*n)++] = id;
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-		if (*p == '\0')
-			return dh_err_set(err, DH_EPARSE, "trailing ',' in list");
-	}
 	return 0;
 }
 
@@ -615,12 +562,12 @@ parse_value(struct loader *ld, const struct key_spec *k, const char *v,
 	case K_BOOL:
 		return dh_plan_value_bool(v, FIELD(obj, k->off, bool), err);
 	case K_METHOD:
-		return parse_method(v, FIELD(obj, k->off, enum dh_restore_method), err);
+		return dh_plan_value_method(v, FIELD(obj, k->off, enum dh_restore_method), err);
 	case K_WINDOW:
 		FIELD(obj, k->off, struct dh_window)->line = line;
 		return dh_plan_value_window(v, FIELD(obj, k->off, struct dh_window), err);
 	case K_IDLIST:
-		return parse_idlist(v, FIELD(obj, k->off, char **),
+		return dh_plan_value_idlist(v, FIELD(obj, k->off, char **),
 			FIELD(obj, k->off2, size_t), err);
 	case K_ACTION:
 		a = FIELD(obj, k->off, struct dh_action_ref);
@@ -806,31 +753,6 @@ cmp_host(const void *a, const void *b)
 		((const struct dh_host *)b)->id);
 }
 
-/* SHA-256 over each file in path order: path NUL length NUL contents. */
-static void
-revision(struct dh_plan *p, const struct dh_plan_file **sorted, size_t n)
-{
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char len[32];
-
-	if (ctx == NULL)
-		abort();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	for (size_t i = 0; i < n; i++) {
-		int ln = snprintf(len, sizeof(len), "%zu", sorted[i]->len);
-
-		EVP_DigestUpdate(ctx, sorted[i]->path, strlen(sorted[i]->path) + 1);
-		EVP_DigestUpdate(ctx, len, (size_t)ln + 1);
-		EVP_DigestUpdate(ctx, sorted[i]->text, sorted[i]->len);
-	}
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(p->revision + 2 * i, 3, "%02x", md[i]);
-}
-
 static void
 read_all(struct loader *ld, const struct dh_plan_file **sorted, size_t n)
 {
@@ -871,151 +793,10 @@ dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
 	for (size_t i = 0; i < nfiles; i++)
 		sorted[i] = &files[i];
 	qsort(sorted, nfiles, sizeof(*sorted), cmp_file);
-	revision(p, sorted, nfiles);
+	dh_plan_revision(p->revision, sorted, nfiles);
 	read_all(&ld, sorted, nfiles);
 	qsort(p->systems, p->nsystems, sizeof(*p->systems), cmp_system);
 	qsort(p->inv.hosts, p->inv.nhosts, sizeof(*p->inv.hosts), cmp_host);
 	free(sorted);
 	*out = p;
-}
-
-/* ---- lookups and freeing ---- */
-
-struct dh_system *
-dh_plan_system_get(const struct dh_plan *plan, const char *id)
-{
-	struct dh_system key = { .id = (char *)id };
-
-	if (plan->nsystems == 0)
-		return NULL;
-	return bsearch(&key, plan->systems, plan->nsystems,
-		sizeof(*plan->systems), cmp_system);
-}
-
-struct dh_host *
-dh_plan_host_get(const struct dh_plan *plan, const char *id)
-{
-	struct dh_host key = { .id = (char *)id };
-
-	if (plan->inv.nhosts == 0)
-		return NULL;
-	return bsearch(&key, plan->inv.hosts, plan->inv.nhosts,
-		sizeof(*plan->inv.hosts), cmp_host);
-}
-
-struct dh_hall *
-dh_plan_hall_get(const struct dh_plan *plan, const char *id)
-{
-	for (size_t i = 0; i < plan->inv.nhalls; i++)
-		if (strcmp(plan->inv.halls[i].id, id) == 0)
-			return &plan->inv.halls[i];
-	return NULL;
-}
-
-const char *
-dh_plan_method_name(enum dh_restore_method m)
-{
-	if (m < 0 || m > DH_METHOD_ACTION)
-		return NULL;
-	return method_names[m];
-}
-
-const char *
-dh_plan_source_name(enum dh_plan_source s)
-{
-	return s == DH_SRC_DECLARED ? "declared" : "policy";
-}
-
-static void
-free_actions(struct dh_action_ref *a, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(a[i].host);
-		free(a[i].action);
-	}
-}
-
-static void
-free_system(struct dh_system *s)
-{
-	struct dh_restore *r = &s->restore;
-	struct dh_failover *f = &s->failover;
-
-	free(s->id);
-	free(s->file);
-	free(s->name);
-	free(s->board);
-	free(s->object);
-	free(s->system_owner);
-	free(s->contact);
-	free(s->supplier);
-	free(s->reserve_routine);
-	free(s->deviation);
-	for (size_t i = 0; i < s->ndeps; i++)
-		free(s->depends_on[i]);
-	free(s->depends_on);
-	free(s->dep_idx);
-	free(r->host);
-	free(r->repository);
-	free(r->password_file);
-	free(r->pattern);
-	free(r->restore_action);
-	free(r->backup_time_action);
-	for (size_t i = 0; i < r->nverify; i++)
-		free(r->verify[i].arg);
-	free(r->verify);
-	free(f->primary);
-	free(f->standby);
-	free_actions(&f->marker_write, 1);
-	free_actions(&f->marker_check, 1);
-	free_actions(f->steps, f->nsteps);
-	free(f->steps);
-	free_actions(f->failbacks, f->nfailbacks);
-	free(f->failbacks);
-	for (size_t i = 0; i < f->nhealth; i++) {
-		free(f->health[i].host);
-		free(f->health[i].url);
-		free(f->health[i].action);
-	}
-	free(f->health);
-}
-
-static void
-free_inventory(struct dh_inventory *inv)
-{
-	free(inv->url);
-	free(inv->ssh_key);
-	free(inv->known_hosts);
-	for (size_t i = 0; i < inv->nhalls; i++) {
-		free(inv->halls[i].id);
-		free(inv->halls[i].name);
-	}
-	free(inv->halls);
-	for (size_t i = 0; i < inv->nhosts; i++) {
-		struct dh_host *h = &inv->hosts[i];
-
-		free(h->id);
-		free(h->hall);
-		free(h->address);
-		free(h->user);
-		free(h->agent);
-	}
-	free(inv->hosts);
-}
-
-void
-dh_plan_free(struct dh_plan *plan)
-{
-	if (plan == NULL)
-		return;
-	free(plan->dir);
-	free(plan->policy.name);
-	free(plan->policy.owner);
-	free(plan->policy.timezone);
-	free_inventory(&plan->inv);
-	for (size_t i = 0; i < plan->nsystems; i++)
-		free_system(&plan->systems[i]);
-	free(plan->systems);
-	free(plan->order);
-	free(plan);
 }

@@ -231,6 +231,14 @@ void dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
 	size_t nfiles, struct dh_problems *pr);
 
 /*
+ * The revision of a set of plan files (sorted by path): SHA-256 over, for
+ * each file, its path, NUL, its length in decimal, NUL, its contents;
+ * written as 64 lowercase hex digits. Implemented in plan_files.c.
+ */
+void dh_plan_revision(char out[DH_PLAN_REVISION_LEN],
+	const struct dh_plan_file *const *sorted, size_t n);
+
+/*
  * Read dir/policy.ini, dir/inventory.ini and dir/systems/ *.ini and load
  * them. Returns 0 (problems in pr), or DH_ENOENT / DH_EIO with err set
  * when the directory or a file could not be read at all (exit 2).

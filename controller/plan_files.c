@@ -3,7 +3,8 @@
  * policy.ini, inventory.ini and systems/ID.ini, reads each whole file
  * (bounded by DH_INI_MAX_FILE) and hands them to dh_plan_load_files().
  * A directory or file that cannot be read at all makes the command unable
- * to run (exit 2); what is inside a file is the loader's business.
+ * to run (exit 2); what is inside a file is the loader's business. Also
+ * the plan revision: a SHA-256 over the files' paths and contents.
  */
 #include "plan.h"
 
@@ -13,8 +14,36 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/evp.h>
+
 #include "dh/buf.h"
 #include "dh/ini.h"
+
+/* SHA-256 over each file in path order: path NUL length NUL contents. */
+void
+dh_plan_revision(char out[DH_PLAN_REVISION_LEN],
+	const struct dh_plan_file *const *sorted, size_t n)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char len[32];
+
+	if (ctx == NULL)
+		abort();
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	for (size_t i = 0; i < n; i++) {
+		int ln = snprintf(len, sizeof(len), "%zu", sorted[i]->len);
+
+		EVP_DigestUpdate(ctx, sorted[i]->path, strlen(sorted[i]->path) + 1);
+		EVP_DigestUpdate(ctx, len, (size_t)ln + 1);
+		EVP_DigestUpdate(ctx, sorted[i]->text, sorted[i]->len);
+	}
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	for (unsigned int i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
 
 struct file_set {
 	struct dh_plan_file *v;

@@ -267,40 +267,105 @@ before(const struct dh_system *a, const struct dh_system *b)
 	return strcmp(a->id, b->id) < 0;
 }
 
+/* A binary min-heap of ready systems, ordered by before(). */
+struct heap {
+	const struct dh_plan *p;
+	size_t *v;
+	size_t n;
+};
+
+static bool
+heap_less(const struct heap *h, size_t a, size_t b)
+{
+	return before(&h->p->systems[h->v[a]], &h->p->systems[h->v[b]]);
+}
+
+static void
+heap_swap(struct heap *h, size_t a, size_t b)
+{
+	size_t t = h->v[a];
+
+	h->v[a] = h->v[b];
+	h->v[b] = t;
+}
+
+static void
+heap_push(struct heap *h, size_t x)
+{
+	size_t i = h->n++;
+
+	h->v[i] = x;
+	while (i > 0 && heap_less(h, i, (i - 1) / 2)) {
+		heap_swap(h, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void
+heap_fix_down(struct heap *h, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < h->n && heap_less(h, l, m))
+			m = l;
+		if (r < h->n && heap_less(h, r, m))
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(h, i, m);
+		i = m;
+	}
+}
+
+static size_t
+heap_pop(struct heap *h)
+{
+	size_t top = h->v[0];
+
+	h->v[0] = h->v[--h->n];
+	heap_fix_down(h, 0);
+	return top;
+}
+
 /*
  * Kahn's algorithm. With by_priority, the next system is always the
- * smallest ready one by before(); otherwise any ready one (first pass,
- * for urgency). Fills out[] and returns how many systems were placed;
- * fewer than n means a cycle.
+ * smallest ready one by before() (a heap); otherwise any ready one (the
+ * first pass, for urgency). Fills out[] and returns how many systems were
+ * placed; fewer than n means a cycle.
  */
 static size_t
 topo(const struct dh_plan *p, const struct graph *g, bool by_priority,
 	size_t *out)
 {
 	size_t *indeg = dh_xmalloc(g->n * sizeof(size_t) + 1);
-	size_t *ready = dh_xmalloc(g->n * sizeof(size_t) + 1);
-	size_t nready = 0, placed = 0;
+	struct heap ready = { p, dh_xmalloc(g->n * sizeof(size_t) + 1), 0 };
+	size_t placed = 0;
 
 	memcpy(indeg, g->indeg, g->n * sizeof(size_t));
 	for (size_t i = 0; i < g->n; i++)
 		if (indeg[i] == 0)
-			ready[nready++] = i;
-	while (nready > 0) {
-		size_t best = 0, v;
+			ready.v[ready.n++] = i;
+	if (by_priority)
+		for (size_t i = ready.n / 2 + 1; i-- > 0;)
+			heap_fix_down(&ready, i);
+	while (ready.n > 0) {
+		size_t v = by_priority ? heap_pop(&ready) : ready.v[--ready.n];
 
-		if (by_priority)
-			for (size_t k = 1; k < nready; k++)
-				if (before(&p->systems[ready[k]], &p->systems[ready[best]]))
-					best = k;
-		v = ready[best];
-		ready[best] = ready[--nready];
 		out[placed++] = v;
-		for (size_t k = g->rstart[v]; k < g->rstart[v + 1]; k++)
-			if (--indeg[g->rdeps[k]] == 0)
-				ready[nready++] = g->rdeps[k];
+		for (size_t k = g->rstart[v]; k < g->rstart[v + 1]; k++) {
+			size_t d = g->rdeps[k];
+
+			if (--indeg[d] != 0)
+				continue;
+			if (by_priority)
+				heap_push(&ready, d);
+			else
+				ready.v[ready.n++] = d;
+		}
 	}
 	free(indeg);
-	free(ready);
+	free(ready.v);
 	return placed;
 }
 

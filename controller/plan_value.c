@@ -405,3 +405,52 @@ bad:
 	return dh_err_set(err, DH_EPARSE, "'%s' is not a window like "
 		"'mon-fri 22:00-06:00' (days mon..sun, ranges or commas)", s);
 }
+
+int
+dh_plan_value_idlist(const char *v, char ***list, size_t *n, struct dh_err *err)
+{
+	const char *p = v;
+
+	while (*p != '\0') {
+		const char *comma = strchr(p, ',');
+		const char *e = comma ? comma : p + strlen(p);
+		char *id;
+
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		id = dh_xstrndup(p, (size_t)(e - p));
+		if (!dh_plan_value_is_id(id)) {
+			dh_err_set(err, DH_EPARSE, "'%s' is not a valid system id", id);
+			free(id);
+			return DH_EPARSE;
+		}
+		for (size_t i = 0; i < *n; i++)
+			if (strcmp((*list)[i], id) == 0) {
+				dh_err_set(err, DH_EPARSE, "'%s' is listed twice", id);
+				free(id);
+				return DH_EPARSE;
+			}
+		*list = dh_xrealloc(*list, (*n + 1) * sizeof(char *));
+		(*list)[(*n)++] = id;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+		if (*p == '\0')
+			return dh_err_set(err, DH_EPARSE, "trailing ',' in list");
+	}
+	return 0;
+}
+
+int
+dh_plan_value_method(const char *v, enum dh_restore_method *m, struct dh_err *err)
+{
+	for (int i = DH_METHOD_RESTIC; i <= DH_METHOD_ACTION; i++)
+		if (strcmp(v, dh_plan_method_name((enum dh_restore_method)i)) == 0) {
+			*m = (enum dh_restore_method)i;
+			return 0;
+		}
+	return dh_err_set(err, DH_EPARSE,
+		"unknown method '%s' (restic, tar or action)", v);
+}
