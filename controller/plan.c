@@ -23,7 +23,7 @@ enum file_kind { F_POLICY, F_INVENTORY, F_SYSTEM };
 
 enum key_type {
 	K_TEXT,     /* free text: a cut by " ;" is warned about */
-	K_STR,      /* other text (time zone) */
+	K_WORD,     /* one word: no spaces (address, user, time zone, glob) */
 	K_PATH,     /* absolute path */
 	K_URL,
 	K_DURATION,
@@ -65,7 +65,7 @@ struct key_spec {
 static const struct key_spec plan_keys[] = {
 	KEYL("name", K_TEXT, struct dh_policy, name, plan_line, F_REQ),
 	KEY("owner", K_TEXT, struct dh_policy, owner, NOLINE, F_REQ),
-	KEY("timezone", K_STR, struct dh_policy, timezone, NOLINE, 0),
+	KEY("timezone", K_WORD, struct dh_policy, timezone, NOLINE, 0),
 	KEYL("unclassified_level", K_LEVEL, struct dh_policy, unclassified_level,
 		unclassified_line, F_REQ),
 	KEYL("failover_required_from", K_LEVEL, struct dh_policy,
@@ -98,9 +98,9 @@ static const struct key_spec hall_keys[] = {
 
 static const struct key_spec host_keys[] = {
 	KEYL("hall", K_HALLID, struct dh_host, hall, hall_line, F_REQ),
-	KEY("address", K_STR, struct dh_host, address, NOLINE, F_REQ),
+	KEY("address", K_WORD, struct dh_host, address, NOLINE, F_REQ),
 	KEY("port", K_PORT, struct dh_host, port, NOLINE, 0),
-	KEY("user", K_STR, struct dh_host, user, NOLINE, F_REQ),
+	KEY("user", K_WORD, struct dh_host, user, NOLINE, F_REQ),
 	KEY("agent", K_PATH, struct dh_host, agent, NOLINE, 0),
 };
 
@@ -138,7 +138,7 @@ static const struct key_spec restore_keys[] = {
 	KEYL("method", K_METHOD, struct dh_restore, method, method_line, F_REQ),
 	KEY("repository", K_PATH, struct dh_restore, repository, NOLINE, 0),
 	KEY("password_file", K_PATH, struct dh_restore, password_file, NOLINE, 0),
-	KEY("pattern", K_STR, struct dh_restore, pattern, NOLINE, 0),
+	KEY("pattern", K_WORD, struct dh_restore, pattern, NOLINE, 0),
 	KEY("restore_action", K_ACTNAME, struct dh_restore, restore_action, NOLINE, 0),
 	KEY("backup_time_action", K_ACTNAME, struct dh_restore, backup_time_action,
 		NOLINE, 0),
@@ -507,6 +507,11 @@ parse_string_kind(const struct key_spec *k, void *obj, const char *v,
 	struct dh_err *err)
 {
 	switch (k->type) {
+	case K_WORD:
+		if (strpbrk(v, " \t") != NULL)
+			return dh_err_set(err, DH_EPARSE, "'%s' must be one word, "
+				"without spaces", v);
+		break;
 	case K_PATH:
 		if (!dh_plan_value_is_abs_path(v))
 			return dh_err_set(err, DH_EPARSE,
@@ -582,6 +587,16 @@ parse_value(struct loader *ld, const struct key_spec *k, const char *v,
 	}
 }
 
+/* Control characters (a tab aside) would reach terminals and reports. */
+static bool
+has_control(const char *v)
+{
+	for (; *v; v++)
+		if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
+			return true;
+	return false;
+}
+
 static void
 on_key(struct loader *ld, const struct dh_ini_entry *e)
 {
@@ -610,6 +625,10 @@ on_key(struct loader *ld, const struct dh_ini_entry *e)
 	if (k->type == K_TEXT && e->comment != NULL)
 		WARN(ld, e->line, "'%s' was cut at ' ;': \"%s\" was read as a "
 			"comment, the value is \"%s\"", e->key, e->comment, e->value);
+	if (has_control(e->value)) {
+		ERR(ld, e->line, "'%s' contains a control character", e->key);
+		return;
+	}
 	if (e->value[0] == '\0' && k->type != K_IDLIST) {
 		ERR(ld, e->line, "'%s' has no value", e->key);
 		return;

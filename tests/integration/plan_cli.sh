@@ -126,6 +126,11 @@ d=$(fixture longline)
 expect 1 "$bin" check --plans "$d" --now "$now"
 grep -q "^systems/ad.ini:2: error: line is longer than 4096 bytes" "$work/out" || fail "2 MB line"
 grep -q "^systems/ad.ini:1: error: missing required key 'name'" "$work/out" || fail "2 MB line: name"
+d=$(fixture control)
+printf '[system]\nname = a\033[31mred\nboard = B\n' >"$d/systems/ad.ini"
+expect 1 "$bin" check --plans "$d" --now "$now"
+grep -q "^systems/ad.ini:2: error: 'name' contains a control character" "$work/out" || fail "control character"
+grep -q $'\033' "$work/out" && fail "control character echoed"
 # Tests run as root, so chmod 000 does not stop a read: a directory where a
 # file should be is what cannot be read here.
 d=$(fixture unreadable)
