@@ -587,6 +587,19 @@ parse_value(struct loader *ld, const struct key_spec *k, const char *v,
 	}
 }
 
+/* "sql-kluster, ad": a comment that is probably a cut dependency list. */
+static bool
+looks_like_ids(const char *c)
+{
+	if (*c == '\0')
+		return false;
+	for (; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		    *c == '-' || *c == ',' || *c == ' '))
+			return false;
+	return true;
+}
+
 /* Control characters (a tab aside) would reach terminals and reports. */
 static bool
 has_control(const char *v)
@@ -622,6 +635,9 @@ on_key(struct loader *ld, const struct dh_ini_entry *e)
 		return;
 	}
 	ld->seen[i] = e->line;
+	if (k->type == K_IDLIST && e->comment != NULL && looks_like_ids(e->comment))
+		WARN(ld, e->line, "'%s' was cut at ' ;': \"%s\" looks like system "
+			"ids but was read as a comment", e->key, e->comment);
 	if (k->type == K_TEXT && e->comment != NULL)
 		WARN(ld, e->line, "'%s' was cut at ' ;': \"%s\" was read as a "
 			"comment, the value is \"%s\"", e->key, e->comment, e->value);
