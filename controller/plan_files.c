@@ -75,9 +75,10 @@ add_file(struct file_set *fs, const char *dir, const char *rel,
 	int r = 0;
 
 	dh_buf_init(&b);
-	if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-		r = dh_err_at(err, DH_EIO, rel, 0, "cannot read %s: is a directory",
-			full);
+	/* Only regular files: a FIFO or device would hang or never end. */
+	if (stat(full, &st) == 0 && !S_ISREG(st.st_mode)) {
+		r = dh_err_at(err, DH_EIO, rel, 0, "cannot read %s: %s", full,
+			S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
 		goto out;
 	}
 	r = dh_file_read(full, DH_INI_MAX_FILE, &b, err);

@@ -141,6 +141,10 @@ grep -q "is a directory" "$work/err" || fail "policy.ini directory message"
 d=$(fixture unreadable2)
 mkdir "$d/systems/dir.ini"
 expect 2 "$bin" check --plans "$d" --now "$now"
+d=$(fixture fifo)
+mkfifo "$d/systems/pipe.ini"
+expect 2 timeout 10 "$bin" check --plans "$d" --now "$now"
+grep -q "not a regular file" "$work/err" || fail "fifo message"
 d=$(fixture nopolicy)
 rm "$d/policy.ini"
 expect 2 "$bin" check --plans "$d" --now "$now"
