@@ -366,6 +366,11 @@ static const struct section_spec sections[] = {
 	SEC(F_SYSTEM, "failover", false, failover_keys, open_failover, NULL),
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
+#define FITS(k) (sizeof(k) / sizeof(k[0]) <= MAX_KEYS)
+_Static_assert(FITS(plan_keys) && FITS(level_keys) && FITS(window_keys) &&
+	FITS(controller_keys) && FITS(hall_keys) && FITS(host_keys) &&
+	FITS(system_keys) && FITS(restore_keys) && FITS(failover_keys),
+	"a section has more keys than loader.seen can track");
 
 static const char *const file_sections[] = {
 	[F_POLICY] = "[plan], [availability 0..4], [windows]",
