@@ -835,8 +835,11 @@ dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
 	qsort(sorted, nfiles, sizeof(*sorted), cmp_file);
 	dh_plan_revision(p->revision, sorted, nfiles);
 	read_all(&ld, sorted, nfiles);
-	qsort(p->systems, p->nsystems, sizeof(*p->systems), cmp_system);
-	qsort(p->inv.hosts, p->inv.nhosts, sizeof(*p->inv.hosts), cmp_host);
+	/* qsort() must not see NULL, even with nothing to sort. */
+	if (p->nsystems > 0)
+		qsort(p->systems, p->nsystems, sizeof(*p->systems), cmp_system);
+	if (p->inv.nhosts > 0)
+		qsort(p->inv.hosts, p->inv.nhosts, sizeof(*p->inv.hosts), cmp_host);
 	free(sorted);
 	*out = p;
 }

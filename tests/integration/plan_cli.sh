@@ -112,6 +112,12 @@ d=$(fixture empty)
 expect 1 "$bin" check --plans "$d" --now "$now"
 grep -q "^policy.ini:0: error: missing section \[plan\]" "$work/out" || fail "empty policy"
 grep -q "^systems/ad.ini:0: error: missing section \[system\]" "$work/out" || fail "empty system"
+d=$(fixture nothing)
+rm "$d"/systems/*.ini
+: >"$d/inventory.ini"
+expect 1 "$bin" check --plans "$d" --now "$now"
+grep -q "^inventory.ini:0: error: missing section \[controller\]" "$work/out" || fail "empty inventory"
+expect 1 "$bin" plan --plans "$d" --now "$now" --format json
 d=$(fixture garbage)
 head -c 4096 /dev/urandom >"$d/systems/ad.ini"
 expect 1 "$bin" check --plans "$d" --now "$now" --format json
