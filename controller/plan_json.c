@@ -160,6 +160,24 @@ system_json(const struct dh_system *s)
 	return o;
 }
 
+static json_t *
+policy_json(const struct dh_policy *pol)
+{
+	json_t *levels = json_array();
+
+	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
+		const struct dh_level *l = &pol->levels[n];
+
+		json_array_append_new(levels, json_pack("{s:i, s:o, s:o, s:o, s:o}",
+			"level", n, "rpo_s", secs(l->rpo_s), "rto_s", secs(l->rto_s),
+			"restore_test_every_s", secs(l->restore_every_s),
+			"failover_drill_every_s", secs(l->failover_every_s)));
+	}
+	return json_pack("{s:i, s:i, s:o}", "unclassified_level",
+		pol->unclassified_level, "failover_required_from",
+		pol->failover_required_from, "levels", levels);
+}
+
 void
 dh_plan_render_json(const struct dh_plan *p, const struct dh_problems *pr,
 	time_t now, struct dh_buf *out)
@@ -176,6 +194,7 @@ dh_plan_render_json(const struct dh_plan *p, const struct dh_problems *pr,
 
 		json_array_append_new(systems, system_json(&p->systems[k]));
 	}
+	json_object_set_new(root, "policy", policy_json(&p->policy));
 	json_object_set_new(root, "systems", systems);
 	json_object_set_new(root, "problems", problems_json(pr));
 	dump(root, out);
