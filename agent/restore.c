@@ -386,7 +386,10 @@ measure(struct run *r)
 		char age[32];
 
 		rec->rpo_actual_s = (int64_t)(r->restore_wall - r->backup.at);
-		dh_duration_format(rec->rpo_actual_s < 0 ? 0 : rec->rpo_actual_s, age, sizeof(age));
+		if (rec->rpo_actual_s <= 0)
+			snprintf(age, sizeof(age), "0s");
+		else
+			dh_duration_format(rec->rpo_actual_s, age, sizeof(age));
 		dh_duration_format(rec->rpo_target_s, want, sizeof(want));
 		dh_record_add_check(rec, "rpo", rec->rpo_actual_s <= rec->rpo_target_s ?
 			DH_VERDICT_PASSED : DH_VERDICT_FAILED,
