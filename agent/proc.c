@@ -263,6 +263,8 @@ dh_proc_run(const struct dh_proc_opts *o, struct dh_proc_result *res,
 		waitpid(w.pid, &w.status, 0);
 	}
 	child_pgid = 0;
+	if (cancel_flag)
+		res->interrupted = true; /* the handler may have killed it before we looked */
 	res->seconds = dh_time_mono() - start;
 	if (read(prep[0], &child_errno, sizeof(child_errno)) == sizeof(child_errno)) {
 		errno = child_errno;

@@ -478,8 +478,11 @@ find_backup(struct run *r)
 	r->rec->backup_at = r->backup.at;
 	r->rec->snapshot = dh_xstrdup(r->backup.id);
 	dh_time_format(r->backup.at, when, sizeof(when));
-	dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup %s from %s",
-		r->backup.id, when);
+	if (strcmp(r->backup.id, when) == 0)
+		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup from %s", when);
+	else
+		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup %s from %s",
+			r->backup.id, when);
 	return true;
 }
 
