@@ -150,7 +150,7 @@ set_key(struct loader *ld, const struct dh_ini_entry *e)
 			return;
 		}
 		if (e->comment != NULL && ld->sec == SEC_ACTION)
-			problem(ld, e->line, "' ;' cut the command: ';%s' would be dropped "
+			problem(ld, e->line, "' ;' cut the command: '; %s' would be dropped "
 				"(a command is never run through a shell)", e->comment);
 		raw->value = dh_xstrdup(e->value);
 		raw->line = e->line;
@@ -290,6 +290,31 @@ free_raw(struct loader *ld)
 	dh_buf_fini(&ld->problems);
 }
 
+/* As many whole problem lines as fit in out, then how many more there are. */
+static void
+whole_lines(char *out, size_t outsz, struct dh_buf *problems, int nproblems)
+{
+	const char *p = problems->data;
+	size_t used = 0;
+	int shown = 0;
+
+	out[0] = '\0';
+	while (shown < nproblems) {
+		size_t n = strcspn(p, "\n");
+
+		if (used + n + 1 + 48 > outsz && shown + 1 < nproblems)
+			break; /* keep room for the "more" line */
+		if (used + n + 1 > outsz)
+			break;
+		snprintf(out + used, outsz - used, "%s%.*s", shown ? "\n" : "", (int)n, p);
+		used += n + (shown ? 1 : 0);
+		p += n + 1;
+		shown++;
+	}
+	if (shown < nproblems)
+		snprintf(out + used, outsz - used, "\n... and %d more problems", nproblems - shown);
+}
+
 /* Phase two and the verdict: all problems in err->msg, the first in file/line. */
 static int
 finish(struct loader *ld, const char *path, struct dh_agent_config **out, struct dh_err *err)
@@ -300,9 +325,7 @@ finish(struct loader *ld, const char *path, struct dh_agent_config **out, struct
 	if (ld->nproblems > 0) {
 		if (err != NULL) {
 			*err = ld->first;
-			if (ld->problems.len > 0)
-				ld->problems.data[--ld->problems.len] = '\0'; /* last newline */
-			snprintf(err->msg, sizeof(err->msg), "%s", ld->problems.data);
+			whole_lines(err->msg, sizeof(err->msg), &ld->problems, ld->nproblems);
 		}
 		dh_agent_config_free(cfg);
 		r = DH_EPARSE;

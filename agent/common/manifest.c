@@ -168,7 +168,7 @@ parse_line(const char *s, size_t n, const char *name, int line,
 		escaped = true;
 		s++, n--;
 	}
-	if (n < HEXLEN + 2)
+	if (n < HEXLEN + 3) /* hash, two separators, at least one name byte */
 		return dh_err_at(err, DH_EPARSE, name, line,
 			"malformed line (expected '<64 hex digits>  NAME')");
 	for (size_t i = 0; i < DH_SHA256_LEN; i++) {
