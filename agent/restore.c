@@ -268,6 +268,17 @@ scan(struct run *r, const char *name)
 	return true;
 }
 
+/* Always checked: a restore that exits 0 having restored nothing is no proof. */
+static void
+check_content(struct run *r)
+{
+	if (!scan(r, "content"))
+		return;
+	dh_record_add_check(r->rec, "content", r->tree.files > 0 ? DH_VERDICT_PASSED :
+		DH_VERDICT_FAILED, "%lld files, %lld bytes restored", (long long)r->tree.files,
+		(long long)r->tree.bytes);
+}
+
 static void
 verify_count(struct run *r, const struct dh_verify *v, size_t i, const char *name)
 {
@@ -508,6 +519,8 @@ restore_and_verify(struct run *r)
 	}
 	dh_record_add_check(r->rec, "restore", out.ok ? DH_VERDICT_PASSED : DH_VERDICT_FAILED,
 		"%s", out.detail);
+	if (!out.timed_out && !out.interrupted)
+		check_content(r);
 	run_verifies(r, out.timed_out ? "the restore timed out" :
 		out.interrupted ? "the agent was stopped" : NULL);
 	measure(r);

@@ -17,8 +17,9 @@
  * failover, unknown action, repository missing or outside backup_roots,
  * manifest missing or malformed, a tool that cannot run, restic unable to
  * list snapshots); `failed` when it ran and something did not hold (no
- * backup at all, restore exit status, a refused tar entry, a
- * verification, rpo, rto, cleanup); `aborted` on SIGTERM/SIGINT/SIGHUP.
+ * backup at all, restore exit status, a refused tar entry, the implicit
+ * `content` check — at least one file restored, whatever the job's
+ * verifications — a verification, rpo, rto, cleanup); `aborted` on SIGTERM/SIGINT/SIGHUP.
  * files_verified / bytes_verified count only files a manifest proved
  * identical (0 without a `manifest` verification: counting is not proof).
  */

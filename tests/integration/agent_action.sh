@@ -23,7 +23,8 @@ write_ini "[action copy]" "command = /bin/cp -a $T/data/. ." \
 	"[action junk-time]" "command = /bin/echo yesterday" \
 	"[action slow]" "command = /bin/sh $T/spawn.sh" \
 	"[action check-ok]" "command = /usr/bin/test -s a.txt" "timeout = 10s" \
-	"[action check-fail]" "command = /bin/false"
+	"[action check-fail]" "command = /bin/false" \
+	"[action noop]" "command = /bin/true"
 action_job() { # action_job FILE ID RESTORE-ACTION [TIMEOUT] [VERIFY-ACTION] [TIME-ACTION]
 	job "$1" "$2" "$(jq -n --arg ra "$3" --arg va "${5:-check-ok}" --arg ta "${6:-when}" \
 		--arg m "$T/manifest.sha256" '{ method: "action", restore_action: $ra,
@@ -48,6 +49,11 @@ expect_rc "action restore" 0
 expect "action restore passes" '.verdict == "passed" and .files_verified == 2'
 expect "verify action ran" 'any(.checks[]; .name == "action check-ok" and .verdict == "passed")'
 scratch_empty "action restore"
+
+job "$T/j-noop.json" noop '{"method": "action", "restore_action": "noop", "backup_time_action": "when"}'
+run_job "$T/j-noop.json"
+expect "a restore that exits 0 but restores nothing fails, even without verifications" \
+	'.verdict == "failed" and any(.checks[]; .name == "restore" and .verdict == "passed") and any(.checks[]; .name == "content" and .verdict == "failed")'
 
 action_job "$T/j2.json" checkfail copy 600 check-fail
 run_job "$T/j2.json"
