@@ -207,7 +207,8 @@ hash_one(struct pool *p, EVP_MD_CTX *ctx, unsigned char *buf, struct dh_tree_ent
 	ssize_t n;
 	int fd;
 
-	fd = dh_tree_open_beneath(p->rootfd, e->path, O_RDONLY | O_NOCTTY);
+	fd = dh_tree_open_beneath(p->rootfd, e->path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	/* O_NONBLOCK: a fifo swapped in since the walk must not hang us */
 	if (fd < 0) {
 		e->read_errno = errno;
 		return;
@@ -220,7 +221,8 @@ hash_one(struct pool *p, EVP_MD_CTX *ctx, unsigned char *buf, struct dh_tree_ent
 		e->read_errno = EINVAL; /* replaced by something else since the walk */
 		goto out;
 	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (st.st_size > DH_TREE_CHUNK) /* a syscall per small file is not worth it */
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	EVP_DigestInit_ex(ctx, p->md, NULL);
 	while ((n = read(fd, buf, DH_TREE_CHUNK)) != 0) {
 		if (n < 0) {
@@ -233,6 +235,8 @@ hash_one(struct pool *p, EVP_MD_CTX *ctx, unsigned char *buf, struct dh_tree_ent
 		total += n;
 		if (should_stop(p))
 			goto out;
+		if (n < DH_TREE_CHUNK && total == st.st_size)
+			break; /* a short read that reached the size is EOF: skip the empty read */
 	}
 	EVP_DigestFinal_ex(ctx, e->sha256, NULL);
 	e->size = total;
