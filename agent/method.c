@@ -98,6 +98,10 @@ out:
 	return r;
 }
 
+/* Only the job's repository and password file count: drop any the agent inherited. */
+static const char *const restic_env[] = { "RESTIC_REPOSITORY", "RESTIC_REPOSITORY_FILE",
+	"RESTIC_PASSWORD", "RESTIC_PASSWORD_FILE", "RESTIC_PASSWORD_COMMAND", NULL };
+
 /* argv: restic -r REPO --password-file F --no-cache ARGS... */
 static void
 restic_argv(const struct dh_method_env *env, const char **argv, const char *const *args)
@@ -120,8 +124,8 @@ restic_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 {
 	static const char *const args[] = { "--json", "snapshots", NULL };
 	const char *argv[16];
-	struct dh_proc_opts o = { .argv = (char *const *)argv, .deadline = env->deadline,
-		.keep = 16 * 1024 * 1024 };
+	struct dh_proc_opts o = { .argv = (char *const *)argv, .env = restic_env,
+		.deadline = env->deadline, .keep = 16 * 1024 * 1024 };
 	struct dh_proc_result res;
 	char how[128];
 	int r;
@@ -156,7 +160,8 @@ restic_restore(struct dh_method_env *env, const struct dh_backup *b,
 {
 	const char *args[] = { "restore", b->id, "--target", env->target, NULL };
 	const char *argv[16];
-	struct dh_proc_opts o = { .argv = (char *const *)argv, .deadline = env->deadline };
+	struct dh_proc_opts o = { .argv = (char *const *)argv, .env = restic_env,
+		.deadline = env->deadline };
 	struct dh_proc_result res;
 	int r;
 

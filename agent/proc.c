@@ -92,15 +92,17 @@ build_env(const char *const *extra)
 		bool overridden = false;
 
 		for (size_t j = 0; j < m && !overridden; j++) {
-			size_t klen = strcspn(extra[j], "=") + 1;
+			size_t klen = strcspn(extra[j], "=");
 
-			overridden = strncmp(environ[i], extra[j], klen) == 0;
+			overridden = strncmp(environ[i], extra[j], klen) == 0 &&
+				environ[i][klen] == '=';
 		}
 		if (!overridden)
 			env[k++] = environ[i];
 	}
 	for (size_t j = 0; j < m; j++)
-		env[k++] = (char *)extra[j];
+		if (strchr(extra[j], '=') != NULL) /* a bare NAME only removes NAME */
+			env[k++] = (char *)extra[j];
 	return env;
 }
 

@@ -23,7 +23,7 @@
 
 struct dh_proc_opts {
 	char *const *argv;        /* argv[0] is looked up in PATH */
-	const char *const *env;   /* "KEY=VALUE" added to the environment; may be NULL */
+	const char *const *env;   /* "KEY=VALUE" set, bare "KEY" removed; may be NULL */
 	const char *cwd;          /* NULL = the agent's */
 	double deadline;          /* dh_time_mono() deadline; 0 = none */
 	size_t keep;              /* bytes kept of each stream; 0 = DH_PROC_KEEP */

@@ -113,14 +113,23 @@ static void
 test_environment(void **state)
 {
 	char *argv[] = { "/bin/sh", "-c", "printf %s \"$DRILLHALL_TARGET\"", NULL };
+	char *argv2[] = { "/bin/sh", "-c", "printf %s \"${RESTIC_PASSWORD-unset}\"", NULL };
 	const char *env[] = { "DRILLHALL_TARGET=/scratch/x/1", NULL };
+	const char *unset[] = { "RESTIC_PASSWORD", NULL };
 	struct dh_proc_result res;
 
 	setenv("DRILLHALL_TARGET", "stale", 1);
+	setenv("RESTIC_PASSWORD_X", "keep", 1);
+	setenv("RESTIC_PASSWORD", "inherited", 1);
 	assert_int_equal(run(argv, env, 10, 0, &res), 0);
 	assert_string_equal(res.out.data, "/scratch/x/1");
-	unsetenv("DRILLHALL_TARGET");
 	dh_proc_result_fini(&res);
+	assert_int_equal(run(argv2, unset, 10, 0, &res), 0);
+	assert_string_equal(res.out.data, "unset");
+	dh_proc_result_fini(&res);
+	unsetenv("DRILLHALL_TARGET");
+	unsetenv("RESTIC_PASSWORD");
+	unsetenv("RESTIC_PASSWORD_X");
 }
 
 static void
