@@ -187,8 +187,12 @@ read_job(const char *path, struct dh_job **job)
 	dh_err_clear(&e);
 	dh_buf_init(&b);
 	r = dh_file_read(path, DH_JOB_MAX, &b, &e);
-	if (r == 0)
-		r = dh_job_parse(b.data, b.len, job, &e); /* its messages never echo the job */
+	if (r == 0 && (r = dh_job_parse(b.data, b.len, job, &e)) != 0) {
+		char *near = strstr(e.msg, " near '");
+
+		if (near != NULL) /* jansson quotes the text it choked on: maybe the token */
+			*near = '\0';
+	}
 	if (r != 0) {
 		dh_err_format(&e, msg, sizeof(msg));
 		fprintf(stderr, "drillhall-agent: %s: %s\n", path, msg);

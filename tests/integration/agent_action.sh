@@ -100,6 +100,12 @@ run_job "$T/j8.json"
 expect "malformed manifest is error with its line" ".verdict == \"error\" and (.error | startswith(\"$T/bad.sha256:2: \"))"
 scratch_empty "malformed manifest"
 
+printf '{"v": 1, "job": "x", "token": "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' >"$T/broken.json"
+set +e; "$AGENT" --config "$T/agent.ini" run --local "$T/broken.json" >"$T/rec.json" 2>"$T/run.err"; rc=$?; set -e
+expect_rc "unparsable job" 2
+grep -q "broken.json: malformed JSON" "$T/run.err" && ok "unparsable job reported" || not_ok "no message: $(cat "$T/run.err")"
+grep -q "0123456789abcdef" "$T/run.err" "$T/rec.json" && not_ok "the job token was echoed" || ok "the job token is never echoed"
+
 printf '[agent]\nscratch = relative\nbackup_roots = %s\nbogus = 1\n[action x]\ntimeout = soon\n' "$T/backup" >"$T/bad.ini"
 set +e; "$AGENT" --config "$T/bad.ini" run --local "$T/j1.json" >/dev/null 2>"$T/run.err"; rc=$?; set -e
 expect_rc "bad agent.ini" 2
