@@ -24,7 +24,8 @@ write_ini "[action copy]" "command = /bin/cp -a $T/data/. ." \
 	"[action slow]" "command = /bin/sh $T/spawn.sh" \
 	"[action check-ok]" "command = /usr/bin/test -s a.txt" "timeout = 10s" \
 	"[action check-fail]" "command = /bin/false" \
-	"[action noop]" "command = /bin/true"
+	"[action noop]" "command = /bin/true" \
+	"[action show-env]" "command = /usr/bin/printenv DRILLHALL_TARGET"
 action_job() { # action_job FILE ID RESTORE-ACTION [TIMEOUT] [VERIFY-ACTION] [TIME-ACTION]
 	job "$1" "$2" "$(jq -n --arg ra "$3" --arg va "${5:-check-ok}" --arg ta "${6:-when}" \
 		--arg m "$T/manifest.sha256" '{ method: "action", restore_action: $ra,
@@ -54,6 +55,10 @@ job "$T/j-noop.json" noop '{"method": "action", "restore_action": "noop", "backu
 run_job "$T/j-noop.json"
 expect "a restore that exits 0 but restores nothing fails, even without verifications" \
 	'.verdict == "failed" and any(.checks[]; .name == "restore" and .verdict == "passed") and any(.checks[]; .name == "content" and .verdict == "failed")'
+
+action_job "$T/j-env.json" env copy 600 show-env
+run_job "$T/j-env.json"
+expect "actions get DRILLHALL_TARGET" ".verdict == \"passed\" and (.output | contains(\"$T/scratch/sys/env\n\"))"
 
 action_job "$T/j2.json" checkfail copy 600 check-fail
 run_job "$T/j2.json"
