@@ -18,6 +18,7 @@ echo "spawned into \$DRILLHALL_TARGET"
 touch partial
 sleep 300
 SH
+printf 'kill -TERM $PPID\nsleep 5\n' >"$T/term-agent.sh"
 write_ini "[action copy]" "command = /bin/cp -a $T/data/. ." \
 	"[action when]" "command = /bin/date -u +%Y-%m-%dT%H:%M:%SZ" \
 	"[action junk-time]" "command = /bin/echo yesterday" \
@@ -25,7 +26,8 @@ write_ini "[action copy]" "command = /bin/cp -a $T/data/. ." \
 	"[action check-ok]" "command = /usr/bin/test -s a.txt" "timeout = 10s" \
 	"[action check-fail]" "command = /bin/false" \
 	"[action noop]" "command = /bin/true" \
-	"[action show-env]" "command = /usr/bin/printenv DRILLHALL_TARGET"
+	"[action show-env]" "command = /usr/bin/printenv DRILLHALL_TARGET" \
+	"[action term-agent]" "command = /bin/sh $T/term-agent.sh"
 action_job() { # action_job FILE ID RESTORE-ACTION [TIMEOUT] [VERIFY-ACTION] [TIME-ACTION]
 	job "$1" "$2" "$(jq -n --arg ra "$3" --arg va "${5:-check-ok}" --arg ta "${6:-when}" \
 		--arg m "$T/manifest.sha256" '{ method: "action", restore_action: $ra,
@@ -85,6 +87,11 @@ expect_rc "SIGTERM" 2
 expect "SIGTERM aborts" '.verdict == "aborted"'
 scratch_empty "SIGTERM"
 pids_dead "SIGTERM"
+
+action_job "$T/j-term2.json" term2 copy 600 term-agent
+run_job "$T/j-term2.json"
+expect "SIGTERM during verification aborts" '.verdict == "aborted" and any(.checks[]; .name == "action term-agent" and .verdict == "failed")'
+scratch_empty "SIGTERM during verification"
 
 action_job "$T/j5.json" unknown nope
 run_job "$T/j5.json"
