@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "agent_config.h"
 #include "dh/buf.h"
 #include "dh/manifest.h"
 #include "dh/proto.h"

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "config.h"
+#include "agent_config.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
 

@@ -26,7 +26,7 @@
 #ifndef DH_RESTORE_H
 #define DH_RESTORE_H
 
-#include "config.h"
+#include "agent_config.h"
 #include "dh/proto.h"
 
 /* Progress, for step events: step is e.g. "restore", "verify manifest". */

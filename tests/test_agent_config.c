@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "config.h"
+#include "agent_config.h"
 #include "dh/buf.h"
 
 static struct dh_agent_config *

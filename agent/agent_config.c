@@ -7,7 +7,7 @@
  * real paths), commands split into argv. All problems are collected, as
  * for the plan files; only then does the load fail.
  */
-#include "config.h"
+#include "agent_config.h"
 
 #include <ctype.h>
 #include <limits.h>
