@@ -16,6 +16,7 @@
 #include "dh/manifest.h"
 #include "dh/proto.h"
 #include "restore.h"
+#include "run.h"
 #include "tree.h"
 #include "verify.h"
 
@@ -230,23 +231,33 @@ out:
 	return rc;
 }
 
+static const char *
+config_path(const struct agent_opts *o)
+{
+	return o->config ? o->config : DH_AGENT_CONFIG_DEFAULT;
+}
+
 static int
 cmd_run(const struct agent_opts *o, int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--local") == 0)
 		return run_local(o, argv[2]);
-	if (argc == 1) {
-		fprintf(stderr, "drillhall-agent: run without --local (a job from the controller "
-			"on stdin) is not available in this build yet\n");
-		return 2;
-	}
-	return usage("run");
+	return dh_agent_run_cmd(config_path(o), argc, argv);
+}
+
+static int
+cmd_flush(const struct agent_opts *o, int argc, char **argv)
+{
+	return dh_agent_flush_cmd(config_path(o), argc, argv);
 }
 
 static const struct cmd cmds[] = {
 	{ "manifest", cmd_manifest, "manifest DIR", "print DIR's manifest (sha256sum format)" },
 	{ "verify", cmd_verify, "verify DIR MANIFEST", "compare DIR with a manifest" },
-	{ "run", cmd_run, "run [--local JOBFILE]", "run a job; --local prints its record" },
+	{ "run", cmd_run, "run [--foreground|--local JOB]",
+		"run the job on stdin, detached, reporting to the controller "
+		"(--local JOB: from a file, print its record)" },
+	{ "flush", cmd_flush, "flush [--retry-for DURATION]", "send spooled events" },
 	{ "version", cmd_version, "version", "print the version" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "agent_config.h"
 #include "deliver.h"
 #include "dh/buf.h"
 #include "dh/duration.h"
@@ -68,7 +68,12 @@ load_config(const char *path, struct dh_agent_config **cfg)
 	struct dh_err err = { 0 };
 	char msg[DH_ERR_MSG_MAX + 300];
 
-	if (dh_agent_config_load(path, cfg, &err) != 0) {
+	int r = dh_agent_config_load(path, cfg, &err);
+
+	if (r == DH_EPARSE) {
+		fprintf(stderr, "%s\n", err.msg); /* already "PATH:LINE: error: ..." lines */
+		return -1;
+	} else if (r != 0) {
 		dh_err_format(&err, msg, sizeof(msg));
 		fprintf(stderr, "drillhall-agent: %s\n", msg);
 		return -1;
