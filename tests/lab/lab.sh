@@ -48,7 +48,7 @@ hall_of() {
 	case "$1" in
 	127.0.0.2) echo A ;;
 	127.0.0.3) echo B ;;
-	*) echo "$1" ;;
+	*) echo "lab-${1//./-}" ;; # a valid hall id of its own
 	esac
 }
 
@@ -221,7 +221,8 @@ cmd_start() {
 	elif [ "$n" -gt 0 ]; then
 		[ "$n" -le 240 ] || die "--hosts at most 240"
 		for i in $(seq 1 "$n"); do
-			specs+=("$(printf 'bench-%02d' "$i")=127.0.0.$((9 + i)):2222")
+			# halls A and B alternately, as a municipality spreads its servers
+			specs+=("$(printf 'bench-%02d' "$i")=127.0.0.$((9 + i)):2222/$( ((i % 2)) && echo A || echo B)/${user:-root}")
 		done
 	elif [ ${#specs[@]} -eq 0 ]; then
 		specs=(app-a=127.0.0.2:2201 app-b=127.0.0.3:2202)
@@ -277,10 +278,16 @@ cmd_stop() {
 		[ $left = 0 ] && break
 		sleep 0.1
 	done
+	local killed=()
 	for pf in "$dir"/hosts/*/sshd.pid; do
 		[ -e "$pf" ] || continue
-		pid=$(lab_pid "$pf" "$dir") && kill -9 "$pid" 2>/dev/null || true
+		pid=$(lab_pid "$pf" "$dir") && kill -9 "$pid" 2>/dev/null && killed+=("$pid")
 		rm -f "$pf"
+	done
+	for pid in "${killed[@]}"; do # gone, listeners closed, before we return
+		while [ -e "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; do
+			sleep 0.05
+		done
 	done
 	echo "lab: stopped $dir"
 }
