@@ -60,7 +60,8 @@ tar -C "$b/src/cases" -czf "$b/tar/archive/archive-1.tar.gz" .
 p="$w/plans"
 mkdir -p "$p/systems"
 {
-	printf '[plan]\nname = Labbkommun\nunclassified_level = 2\n'
+	printf '[plan]\nname = Labbkommun\nowner = IT-enheten\ntimezone = Europe/Stockholm\n'
+	printf 'unclassified_level = 2\nfailover_required_from = 3\n'
 	lv=(7d 24h 4h 1h 0) lt=(14d 72h 24h 4h 1h)
 	for i in 0 1 2 3 4; do
 		printf '[availability %d]\nrpo = %s\nrto = %s\nrestore_test_every = 30d\nfailover_drill_every = never\n' \
@@ -68,16 +69,17 @@ mkdir -p "$p/systems"
 	done
 } >"$p/policy.ini"
 cp "$w/lab/inventory.ini" "$p/inventory.ini"
-printf '[system]\nname = Lön\navailability = 2\n[restore]\nhost = app-a\nmethod = restic\nrepository = %s\npassword_file = %s\nverify = manifest %s\nverify = min_files 3\n' \
+printf '[system]\nboard = Kommunstyrelsen\nclassified = 2025-01-15\nname = Lön\navailability = 2\n[restore]\nhost = app-a\nmethod = restic\nrepository = %s\npassword_file = %s\nverify = manifest %s\nverify = min_files 3\n' \
 	"$b/restic/payroll" "$b/restic.pw" "$b/manifests/payroll.sha256" >"$p/systems/payroll.ini"
-printf '[system]\nname = Ärenden\navailability = 2\n[restore]\nhost = app-b\nmethod = tar\nrepository = %s\nverify = manifest %s\n' \
+printf '[system]\nboard = Kommunstyrelsen\nclassified = 2025-01-15\nname = Ärenden\navailability = 2\n[restore]\nhost = app-b\nmethod = tar\nrepository = %s\nverify = manifest %s\n' \
 	"$b/tar/cases" "$b/manifests/cases.sha256" >"$p/systems/cases.ini"
-printf '[system]\nname = E-arkiv\navailability = 1\n[restore]\nhost = app-b\nmethod = tar\nrepository = %s\nverify = manifest %s\n' \
+printf '[system]\nboard = Kommunstyrelsen\nclassified = 2025-01-15\nname = E-arkiv\navailability = 1\n[restore]\nhost = app-b\nmethod = tar\nrepository = %s\nverify = manifest %s\n' \
 	"$b/tar/archive" "$b/manifests/archive.sha256" >"$p/systems/archive.ini"
-printf '[system]\nname = Långsam\navailability = 2\n[restore]\nhost = app-b\nmethod = tar\nrepository = %s\nverify = action slow\n' \
+printf '[system]\nboard = Kommunstyrelsen\nclassified = 2025-01-15\nname = Långsam\navailability = 2\n[restore]\nhost = app-b\nmethod = tar\nrepository = %s\nverify = action slow\n' \
 	"$b/tar/cases" >"$p/systems/late.ini"
 opts=(--plans "$p" --db "$w/dh.db" --config /dev/null --listen "127.0.0.1:$lport")
 dh() { "$ctl" "$@" "${opts[@]}"; }
+"$ctl" check --plans "$p" --config /dev/null >"$w/check.out" 2>&1 || fail "the lab plans do not pass check: $(cat "$w/check.out")"
 # in the background without a subshell in between, so $! is the process itself
 serve() {
 	"$ctl" serve "${opts[@]}" >>"$w/serve.out" 2>>"$w/serve.err" &
