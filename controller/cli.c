@@ -3,6 +3,7 @@
  * Commands are added to the table as their modules land.
  */
 #include "cli.h"
+#include "cmd_serve.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
+	{ "serve", dh_cmd_serve, "serve", "receive agent events over HTTP(S)" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -209,7 +209,8 @@ check_job_and_signature(struct dh_events *e, const struct dh_http_req *req,
 	if (r != 0) {
 		answer(e, resp, 401, "bad or stale signature",
 			req->signature == NULL ? "no " DH_SIGN_HEADER " header" :
-			r == DH_EPARSE ? "malformed signature header" : req->param);
+			r == DH_EPARSE ? "malformed signature header" :
+			"wrong or older than 300 s");
 	} else {
 		*token = job->token;
 		job->token = NULL;

@@ -1,0 +1,200 @@
+/*
+ * Option and [controller] configuration parsing for the transport
+ * commands (controller/ctlopt.h). Command line first, configuration file
+ * for what it left unset (OpenSSH's two phases: read, then fill
+ * defaults). The configuration is read through the inih adapter.
+ */
+#include "ctlopt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dh/buf.h"
+#include "dh/ini.h"
+#include "dh/timefmt.h"
+
+struct cfg_reader {
+	struct dh_ctlopt *o;
+	const char *path;
+	struct dh_err *err;
+	int r;
+};
+
+static const struct cfg_key {
+	const char *key;
+	size_t off;
+} cfg_keys[] = {
+	{ "plans", offsetof(struct dh_ctlopt, plans) },
+	{ "database", offsetof(struct dh_ctlopt, db) },
+	{ "listen", offsetof(struct dh_ctlopt, listen) },
+	{ "tls_cert", offsetof(struct dh_ctlopt, tls_cert) },
+	{ "tls_key", offsetof(struct dh_ctlopt, tls_key) },
+};
+
+static void
+cfg_entry(void *user, const struct dh_ini_entry *e)
+{
+	struct cfg_reader *cr = user;
+
+	if (cr->r != 0)
+		return;
+	if (e->kind == DH_INI_ERROR) {
+		cr->r = dh_err_at(cr->err, DH_EPARSE, cr->path, e->line, "%s", e->value);
+		return;
+	}
+	/* Other sections belong to later features (notifications, users). */
+	if (e->kind != DH_INI_KEY || strcmp(e->section, "controller") != 0)
+		return;
+	for (size_t i = 0; i < sizeof(cfg_keys) / sizeof(cfg_keys[0]); i++) {
+		char **dst = (char **)((char *)cr->o + cfg_keys[i].off);
+
+		if (strcmp(cfg_keys[i].key, e->key) != 0)
+			continue;
+		if (*dst == NULL)
+			*dst = dh_xstrdup(e->value);
+		return;
+	}
+	cr->r = dh_err_at(cr->err, DH_EPARSE, cr->path, e->line,
+		"unknown key '%s' in [controller]", e->key);
+}
+
+static int
+read_config(struct dh_ctlopt *o, struct dh_err *err)
+{
+	struct cfg_reader cr = { .o = o, .err = err };
+	const char *path = o->config ? o->config : DH_CTLOPT_CONFIG;
+	int r;
+
+	if (o->config == NULL && access(path, F_OK) != 0)
+		return 0; /* the default file may be absent */
+	cr.path = path;
+	if ((r = dh_ini_parse_file(path, cfg_entry, &cr, err)) != 0)
+		return r;
+	return cr.r;
+}
+
+static char **
+common_slot(struct dh_ctlopt *o, const char *name)
+{
+	static const struct { const char *name; size_t off; } common[] = {
+		{ "config", offsetof(struct dh_ctlopt, config) },
+		{ "plans", offsetof(struct dh_ctlopt, plans) },
+		{ "db", offsetof(struct dh_ctlopt, db) },
+		{ "now", offsetof(struct dh_ctlopt, now_text) },
+		{ "format", offsetof(struct dh_ctlopt, format) },
+		{ "listen", offsetof(struct dh_ctlopt, listen) },
+	};
+
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		if (strcmp(common[i].name, name) == 0)
+			return (char **)((char *)o + common[i].off);
+	return NULL;
+}
+
+/* One "--name[=value]" at argv[*i]; advances *i past a separate value. */
+static int
+parse_one(struct dh_ctlopt *o, int argc, char **argv, int *i,
+	const struct dh_opt *extra, size_t nextra, struct dh_err *err)
+{
+	char *name = dh_xstrdup(argv[*i] + 2), *eq = strchr(name, '=');
+	char **slot;
+	const char *val = eq ? eq + 1 : NULL;
+	int r = 0;
+
+	if (eq)
+		*eq = '\0';
+	slot = common_slot(o, name);
+	for (size_t k = 0; slot == NULL && k < nextra; k++) {
+		if (strcmp(extra[k].name, name) != 0)
+			continue;
+		if (extra[k].flag) {
+			*extra[k].flag = true;
+			goto out;
+		}
+		slot = extra[k].val;
+	}
+	if (slot == NULL) {
+		r = dh_err_set(err, DH_EINVAL, "unknown option --%s", name);
+		goto out;
+	}
+	if (val == NULL) {
+		if (*i + 1 >= argc) {
+			r = dh_err_set(err, DH_EINVAL, "option --%s needs a value", name);
+			goto out;
+		}
+		val = argv[++*i];
+	}
+	free(*slot);
+	*slot = dh_xstrdup(val);
+out:
+	free(name);
+	return r;
+}
+
+int
+dh_ctlopt_parse(struct dh_ctlopt *o, int argc, char **argv,
+	const struct dh_opt *extra, size_t nextra, struct dh_err *err)
+{
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			o->help = true;
+			return 0;
+		}
+		if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
+			if ((r = parse_one(o, argc, argv, &i, extra, nextra, err)) != 0)
+				return r;
+		} else if (o->npos < DH_CTLOPT_POS_MAX) {
+			o->pos[o->npos++] = dh_xstrdup(argv[i]);
+		} else {
+			return dh_err_set(err, DH_EINVAL, "too many arguments");
+		}
+	}
+	o->now = dh_time_now();
+	if (o->now_text && dh_time_parse(o->now_text, &o->now) != 0)
+		return dh_err_set(err, DH_EINVAL, "--now '%s' is not an RFC 3339 time",
+			o->now_text);
+	if ((r = read_config(o, err)) != 0)
+		return r;
+	if (o->db == NULL)
+		o->db = dh_xstrdup(DH_CTLOPT_DB);
+	if (o->listen == NULL)
+		o->listen = dh_xstrdup(DH_CTLOPT_LISTEN);
+	if (o->format == NULL)
+		o->format = dh_xstrdup("text");
+	return 0;
+}
+
+void
+dh_ctlopt_fini(struct dh_ctlopt *o)
+{
+	free(o->config);
+	free(o->plans);
+	free(o->db);
+	free(o->listen);
+	free(o->tls_cert);
+	free(o->tls_key);
+	free(o->format);
+	free(o->now_text);
+	for (size_t i = 0; i < o->npos; i++)
+		free(o->pos[i]);
+	memset(o, 0, sizeof(*o));
+}
+
+bool
+dh_ctlopt_is_format(const char *fmt, const char *allowed)
+{
+	size_t n = strlen(fmt);
+	const char *p = allowed;
+
+	while (n > 0 && (p = strstr(p, fmt)) != NULL) {
+		if ((p == allowed || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
