@@ -3,6 +3,8 @@
  * Commands are added to the table as their modules land.
  */
 #include "cli.h"
+#include "cmd_audit.h"
+#include "cmd_history.h"
 #include "cmd_serve.h"
 
 #include <stdio.h>
@@ -17,6 +19,9 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "serve", dh_cmd_serve, "serve", "receive agent events over HTTP(S)" },
+	{ "history", dh_cmd_history, "history [ID] [--since T] [--kind K]",
+		"test records, newest first" },
+	{ "audit", dh_cmd_audit, "audit verify", "check the hash-chained audit log" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "dh/buf.h"
 #include "dh/ini.h"
 #include "dh/timefmt.h"
@@ -197,4 +198,14 @@ dh_ctlopt_is_format(const char *fmt, const char *allowed)
 		p += n;
 	}
 	return false;
+}
+
+int
+dh_ctlopt_open_db(const struct dh_ctlopt *o, bool must_exist, struct dh_db **out,
+	struct dh_err *err)
+{
+	if (must_exist && access(o->db, F_OK) != 0)
+		return dh_err_set(err, DH_ENOENT, "no database at %s (--db, or database in "
+			"the controller configuration)", o->db);
+	return dh_db_open(out, o->db, err);
 }

@@ -47,6 +47,14 @@ int dh_ctlopt_parse(struct dh_ctlopt *o, int argc, char **argv,
 	const struct dh_opt *extra, size_t nextra, struct dh_err *err);
 void dh_ctlopt_fini(struct dh_ctlopt *o);
 
+struct dh_db;
+/*
+ * Open o->db. When must_exist, a missing file is DH_ENOENT ("no database
+ * at ...") instead of a new empty database.
+ */
+int dh_ctlopt_open_db(const struct dh_ctlopt *o, bool must_exist, struct dh_db **out,
+	struct dh_err *err);
+
 /* True when fmt is one of the comma-separated names in allowed. */
 bool dh_ctlopt_is_format(const char *fmt, const char *allowed);
 
