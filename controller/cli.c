@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cmd_audit.h"
 #include "cmd_history.h"
+#include "cmd_run.h"
 #include "cmd_serve.h"
 
 #include <stdio.h>
@@ -19,6 +20,7 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "serve", dh_cmd_serve, "serve", "receive agent events over HTTP(S)" },
+	{ "run", dh_cmd_run, "run restore ID", "dispatch a restore test now, wait, print the record" },
 	{ "history", dh_cmd_history, "history [ID] [--since T] [--kind K]",
 		"test records, newest first" },
 	{ "audit", dh_cmd_audit, "audit verify", "check the hash-chained audit log" },

@@ -5,7 +5,8 @@ its own branch). SSH_ORIGINAL_COMMAND=version prints a version; =run
 reads the job on stdin, says "accepted", detaches, and reports signed
 events to the job's url, retrying until 2xx. The system id steers it:
   *fail*    the record says failed       *reject*  exits 1 without accepting
-  *silent*  accepts but never reports    otherwise passed
+  *silent*  accepts but never reports    *slow*    reports after 3 s
+  otherwise passed
 """
 import hashlib, hmac, json, os, sys, time, urllib.request
 
@@ -55,6 +56,8 @@ def main():
         os.close(fd)
     if "silent" in system:
         os._exit(0)
+    if "slow" in system:
+        time.sleep(3)
     url, jid, tok = job["url"], job["job"], job["token"]
     post(url, jid, tok, {"job": jid, "seq": 1, "type": "accepted", "at": now(), "host": "fake"})
     verdict = "failed" if "fail" in system else "passed"
