@@ -5,8 +5,10 @@
 #include "cli.h"
 #include "cmd_audit.h"
 #include "cmd_history.h"
+#include "cmd_hosts.h"
 #include "cmd_run.h"
 #include "cmd_serve.h"
+#include "cmd_status.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +23,10 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "serve", dh_cmd_serve, "serve", "receive agent events over HTTP(S)" },
 	{ "run", dh_cmd_run, "run restore ID", "dispatch a restore test now, wait, print the record" },
+	{ "hosts", dh_cmd_hosts, "hosts [--format text|json]",
+		"per host: reachable, host key ok, agent version" },
+	{ "status", dh_cmd_status, "status [--format text|json|csv]",
+		"per system: requirement, last tests, due, compliant" },
 	{ "history", dh_cmd_history, "history [ID] [--since T] [--kind K]",
 		"test records, newest first" },
 	{ "audit", dh_cmd_audit, "audit verify", "check the hash-chained audit log" },

@@ -101,6 +101,12 @@ rc=0; dh run restore unreach >"$work/d.out" 2>"$work/d.err" || rc=$?
 grep -q '^verdict *error' "$work/d.out" || fail "unreachable verdict"
 [ $(( $(date +%s) - start )) -le 10 ] || fail "unreachable took longer than the connect timeout"
 
+# hosts: both halls at once; the unreachable one makes it exit 1
+rc=0; dh hosts >"$work/h.out" 2>&1 || rc=$?
+[ $rc = 1 ] || fail "hosts exit $rc"
+grep -q '^b1 .* yes .* ok .*drillhall-agent 0.1.0-fake' "$work/h.out" || fail "hosts: b1 line"
+grep -q '^gone .* no ' "$work/h.out" || fail "hosts: gone line"
+
 # changed host key: error, exit 2, no login, nothing executed
 bash "$data/ssh_fixture.sh" rekey "$work/ssh" >/dev/null
 ran_before=$(wc -l <"$work/ssh/executed")
@@ -110,6 +116,24 @@ grep -q 'CHANGED' "$work/e.out" || fail "record does not say the host key change
 sleep 0.3
 grep -q 'Accepted publickey' "$work/ssh/sshd.log" && fail "sshd accepted a login after the key changed"
 [ "$(wc -l <"$work/ssh/executed")" = "$ran_before" ] || fail "something ran on the host"
+
+{ dh hosts --format json || true; } | python3 -c '
+import json,sys
+h={x["host"]: x for x in json.load(sys.stdin)["hosts"]}
+assert h["b1"]["reachable"] and not h["b1"]["host_key_ok"] and h["b1"]["agent_version"] is None, h["b1"]
+assert not h["gone"]["reachable"], h["gone"]' || fail "hosts json after the key changed"
+grep -q 'Accepted publickey' "$work/ssh/sshd.log" && fail "hosts logged in to a host whose key changed"
+
+# status: an error record neither passes nor resets the due date; --now
+dh status --format json | python3 -c '
+import json,sys
+s={x["id"]: x for x in json.load(sys.stdin)["systems"]}
+assert s["procapita"]["compliant"] and s["procapita"]["restore"]["last"]["verdict"] == "error", s["procapita"]
+assert not s["ecos-fail"]["compliant"] and s["ecos-fail"]["restore"]["problem"] == "no passed restore test"
+assert not s["unreach"]["compliant"]
+assert s["procapita"]["rto_s"] == 14400' || fail "status json"
+dh status --now 2099-01-01T00:00:00Z | grep -q '^procapita .*NO (restore test overdue)' || fail "status --now future"
+dh status --now 2000-01-01T00:00:00Z --format csv | grep -q '^procapita,3,3600,14400,-,' || fail "status --now past"
 
 # history
 [ "$(dh history --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["records"]))')" = 5 ] || fail "history json"
