@@ -205,6 +205,32 @@ out:
 	return rc;
 }
 
+/*
+ * Our host key preference, restricted to what this libssh2 supports:
+ * libssh2 1.10 strips unsupported names with an overlapping memcpy, so it
+ * must never be handed one.
+ */
+static void
+set_hostkey_prefs(LIBSSH2_SESSION *s)
+{
+	const char **algs = NULL;
+	char prefs[] = HOSTKEY_PREFS, *save = NULL;
+	struct dh_buf want;
+	int n = libssh2_session_supported_algs(s, LIBSSH2_METHOD_HOSTKEY, &algs);
+
+	dh_buf_init(&want);
+	for (char *name = strtok_r(prefs, ",", &save); name && n > 0;
+	    name = strtok_r(NULL, ",", &save))
+		for (int i = 0; i < n; i++)
+			if (strcmp(algs[i], name) == 0)
+				dh_buf_printf(&want, "%s%s", want.len ? "," : "", name);
+	if (want.len > 0)
+		libssh2_session_method_pref(s, LIBSSH2_METHOD_HOSTKEY, want.data);
+	if (algs)
+		libssh2_free(s, algs);
+	dh_buf_fini(&want);
+}
+
 static int
 handshake_and_auth(struct run *r)
 {
@@ -214,7 +240,7 @@ handshake_and_auth(struct run *r)
 	if (r->s == NULL)
 		return fail(r, DH_EIO, "%s: cannot create an SSH session", r->t->name);
 	libssh2_session_set_blocking(r->s, 0);
-	libssh2_session_method_pref(r->s, LIBSSH2_METHOD_HOSTKEY, HOSTKEY_PREFS);
+	set_hostkey_prefs(r->s);
 	r->what = "the SSH handshake";
 	while ((rc = libssh2_session_handshake(r->s, r->fd)) == LIBSSH2_ERROR_EAGAIN)
 		if ((rc = wait_socket(r)) != 0)
