@@ -23,13 +23,55 @@ static const char usage[] =
 	"                       [--tls-cert FILE --tls-key FILE] [--quiet]\n"
 	"Receive the agents' events over HTTP(S) until SIGINT or SIGTERM.\n";
 
+/* Serve until SIGINT/SIGTERM; returns the exit code. */
+static int
+serve(const struct dh_ctlopt *o, bool quiet)
+{
+	struct dh_events *ev = NULL;
+	struct dh_httpd *h = NULL;
+	struct dh_events_stats st;
+	struct dh_httpd_config hc = { .listen = o->listen, .tls_cert = o->tls_cert,
+		.tls_key = o->tls_key, .events = dh_events_handle, .quiet = quiet };
+	struct dh_err err;
+	sigset_t set;
+	int sig, rc = DH_EXIT_USAGE;
+
+	/* Signals go to sigwait below, not to libmicrohttpd's threads. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	dh_err_clear(&err);
+	if (dh_events_new(&ev, o->db, &err) != 0) {
+		fprintf(stderr, "drillhall serve: %s\n", err.msg);
+		goto out;
+	}
+	hc.user = ev;
+	if (dh_httpd_start(&h, &hc, &err) != 0) {
+		fprintf(stderr, "drillhall serve: %s\n", err.msg);
+		goto out;
+	}
+	fprintf(stderr, "drillhall serve: listening on %s (port %u, %s), database %s\n",
+		o->listen, dh_httpd_port(h), o->tls_cert ? "https" : "http", o->db);
+	sigwait(&set, &sig);
+	dh_httpd_stop(h);
+	h = NULL;
+	dh_events_stats(ev, &st);
+	fprintf(stderr, "drillhall serve: stopping on signal %d: %llu events stored, "
+		"%llu duplicates, %llu rejected, %llu commits\n", sig, st.stored,
+		st.duplicates, st.rejected, st.commits);
+	rc = DH_EXIT_OK;
+out:
+	dh_httpd_stop(h);
+	dh_events_free(ev);
+	return rc;
+}
+
 int
 dh_cmd_serve(int argc, char **argv)
 {
 	struct dh_ctlopt o;
-	struct dh_events *ev = NULL;
-	struct dh_httpd *h = NULL;
-	struct dh_events_stats st;
 	char *cert = NULL, *key = NULL;
 	bool quiet = false;
 	const struct dh_opt extra[] = {
@@ -37,8 +79,7 @@ dh_cmd_serve(int argc, char **argv)
 		{ "quiet", NULL, &quiet },
 	};
 	struct dh_err err;
-	sigset_t set;
-	int sig, rc = DH_EXIT_USAGE;
+	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
 	if (dh_ctlopt_parse(&o, argc, argv, extra, 3, &err) != 0 || o.npos > 0) {
@@ -61,36 +102,8 @@ dh_cmd_serve(int argc, char **argv)
 		o.tls_key = key;
 		key = NULL;
 	}
-	/* Signals go to sigwait below, not to libmicrohttpd's threads. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (dh_events_new(&ev, o.db, &err) != 0) {
-		fprintf(stderr, "drillhall serve: %s\n", err.msg);
-		goto out;
-	}
-	struct dh_httpd_config hc = { .listen = o.listen, .tls_cert = o.tls_cert,
-		.tls_key = o.tls_key, .events = dh_events_handle, .user = ev,
-		.quiet = quiet };
-	if (dh_httpd_start(&h, &hc, &err) != 0) {
-		fprintf(stderr, "drillhall serve: %s\n", err.msg);
-		goto out;
-	}
-	fprintf(stderr, "drillhall serve: listening on %s (port %u, %s), database %s\n",
-		o.listen, dh_httpd_port(h), o.tls_cert ? "https" : "http", o.db);
-	sigwait(&set, &sig);
-	dh_httpd_stop(h);
-	h = NULL;
-	dh_events_stats(ev, &st);
-	fprintf(stderr, "drillhall serve: stopping on signal %d: %llu events stored, "
-		"%llu duplicates, %llu rejected, %llu commits\n", sig, st.stored,
-		st.duplicates, st.rejected, st.commits);
-	rc = DH_EXIT_OK;
+	rc = serve(&o, quiet);
 out:
-	dh_httpd_stop(h);
-	dh_events_free(ev);
 	free(cert);
 	free(key);
 	dh_ctlopt_fini(&o);

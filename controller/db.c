@@ -7,7 +7,8 @@
  * audit_kinds table, by the query that turns it into the audit record's
  * data: appending and verifying run the same query, so `audit verify`
  * notices an edited job, event or record as well as an edited audit row.
- * Callers: the event endpoint's writer (group commit), `run`, `history`,
+ * The canonical form, the chain hash and what counts as a match are
+ * audit.c's; this file stores and reads. Callers: the event endpoint's writer (group commit), `run`, `history`,
  * `status`, `audit verify`.
  */
 #include "db.h"
@@ -19,6 +20,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "audit.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
 #include "dh/timefmt.h"
@@ -26,8 +28,6 @@
 struct dh_db {
 	sqlite3 *h;
 };
-
-#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* Each entry migrates user_version i to i + 1. Never edit a shipped one. */
 static const char *const migrations[] = {
@@ -216,29 +216,15 @@ audit_kind_get(const char *kind)
 	return NULL;
 }
 
+/* The audited row as canonical JSON, or NULL (*r = DH_ENOENT) when gone. */
 static char *
-dump_sorted(json_t *o)
-{
-	char *s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
-	char *out;
-
-	if (s == NULL) {
-		fprintf(stderr, "drillhall: out of memory serialising JSON\n");
-		abort();
-	}
-	out = dh_xstrdup(s);
-	free(s);
-	return out;
-}
-
-/* The audited row as a JSON object, or NULL (*r = DH_ENOENT) when gone. */
-static json_t *
 audit_row(struct dh_db *db, const char *kind, const char *ref, int64_t ref_seq,
 	int *r, struct dh_err *err)
 {
 	const struct audit_kind *k = audit_kind_get(kind);
 	sqlite3_stmt *st = NULL;
 	json_t *o = NULL;
+	char *text = NULL;
 
 	*r = 0;
 	if (k == NULL) {
@@ -273,39 +259,11 @@ audit_row(struct dh_db *db, const char *kind, const char *ref, int64_t ref_seq,
 		}
 		json_object_set_new(o, name, v);
 	}
+	text = dh_audit_sorted(o);
+	json_decref(o);
 out:
 	sqlite3_finalize(st);
-	return o;
-}
-
-static char *
-audit_canonical(int64_t seq, int64_t at, const char *kind, const char *ref,
-	int64_t ref_seq, json_t *data)
-{
-	json_t *o = json_object();
-	char *s;
-
-	json_object_set_new(o, "seq", json_integer(seq));
-	json_object_set_new(o, "at", json_integer(at));
-	json_object_set_new(o, "kind", json_string(kind));
-	json_object_set_new(o, "ref", json_stringn_nocheck(ref, strlen(ref)));
-	json_object_set_new(o, "ref_seq", ref_seq > 0 ? json_integer(ref_seq) : json_null());
-	json_object_set(o, "data", data);
-	s = dump_sorted(o);
-	json_decref(o);
-	return s;
-}
-
-static void
-chain_hash(const char *prev, const char *body, char *out)
-{
-	struct dh_buf b;
-
-	dh_buf_init(&b);
-	dh_buf_puts(&b, prev);
-	dh_buf_puts(&b, body);
-	dh_sha256_hex(b.data, b.len, out);
-	dh_buf_fini(&b);
+	return text;
 }
 
 /* Append an audit record for a row written in the current transaction. */
@@ -314,10 +272,10 @@ audit_append(struct dh_db *db, const char *kind, const char *ref, int64_t ref_se
 	struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	char prev[65] = GENESIS_HASH, hash[65];
-	int64_t seq = 1, at = (int64_t)dh_time_now();
-	char *body = NULL;
-	json_t *data;
+	char prev[65] = DH_AUDIT_GENESIS, hash[65];
+	struct dh_audit_rec a = { .seq = 1, .at = (int64_t)dh_time_now(), .kind = kind,
+		.ref = ref, .ref_seq = ref_seq };
+	char *body = NULL, *data;
 	int r;
 
 	if ((data = audit_row(db, kind, ref, ref_seq, &r, err)) == NULL)
@@ -326,18 +284,18 @@ audit_append(struct dh_db *db, const char *kind, const char *ref, int64_t ref_se
 	    &st, err)) != 0)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		seq = sqlite3_column_int64(st, 0) + 1;
+		a.seq = sqlite3_column_int64(st, 0) + 1;
 		snprintf(prev, sizeof(prev), "%s", (const char *)sqlite3_column_text(st, 1));
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	body = audit_canonical(seq, at, kind, ref, ref_seq, data);
-	chain_hash(prev, body, hash);
+	body = dh_audit_canonical(&a, data);
+	dh_audit_chain_hash(prev, body, hash);
 	if ((r = prepare(db, "INSERT INTO audit (seq, at, kind, ref, ref_seq, body,"
 	    " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err)) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_int64(st, 1, a.seq);
+	sqlite3_bind_int64(st, 2, a.at);
 	bind_text(st, 3, kind);
 	bind_text(st, 4, ref);
 	if (ref_seq > 0)
@@ -349,7 +307,7 @@ audit_append(struct dh_db *db, const char *kind, const char *ref, int64_t ref_se
 		r = db_err(db, err, "append to audit log");
 out:
 	sqlite3_finalize(st);
-	json_decref(data);
+	free(data);
 	free(body);
 	return r;
 }
@@ -477,43 +435,6 @@ set_str(char **dst, const char *src)
 	*dst = src ? dh_xstrdup(src) : NULL;
 }
 
-/*
- * The controller's word on a record: identity, trigger, targets and plan
- * revision come from the stored job, not from the agent; a "passed" that
- * the agent's own figures contradict is recorded as failed.
- */
-static void
-record_complete(struct dh_record *r, const struct dh_db_job *j)
-{
-	char *json;
-	char hash[65];
-
-	set_str(&r->id, j->id);
-	set_str(&r->system, j->system);
-	r->kind = (enum dh_job_kind)(dh_job_kind_parse(j->kind) < 0 ? 0 :
-		dh_job_kind_parse(j->kind));
-	set_str(&r->trigger, j->trigger);
-	set_str(&r->plan_revision, j->plan_revision);
-	r->rpo_target_s = j->rpo_target_s;
-	r->rto_target_s = j->rto_target_s;
-	if (r->nhosts == 0)
-		dh_record_add_host(r, j->host);
-	if (r->verdict == DH_VERDICT_PASSED) {
-		bool bad = (r->rpo_actual_s < 0 || r->rpo_actual_s > r->rpo_target_s ||
-			r->rto_actual_s < 0 || r->rto_actual_s > r->rto_target_s);
-
-		for (size_t i = 0; i < r->nchecks; i++)
-			bad = bad || r->checks[i].verdict != DH_VERDICT_PASSED;
-		if (bad && r->kind == DH_JOB_RESTORE)
-			r->verdict = DH_VERDICT_FAILED;
-	}
-	set_str(&r->record_hash, NULL);
-	json = dh_record_to_json(r, 0);
-	dh_sha256_hex(json, strlen(json), hash);
-	free(json);
-	set_str(&r->record_hash, hash);
-}
-
 static void
 bind_time(sqlite3_stmt *st, int i, time_t t)
 {
@@ -543,7 +464,7 @@ record_insert(struct dh_db *db, struct dh_record *r, struct dh_err *err)
 
 	if ((rc = dh_db_job_get(db, r->id, &j, err)) != 0)
 		return rc;
-	record_complete(r, j);
+	dh_audit_record_seal(r, j);
 	json = dh_record_to_json(r, 0);
 	if ((rc = prepare(db, "INSERT OR IGNORE INTO records (job, system, kind, trigger,"
 	    " verdict, started_at, finished_at, backup_at, rpo_target_s, rpo_actual_s,"
@@ -815,71 +736,22 @@ out:
 
 /* --- audit verify */
 
-struct audit_row {
-	int64_t seq, at, ref_seq;
-	const char *kind, *ref, *body, *prev, *hash;
-};
-
-/* Check one audit record; returns false and fills why when it does not match. */
+/* Check one stored record against its predecessor and its row. */
 static bool
-audit_check(struct dh_db *db, const struct audit_row *a, int64_t want_seq,
+audit_check(struct dh_db *db, const struct dh_audit_rec *a, int64_t want_seq,
 	const char *prev, char *why, size_t whysz)
 {
-	char hash[65];
-	char *canon = NULL, *now = NULL;
-	json_t *body = NULL, *row = NULL;
-	bool ok = false;
+	char *row;
+	bool ok;
 	int r;
 
-	if (a->seq != want_seq) {
-		snprintf(why, whysz, "expected record %lld here: records are missing",
-			(long long)want_seq);
-		return false;
-	}
-	if (strcmp(a->prev, prev) != 0) {
-		snprintf(why, whysz, "prev_hash does not match the hash of record %lld",
-			(long long)want_seq - 1);
-		return false;
-	}
-	chain_hash(prev, a->body, hash);
-	if (strcmp(hash, a->hash) != 0) {
-		snprintf(why, whysz, "hash does not match its content");
-		return false;
-	}
-	body = json_loads(a->body, 0, NULL);
 	row = audit_row(db, a->kind, a->ref, a->ref_seq, &r, NULL);
-	if (body == NULL || r == DH_EINVAL) {
-		snprintf(why, whysz, "unreadable audit record");
-		goto out;
+	if (r == DH_EINVAL) {
+		snprintf(why, whysz, "unknown audit kind '%s'", a->kind);
+		return false;
 	}
-	canon = audit_canonical(a->seq, a->at, a->kind, a->ref, a->ref_seq,
-		json_object_get(body, "data"));
-	if (strcmp(canon, a->body) != 0) {
-		snprintf(why, whysz, "columns do not match the hashed content");
-		goto out;
-	}
-	if (row == NULL) {
-		snprintf(why, whysz, "the audited %s %s no longer exists", a->kind, a->ref);
-		goto out;
-	}
-	free(canon);
-	canon = dump_sorted(json_object_get(body, "data"));
-	now = dump_sorted(row);
-	if (strcmp(canon, now) != 0) {
-		if (a->ref_seq > 0)
-			snprintf(why, whysz, "the %s %s seq %lld was changed after it was "
-				"audited", a->kind, a->ref, (long long)a->ref_seq);
-		else
-			snprintf(why, whysz, "the %s %s was changed after it was audited",
-				a->kind, a->ref);
-		goto out;
-	}
-	ok = true;
-out:
-	json_decref(body);
-	json_decref(row);
-	free(canon);
-	free(now);
+	ok = dh_audit_check(a, want_seq, prev, row, why, whysz);
+	free(row);
 	return ok;
 }
 
@@ -917,7 +789,7 @@ int
 dh_db_audit_verify(struct dh_db *db, struct dh_audit_result *res, struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	char prev[65] = GENESIS_HASH;
+	char prev[65] = DH_AUDIT_GENESIS;
 	int r, rc;
 
 	memset(res, 0, sizeof(*res));
@@ -927,7 +799,7 @@ dh_db_audit_verify(struct dh_db *db, struct dh_audit_result *res, struct dh_err 
 	    " prev_hash, hash FROM audit ORDER BY seq", &st, err)) != 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct audit_row a = {
+		struct dh_audit_rec a = {
 			.seq = sqlite3_column_int64(st, 0),
 			.at = sqlite3_column_int64(st, 1),
 			.kind = (const char *)sqlite3_column_text(st, 2),
