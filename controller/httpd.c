@@ -25,6 +25,7 @@
 #include "dh/buf.h"
 
 #define TLS_FILE_MAX (256 * 1024)
+#define DH_HTTPD_DRAIN_MAX (4 * DH_HTTPD_BODY_MAX) /* read and dropped before a 413 */
 
 struct dh_httpd {
 	struct MHD_Daemon *mhd;
@@ -145,6 +146,21 @@ log_safe(const char *s, char *out, size_t outsz)
 	out[i] = '\0';
 }
 
+static void
+log_rejection(struct dh_httpd *h, struct MHD_Connection *c, const char *method,
+	const char *url, const struct dh_http_resp *resp)
+{
+	char peer[DH_HTTPD_PEER_MAX], path[160], m[16];
+
+	if (resp->status < 400 || h->cfg.quiet)
+		return;
+	peer_name(c, peer, sizeof(peer));
+	log_safe(url, path, sizeof(path));
+	log_safe(method, m, sizeof(m));
+	fprintf(stderr, "drillhall: rejected %s %s from %s: %d %s\n", m, path, peer,
+		resp->status, resp->why);
+}
+
 static enum MHD_Result
 reply(struct dh_httpd *h, struct MHD_Connection *c, const char *method,
 	const char *url, struct dh_http_resp *resp)
@@ -153,15 +169,7 @@ reply(struct dh_httpd *h, struct MHD_Connection *c, const char *method,
 	enum MHD_Result ret;
 	char *body = resp->body ? resp->body : dh_xstrdup("");
 
-	if (resp->status >= 400 && !h->cfg.quiet) {
-		char peer[DH_HTTPD_PEER_MAX], path[160], m[16];
-
-		peer_name(c, peer, sizeof(peer));
-		log_safe(url, path, sizeof(path));
-		log_safe(method, m, sizeof(m));
-		fprintf(stderr, "drillhall: rejected %s %s from %s: %d %s\n", m, path,
-			peer, resp->status, resp->why);
-	}
+	log_rejection(h, c, method, url, resp);
 	r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
 	resp->body = NULL;
 	if (r == NULL) {
@@ -278,7 +286,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		ctx = dh_xcalloc(1, sizeof(*ctx));
 		dh_buf_init(&ctx->body);
 		*con_cls = ctx;
-		if (cl != NULL && strtoull(cl, NULL, 10) > DH_HTTPD_BODY_MAX) {
+		/*
+		 * Far too big: answer before reading (the connection closes).
+		 * Somewhat too big: read and discard it, so the client, still
+		 * sending, is not cut off before it sees the 413.
+		 */
+		if (cl != NULL && strtoull(cl, NULL, 10) > DH_HTTPD_DRAIN_MAX) {
 			ctx->too_big = true;
 			set_error(&resp, 413, "body over 1 MiB");
 			return reply(h, c, method, url, &resp);
@@ -287,6 +300,13 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	}
 	if (*upload_size > 0) {
 		ctx->seen += *upload_size;
+		if (ctx->seen > DH_HTTPD_DRAIN_MAX) {
+			/* No answer can be queued mid-upload: log it and hang up. */
+			set_error(&resp, 413, "body over 1 MiB, connection closed");
+			log_rejection(h, c, method, url, &resp);
+			free(resp.body);
+			return MHD_NO;
+		}
 		if (ctx->seen > DH_HTTPD_BODY_MAX) {
 			ctx->too_big = true;
 			dh_buf_fini(&ctx->body);
