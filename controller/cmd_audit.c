@@ -63,7 +63,7 @@ dh_cmd_audit(int argc, char **argv)
 
 	dh_err_clear(&err);
 	if (dh_ctlopt_parse(&o, argc, argv, NULL, 0, &err) != 0) {
-		fprintf(stderr, "drillhall audit: %s\n%s", err.msg, usage);
+		dh_ctlopt_error("audit", &err, usage);
 		goto out;
 	}
 	if (o.help) {

@@ -104,7 +104,7 @@ dh_cmd_history(int argc, char **argv)
 
 	dh_err_clear(&err);
 	if (dh_ctlopt_parse(&o, argc, argv, extra, 3, &err) != 0) {
-		fprintf(stderr, "drillhall history: %s\n%s", err.msg, usage);
+		dh_ctlopt_error("history", &err, usage);
 		goto out;
 	}
 	if (o.help) {

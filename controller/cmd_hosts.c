@@ -142,7 +142,7 @@ dh_cmd_hosts(int argc, char **argv)
 
 	dh_err_clear(&err);
 	if (dh_ctlopt_parse(&o, argc, argv, extra, 1, &err) != 0) {
-		fprintf(stderr, "drillhall hosts: %s\n%s", err.msg, usage);
+		dh_ctlopt_error("hosts", &err, usage);
 		goto out;
 	}
 	if (o.help) {

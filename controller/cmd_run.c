@@ -113,7 +113,7 @@ dh_cmd_run(int argc, char **argv)
 
 	dh_err_clear(&err);
 	if (dh_ctlopt_parse(&o, argc, argv, NULL, 0, &err) != 0) {
-		fprintf(stderr, "drillhall run: %s\n%s", err.msg, usage);
+		dh_ctlopt_error("run", &err, usage);
 		goto out;
 	}
 	if (o.help) {

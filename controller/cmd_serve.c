@@ -82,9 +82,12 @@ dh_cmd_serve(int argc, char **argv)
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if (dh_ctlopt_parse(&o, argc, argv, extra, 3, &err) != 0 || o.npos > 0) {
-		fprintf(stderr, "drillhall serve: %s\n%s", o.npos ? "unexpected argument" :
-			err.msg, usage);
+	if (dh_ctlopt_parse(&o, argc, argv, extra, 3, &err) != 0) {
+		dh_ctlopt_error("serve", &err, usage);
+		goto out;
+	}
+	if (o.npos > 0) {
+		fprintf(stderr, "drillhall serve: unexpected argument '%s'\n%s", o.pos[0], usage);
 		goto out;
 	}
 	if (o.help) {

@@ -280,7 +280,7 @@ dh_cmd_status(int argc, char **argv)
 
 	dh_err_clear(&err);
 	if (dh_ctlopt_parse(&o, argc, argv, NULL, 0, &err) != 0) {
-		fprintf(stderr, "drillhall status: %s\n%s", err.msg, usage);
+		dh_ctlopt_error("status", &err, usage);
 		goto out;
 	}
 	if (o.help) {

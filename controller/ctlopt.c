@@ -209,3 +209,13 @@ dh_ctlopt_open_db(const struct dh_ctlopt *o, bool must_exist, struct dh_db **out
 			"the controller configuration)", o->db);
 	return dh_db_open(out, o->db, err);
 }
+
+void
+dh_ctlopt_error(const char *cmd, const struct dh_err *err, const char *usage)
+{
+	char msg[DH_ERR_MSG_MAX + 300];
+
+	dh_err_format(err, msg, sizeof(msg));
+	fprintf(stderr, "drillhall %s: %s\n%s", cmd, msg,
+		err->code == DH_EINVAL ? usage : "");
+}

@@ -47,6 +47,13 @@ int dh_ctlopt_parse(struct dh_ctlopt *o, int argc, char **argv,
 	const struct dh_opt *extra, size_t nextra, struct dh_err *err);
 void dh_ctlopt_fini(struct dh_ctlopt *o);
 
+/*
+ * Say why dh_ctlopt_parse failed on stderr: "drillhall CMD: FILE:LINE:
+ * message" for a configuration problem, the message and usage for a
+ * command-line one.
+ */
+void dh_ctlopt_error(const char *cmd, const struct dh_err *err, const char *usage);
+
 struct dh_db;
 /*
  * Open o->db. When must_exist, a missing file is DH_ENOENT ("no database

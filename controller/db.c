@@ -607,6 +607,24 @@ dh_db_records_free(struct dh_record **recs, size_t n)
 
 /* --- events */
 
+/* Whether a resent (job, seq) carries the bytes already stored. */
+static bool
+same_body(struct dh_db *db, const struct dh_db_event_in *in)
+{
+	sqlite3_stmt *st = NULL;
+	bool same = false;
+
+	if (prepare(db, "SELECT body = ?3 FROM events WHERE job = ?1 AND seq = ?2",
+	    &st, NULL) != 0)
+		return false;
+	bind_text(st, 1, in->ev->job);
+	sqlite3_bind_int64(st, 2, in->ev->seq);
+	sqlite3_bind_text(st, 3, in->body, (int)in->len, SQLITE_TRANSIENT);
+	same = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_finalize(st);
+	return same;
+}
+
 /* Inside the batch transaction: one event, under its own savepoint. */
 static int
 event_insert(struct dh_db *db, struct dh_db_event_in *in, struct dh_err *err)
@@ -633,7 +651,7 @@ event_insert(struct dh_db *db, struct dh_db_event_in *in, struct dh_err *err)
 		goto out;
 	}
 	if (sqlite3_changes(db->h) == 0) {
-		in->result = DH_DB_DUPLICATE;
+		in->result = same_body(db, in) ? DH_DB_DUPLICATE : DH_DB_CONFLICT;
 		goto out;
 	}
 	in->result = DH_DB_NEW;

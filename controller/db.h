@@ -52,19 +52,21 @@ int dh_db_job_get(struct dh_db *db, const char *id, struct dh_db_job **out,
 	struct dh_err *err);
 
 /* One event handed to dh_db_event_batch; result is set per item. */
-enum { DH_DB_NEW = 0, DH_DB_DUPLICATE = 1 };
+/* DH_DB_CONFLICT: a duplicate whose bytes differ from the stored one (kept). */
+enum { DH_DB_NEW = 0, DH_DB_DUPLICATE = 1, DH_DB_CONFLICT = 2 };
 struct dh_db_event_in {
 	struct dh_event *ev;  /* parsed; its record may be completed in place */
 	const char *body;     /* the exact bytes the agent sent */
 	size_t len;
-	int result;           /* out: DH_DB_NEW, DH_DB_DUPLICATE or a DH_E* code */
+	int result;           /* out: DH_DB_NEW, _DUPLICATE, _CONFLICT or a DH_E* code */
 };
 
 /*
  * Store a batch of events in one transaction (group commit). A new event
  * is audited; a finished event also stores its test record (completed
  * with the job's trigger, host, targets and plan revision) and audits the
- * verdict. A duplicate (job, seq) changes nothing. Per-item failures
+ * verdict. A duplicate (job, seq) changes nothing (the first stays).
+ * Per-item failures
  * (unknown job: DH_ENOENT) only fail that item. Returns 0 when the
  * transaction committed (every item's result is then durable), otherwise
  * an error and no item was stored.

@@ -58,7 +58,8 @@ store_batch(struct dh_events *e, struct pending **batch, size_t n)
 		batch[i]->done = true;
 		if (batch[i]->in.result == DH_DB_NEW)
 			e->stats.stored++;
-		else if (batch[i]->in.result == DH_DB_DUPLICATE)
+		else if (batch[i]->in.result == DH_DB_DUPLICATE ||
+		    batch[i]->in.result == DH_DB_CONFLICT)
 			e->stats.duplicates++;
 	}
 	e->stats.commits++;
@@ -240,7 +241,11 @@ dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp 
 		goto out;
 	}
 	r = submit(e, ev, req->body, req->len);
-	if (r == DH_DB_NEW || r == DH_DB_DUPLICATE) {
+	if (r == DH_DB_CONFLICT)
+		/* Answered like a duplicate so the agent stops resending; told here. */
+		fprintf(stderr, "drillhall: job %s seq %lld resent by %s with different "
+			"content; the first one stays\n", ev->job, (long long)ev->seq, req->peer);
+	if (r == DH_DB_NEW || r == DH_DB_DUPLICATE || r == DH_DB_CONFLICT) {
 		resp->status = 200;
 		resp->body = dh_xasprintf("{\"ok\":true,\"stored\":\"%s\"}",
 			r == DH_DB_NEW ? "new" : "duplicate");

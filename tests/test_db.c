@@ -156,6 +156,9 @@ test_events_idempotent(void **state)
 	assert_int_equal(dh_db_event_batch(f->db, in, 2, NULL), 0); /* resend */
 	assert_int_equal(in[0].result, DH_DB_DUPLICATE);
 	assert_int_equal(in[1].result, DH_DB_DUPLICATE);
+	in[0].len--; /* same (job, seq), other bytes: reported, first one kept */
+	assert_int_equal(dh_db_event_batch(f->db, in, 1, NULL), 0);
+	assert_int_equal(in[0].result, DH_DB_CONFLICT);
 	assert_int_equal(dh_db_event_count(f->db, "j1", &n, NULL), 0);
 	assert_int_equal(n, 2);
 	for (int i = 0; i < 4; i++) {

@@ -56,4 +56,25 @@ else
 	[ $? = 2 ] || fail "refusal exit code"
 	grep -q "not a loopback" "$work/refuse.log" || fail "refusal message"
 fi
+# TLS, configured in controller.ini
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$work/controller.ini" <<INI
+[controller]
+database = $work/tls.db
+listen = 0.0.0.0:$tport
+tls_cert = $work/cert.pem
+tls_key = $work/key.pem
+INI
+"$bin" serve --config "$work/controller.ini" 2>"$work/tls.log" &
+tpid=$!
+for _ in $(seq 50); do curl -sf --cacert "$work/cert.pem" "https://127.0.0.1:$tport/healthz" >/dev/null && break; sleep 0.1; done
+curl -sf --cacert "$work/cert.pem" "https://127.0.0.1:$tport/healthz" >/dev/null || { kill $tpid; fail "no TLS healthz"; }
+curl -sf "http://127.0.0.1:$tport/healthz" >/dev/null 2>&1 && { kill $tpid; fail "plain HTTP answered on the TLS port"; }
+kill $tpid; wait $tpid 2>/dev/null || true
+[ -f "$work/tls.db" ] || fail "database from the configuration not used"
+printf '[controller]\nlisten = 127.0.0.1:0\nlisen = typo\n' >"$work/bad.ini"
+rc=0; "$bin" serve --config "$work/bad.ini" 2>"$work/bad.log" || rc=$?
+[ $rc = 2 ] && grep -q "bad.ini:3: unknown key 'lisen'" "$work/bad.log" || fail "bad config: $rc $(cat "$work/bad.log")"
 echo "events_http: ok"
