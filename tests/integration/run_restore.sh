@@ -31,7 +31,9 @@ cp "$data/fake_agent.py" "$work/ssh/agent"; chmod 755 "$work/ssh/agent"
 
 plans=$work/plans; mkdir -p "$plans/systems"
 {
-	echo "[plan]"; echo "name = Testkommun"; echo "unclassified_level = 2"
+	printf '[plan]\nname = Testkommun\nowner = IT\ntimezone = Europe/Stockholm\n'
+	printf 'unclassified_level = 2\nfailover_required_from = 3\n'
+	printf '[windows]\nrestore = mon-sun 22:00-06:00\nfailover = sat 01:00-05:00\n'
 	lv=(7d 24h 4h 1h 0) lt=(14d 72h 24h 4h 1h)
 	for i in 0 1 2 3 4; do
 		printf '[availability %d]\nrpo = %s\nrto = %s\nrestore_test_every = 30d\nfailover_drill_every = never\n' \
@@ -60,8 +62,11 @@ user = root
 INV
 for s in procapita ecos-fail slow-sys unreach; do
 	host=b1; [ "$s" = unreach ] && host=gone
-	printf '[system]\nname = %s\navailability = 3\n[restore]\nhost = %s\nmethod = restic\nrepository = /srv/backup/%s\npassword_file = /etc/p\nverify = min_files 1\n' \
-		"$s" "$host" "$s" >"$plans/systems/$s.ini"
+	printf '[system]\nname = %s\nboard = Nämnd\nobject = Objekt\nsystem_owner = Ägare\ncontact = it@example.se\n' \
+		"$s" >"$plans/systems/$s.ini"
+	printf 'classified = 2026-01-15\nconfidentiality = 2\nintegrity = 2\navailability = 3\n' >>"$plans/systems/$s.ini"
+	printf 'reserve_routine = Papper.\n[restore]\nhost = %s\nmethod = restic\nrepository = /srv/backup/%s\npassword_file = /etc/p\nverify = min_files 1\n' \
+		"$host" "$s" >>"$plans/systems/$s.ini"
 done
 db=$work/dh.db
 dh() { "$bin" "$@" --plans "$plans" --db "$db" --config /dev/null --listen "127.0.0.1:$lport"; }
