@@ -27,7 +27,7 @@ static const char usage[] =
 	"Dispatch a restore test of system ID now, wait for it, print the record.\n"
 	"Exit 0 passed, 1 failed, 2 error.\n";
 
-/* The system, its host and the job template, or an exit code after saying why. */
+/* The system and its restore host, or an exit code after saying why. */
 static int
 resolve(const struct dh_plan_iface *p, const char *id,
 	const struct dh_plan_iface_system **sys, const struct dh_plan_iface_host **host)
@@ -36,14 +36,14 @@ resolve(const struct dh_plan_iface *p, const char *id,
 		fprintf(stderr, "drillhall run: no system '%s' in the plan\n", id);
 		return DH_EXIT_USAGE;
 	}
-	if (!(*sys)->has_restore || (*sys)->restore_host == NULL) {
+	if (!(*sys)->has_restore || (*sys)->restore.host == NULL) {
 		fprintf(stderr, "drillhall run: %s has no [restore] section with a host\n", id);
 		return DH_EXIT_USAGE;
 	}
-	if ((*host = dh_plan_iface_host_get(p, (*sys)->restore_host)) == NULL ||
+	if ((*host = dh_plan_iface_host_get(p, (*sys)->restore.host)) == NULL ||
 	    (*host)->address == NULL || (*host)->user == NULL) {
 		fprintf(stderr, "drillhall run: restore host '%s' of %s is not in the "
-			"inventory (with address and user)\n", (*sys)->restore_host, id);
+			"inventory (with address and user)\n", (*sys)->restore.host, id);
 		return DH_EXIT_USAGE;
 	}
 	if (p->url == NULL || p->ssh_key == NULL || p->known_hosts == NULL) {
@@ -54,6 +54,19 @@ resolve(const struct dh_plan_iface *p, const char *id,
 	return 0;
 }
 
+static void
+print_record(const char *format, const struct dh_record *rec)
+{
+	if (strcmp(format, "json") == 0) {
+		char *j = dh_record_to_json(rec, 2);
+
+		puts(j);
+		free(j);
+	} else {
+		dh_recfmt_full(stdout, rec);
+	}
+}
+
 static int
 run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
 {
@@ -61,8 +74,8 @@ run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
 	const struct dh_plan_iface_host *host;
 	struct dh_dispatch_cfg cfg = { .db_path = o->db, .listen = o->listen,
 		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .verbose = true };
-	struct dh_job job;
-	struct dh_ssh_target t = { 0 };
+	struct dh_ssh_target t;
+	struct dh_job *job = NULL;
 	struct dh_record *rec = NULL;
 	struct dh_db *db = NULL;
 	struct dh_err err;
@@ -73,33 +86,21 @@ run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
 	t = (struct dh_ssh_target){ .name = host->id, .address = host->address,
 		.port = host->port, .user = host->user, .key = p->ssh_key,
 		.known_hosts = p->known_hosts };
-	/* A shallow copy: id, token and url are ours, the rest the plan's. */
-	job = *sys->restore_job;
-	job.id = NULL;
-	job.token = NULL;
-	job.url = p->url;
 	dh_err_clear(&err);
 	rc = DH_EXIT_USAGE;
-	if (dh_ctlopt_open_db(o, false, &db, &err) != 0 ||
+	if (dh_dispatch_restore_job(p, sys, &job, &err) != 0 ||
+	    dh_ctlopt_open_db(o, false, &db, &err) != 0 ||
 	    dh_db_plan_revision(db, p->revision, p->name, &err) != 0 ||
-	    dh_dispatch_run(&cfg, db, &job, &t, "manual", &rec, &err) != 0) {
+	    dh_dispatch_run(&cfg, db, job, &t, "manual", &rec, &err) != 0) {
 		fprintf(stderr, "drillhall run: %s\n", err.msg);
 		goto out;
 	}
-	if (strcmp(o->format, "json") == 0) {
-		char *j = dh_record_to_json(rec, 2);
-
-		puts(j);
-		free(j);
-	} else {
-		dh_recfmt_full(stdout, rec);
-	}
+	print_record(o->format, rec);
 	rc = dh_dispatch_exit_code(rec);
 out:
 	dh_record_free(rec);
 	dh_db_close(db);
-	free(job.id);
-	free(job.token);
+	dh_job_free(job);
 	return rc;
 }
 
@@ -135,7 +136,7 @@ dh_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (dh_plan_iface_load(o.plans ? o.plans : "plans", &p, &err) != 0) {
+	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, &p, &err) != 0) {
 		char msg[DH_ERR_MSG_MAX + 300];
 
 		dh_err_format(&err, msg, sizeof(msg));

@@ -1,8 +1,8 @@
 /*
  * Option and [controller] configuration parsing for the transport
- * commands (controller/ctlopt.h). Command line first, configuration file
- * for what it left unset (OpenSSH's two phases: read, then fill
- * defaults). The configuration is read through the inih adapter.
+ * commands (controller/ctlopt.h). Command line first, the controller
+ * configuration (config.c, shared with check and plan) for what it left
+ * unset, then defaults (OpenSSH's two phases: read, then fill).
  */
 #include "ctlopt.h"
 
@@ -13,67 +13,44 @@
 
 #include "db.h"
 #include "dh/buf.h"
-#include "dh/ini.h"
+#include "config.h"
+#include "dh/problems.h"
 #include "dh/timefmt.h"
 
-struct cfg_reader {
-	struct dh_ctlopt *o;
-	const char *path;
-	struct dh_err *err;
-	int r;
-};
-
-static const struct cfg_key {
-	const char *key;
-	size_t off;
-} cfg_keys[] = {
-	{ "plans", offsetof(struct dh_ctlopt, plans) },
-	{ "database", offsetof(struct dh_ctlopt, db) },
-	{ "listen", offsetof(struct dh_ctlopt, listen) },
-	{ "tls_cert", offsetof(struct dh_ctlopt, tls_cert) },
-	{ "tls_key", offsetof(struct dh_ctlopt, tls_key) },
-};
-
 static void
-cfg_entry(void *user, const struct dh_ini_entry *e)
+fill(char **dst, const char *v)
 {
-	struct cfg_reader *cr = user;
-
-	if (cr->r != 0)
-		return;
-	if (e->kind == DH_INI_ERROR) {
-		cr->r = dh_err_at(cr->err, DH_EPARSE, cr->path, e->line, "%s", e->value);
-		return;
-	}
-	/* Other sections belong to later features (notifications, users). */
-	if (e->kind != DH_INI_KEY || strcmp(e->section, "controller") != 0)
-		return;
-	for (size_t i = 0; i < sizeof(cfg_keys) / sizeof(cfg_keys[0]); i++) {
-		char **dst = (char **)((char *)cr->o + cfg_keys[i].off);
-
-		if (strcmp(cfg_keys[i].key, e->key) != 0)
-			continue;
-		if (*dst == NULL)
-			*dst = dh_xstrdup(e->value);
-		return;
-	}
-	cr->r = dh_err_at(cr->err, DH_EPARSE, cr->path, e->line,
-		"unknown key '%s' in [controller]", e->key);
+	if (*dst == NULL && v != NULL)
+		*dst = dh_xstrdup(v);
 }
 
+/* The controller configuration (config.c) for what the command line left unset. */
 static int
 read_config(struct dh_ctlopt *o, struct dh_err *err)
 {
-	struct cfg_reader cr = { .o = o, .err = err };
-	const char *path = o->config ? o->config : DH_CTLOPT_CONFIG;
+	struct dh_config cfg;
+	struct dh_problems pr;
 	int r;
 
-	if (o->config == NULL && access(path, F_OK) != 0)
-		return 0; /* the default file may be absent */
-	cr.path = path;
-	if ((r = dh_ini_parse_file(path, cfg_entry, &cr, err)) != 0)
-		return r;
-	return cr.r;
+	dh_config_init(&cfg);
+	dh_problems_init(&pr);
+	r = dh_config_load(&cfg, o->config ? o->config : DH_CONFIG_DEFAULT_PATH,
+		o->config != NULL, &pr, err);
+	if (r == DH_EPARSE && pr.n > 0) {
+		dh_problems_sort(&pr);
+		r = dh_err_at(err, DH_EPARSE, pr.v[0].file, pr.v[0].line, "%s",
+			pr.v[0].message);
+	}
+	if (r == 0) {
+		fill(&o->plans, cfg.plans);
+		fill(&o->db, cfg.database);
+		fill(&o->listen, cfg.listen);
+		fill(&o->tls_cert, cfg.tls_cert);
+		fill(&o->tls_key, cfg.tls_key);
+	}
+	dh_problems_fini(&pr);
+	dh_config_fini(&cfg);
+	return r;
 }
 
 static char **

@@ -3,9 +3,9 @@
  * audit): the global options of SPEC "Commands" (--plans --db --config
  * --now --format) accepted after the command too, command-specific ones
  * from a small table, and the [controller] section of the controller
- * configuration (plans, database, listen, tls_cert, tls_key) for what the
- * command line left unset. Stand-in until the lead joins it with the
- * plans branch's config.c; each cmd_*.c uses only this interface.
+ * configuration (plans, database, listen, tls_cert, tls_key; read by
+ * config.c) for what the command line left unset. cli.c hands these
+ * commands argv as it came, because they take options of their own.
  */
 #ifndef DH_CTLOPT_H
 #define DH_CTLOPT_H
@@ -16,7 +16,6 @@
 
 #include "dh/err.h"
 
-#define DH_CTLOPT_CONFIG "/etc/drillhall/controller.ini"
 #define DH_CTLOPT_DB "/var/lib/drillhall/drillhall.db"
 #define DH_CTLOPT_LISTEN "127.0.0.1:8443"
 #define DH_CTLOPT_POS_MAX 8

@@ -1,11 +1,10 @@
 /*
  * What the transport commands (run, hosts, status) need from the plan,
- * as a small interface of its own, because the plan model (plan.h, on the
- * plans branch) was not on main when they were written. plan_iface.c is a
- * STAND-IN that reads the plan files directly, without the checks of
- * `drillhall check`; the lead replaces it with an adapter over plan.h
- * (dh_plan_load + dh_plan_check: effective rpo/rto, intervals, timeouts,
- * revision). Nothing outside plan_iface.c depends on how the plan is read.
+ * copied out of the plan model (plan.h) by controller/plan_iface.c.
+ * The header includes neither plan.h nor dh/proto.h: the two declare
+ * enums of the same names (verify kinds, restore methods), so no file
+ * may include both; names cross here as strings ("restic", "manifest")
+ * and dispatch.c turns them into a wire job.
  */
 #ifndef DH_PLAN_IFACE_H
 #define DH_PLAN_IFACE_H
@@ -16,11 +15,27 @@
 #include <time.h>
 
 #include "dh/err.h"
-#include "dh/proto.h"
 
 struct dh_plan_iface_host {
 	char *id, *hall, *address, *user, *agent;
 	int port;
+};
+
+struct dh_plan_iface_verify {
+	const char *kind;            /* "manifest", "min_files", ... (static) */
+	char *arg;                   /* NULL for min_files/min_bytes */
+	int64_t n;
+};
+
+/* A system's [restore] section with its effective timeout. */
+struct dh_plan_iface_restore {
+	const char *method;          /* "restic", "tar", "action" (static) */
+	char *host;                  /* inventory host id */
+	char *repository, *password_file, *pattern, *restore_action, *backup_time_action;
+	struct dh_plan_iface_verify *verify;
+	size_t nverify;
+	bool keep;
+	int64_t timeout_s;
 };
 
 struct dh_plan_iface_system {
@@ -31,25 +46,27 @@ struct dh_plan_iface_system {
 	int64_t restore_every_s;     /* DH_DURATION_NEVER when never */
 	int64_t failover_every_s;
 	bool has_restore, has_failover;
-	char *restore_host;          /* inventory host id */
-	struct dh_job *restore_job;  /* template: no id, token or url yet */
+	struct dh_plan_iface_restore restore; /* when has_restore */
 };
 
 struct dh_plan_iface {
 	char *name;
 	char revision[65];
 	char *url, *ssh_key, *known_hosts; /* inventory [controller] */
-	struct dh_plan_iface_host *hosts;  /* file order */
+	struct dh_plan_iface_host *hosts;  /* sorted by id */
 	size_t nhosts;
 	struct dh_plan_iface_system *systems; /* sorted by id */
 	size_t nsystems;
 };
 
 /*
- * Load dir (policy.ini, inventory.ini, systems/ *.ini). Returns 0, or
- * DH_ENOENT / DH_EIO / DH_EPARSE with err naming the file and line.
+ * Load and check the plan in dir as `drillhall check` does, as of now.
+ * A plan with errors is refused (its problems printed to stderr) with
+ * DH_EPARSE; an unreadable one gives DH_ENOENT / DH_EIO. *out is the
+ * caller's.
  */
-int dh_plan_iface_load(const char *dir, struct dh_plan_iface **out, struct dh_err *err);
+int dh_plan_iface_load(const char *dir, time_t now, struct dh_plan_iface **out,
+	struct dh_err *err);
 void dh_plan_iface_free(struct dh_plan_iface *p);
 
 /* Borrowed lookups; NULL when absent. */

@@ -60,7 +60,11 @@ test_duration_format(void **state)
 	dh_duration_format(DH_DURATION_NEVER, out, sizeof(out));
 	assert_string_equal(out, "never");
 	dh_duration_format(93784, out, sizeof(out));
-	assert_string_equal(out, "1d2h3m4s");
+	assert_string_equal(out, "26h3m4s");
+	dh_duration_format(72 * 3600, out, sizeof(out));
+	assert_string_equal(out, "72h");
+	dh_duration_format(8 * 86400 + 3600, out, sizeof(out));
+	assert_string_equal(out, "8d1h");
 }
 
 static void

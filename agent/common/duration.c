@@ -89,7 +89,9 @@ dh_duration_format(int64_t seconds, char *out, size_t outsz)
 		snprintf(out, outsz, "0");
 		return;
 	}
-	for (u = 0; u < NUNITS && len < outsz; u++) {
+	/* Days only from a week up, as the policy table writes them: 24h and
+	 * 72h read as hours to an operator, 7d and 365d as days. */
+	for (u = seconds >= 7 * 86400 ? 0 : 1; u < NUNITS && len < outsz; u++) {
 		int64_t n = seconds / units[u].seconds;
 
 		if (n == 0)

@@ -74,7 +74,7 @@ curl -sf --cacert "$work/cert.pem" "https://127.0.0.1:$tport/healthz" >/dev/null
 curl -sf "http://127.0.0.1:$tport/healthz" >/dev/null 2>&1 && { kill $tpid; fail "plain HTTP answered on the TLS port"; }
 kill $tpid; wait $tpid 2>/dev/null || true
 [ -f "$work/tls.db" ] || fail "database from the configuration not used"
-printf '[controller]\nlisten = 127.0.0.1:0\nlisen = typo\n' >"$work/bad.ini"
+printf '[controller]\nlisten = 127.0.0.1:8443\nlisen = typo\n' >"$work/bad.ini"
 rc=0; "$bin" serve --config "$work/bad.ini" 2>"$work/bad.log" || rc=$?
 [ $rc = 2 ] && grep -q "bad.ini:3: unknown key 'lisen'" "$work/bad.log" || fail "bad config: $rc $(cat "$work/bad.log")"
 echo "events_http: ok"

@@ -1,0 +1,280 @@
+/*
+ * The plan model: what policy.ini, inventory.ini and systems/ID.ini say
+ * (SPEC "Plan files"), plus what is derived from them (effective level,
+ * rpo/rto and their sources, test intervals, urgency, recovery order,
+ * revision). Loaded by dh_plan_load(); checked by plan_check.c; derived by
+ * plan_order.c; printed by plan_render.c. The scheduler and the SSH
+ * transport build jobs from struct dh_system's restore/failover sections
+ * and find hosts with dh_plan_host_get().
+ *
+ * Every string in the model is owned by the plan and lives until
+ * dh_plan_free(). Every key keeps the line it was read from (0 when it
+ * was absent) so that checks can name it. Durations are seconds; an
+ * interval may be DH_DURATION_NEVER; "unset" is DH_PLAN_UNSET.
+ */
+#ifndef DH_PLAN_H
+#define DH_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "dh/err.h"
+#include "dh/problems.h"
+
+#define DH_PLAN_LEVELS 5               /* KLASSA levels 0..4 */
+#define DH_PLAN_ID_MAX 64              /* longest system/host/hall id */
+#define DH_PLAN_UNSET INT64_C(-2)      /* a duration that was not given */
+#define DH_PLAN_MAX_FILES 100000       /* systems/ID.ini files read at most */
+#define DH_PLAN_REVISION_LEN 65        /* 64 hex digits + NUL */
+
+/* Where an effective value came from (SPEC "How requirements are derived"). */
+enum dh_plan_source {
+	DH_SRC_POLICY,   /* the level's value in policy.ini */
+	DH_SRC_DECLARED, /* the system's own rpo/rto/interval */
+};
+
+/* ---- policy.ini ---- */
+
+struct dh_level {
+	int line;             /* line of [availability N]; 0 = section missing */
+	int64_t rpo_s, rto_s; /* DH_PLAN_UNSET when missing */
+	int64_t restore_every_s, failover_every_s; /* may be DH_DURATION_NEVER */
+	int rpo_line, rto_line, restore_every_line, failover_every_line;
+};
+
+/* A time window "mon-sun 22:00-06:00": days bit 0 = Monday. */
+struct dh_window {
+	bool set;
+	unsigned days;        /* bitmask of allowed start days */
+	int start_min, end_min; /* minutes after midnight; end < start wraps */
+	int line;
+};
+
+struct dh_policy {
+	char *name, *owner, *timezone;
+	int unclassified_level;     /* -1 when missing */
+	int failover_required_from; /* -1 when missing */
+	int plan_line, unclassified_line, failover_required_line;
+	struct dh_level levels[DH_PLAN_LEVELS];
+	struct dh_window restore_window, failover_window;
+};
+
+/* ---- inventory.ini ---- */
+
+struct dh_hall {
+	char *id;   /* "A" in [hall A] */
+	char *name;
+	int line;
+};
+
+struct dh_host {
+	char *id;      /* [host ID] */
+	char *hall;    /* hall id */
+	char *address;
+	int port;      /* default 22 */
+	char *user;
+	char *agent;   /* default /usr/local/bin/drillhall-agent */
+	int line, hall_line;
+};
+
+struct dh_inventory {
+	char *url, *ssh_key, *known_hosts;
+	int controller_line;
+	struct dh_hall *halls;
+	size_t nhalls;
+	struct dh_host *hosts; /* sorted by id after loading */
+	size_t nhosts;
+};
+
+/* ---- systems/ID.ini ---- */
+
+/* "HOST NAME": run the action NAME that HOST's agent.ini allows. */
+struct dh_action_ref {
+	char *host;
+	char *action;
+	int line;
+};
+
+enum dh_verify_kind {
+	DH_VERIFY_MANIFEST, /* arg: manifest path on the agent host */
+	DH_VERIFY_MIN_FILES, /* n */
+	DH_VERIFY_MIN_BYTES, /* n */
+	DH_VERIFY_FILE,     /* arg: path relative to the restore target */
+	DH_VERIFY_ACTION,   /* arg: action name on the restore host */
+};
+
+struct dh_verify {
+	enum dh_verify_kind kind;
+	char *arg;   /* NULL for min_files/min_bytes */
+	int64_t n;
+	int line;
+};
+
+enum dh_restore_method {
+	DH_METHOD_NONE = -1,
+	DH_METHOD_RESTIC,
+	DH_METHOD_TAR,
+	DH_METHOD_ACTION,
+};
+
+struct dh_restore {
+	bool present;
+	int line;                    /* line of [restore] */
+	char *host;
+	enum dh_restore_method method;
+	char *repository;            /* restic, tar */
+	char *password_file;         /* restic */
+	char *pattern;               /* tar; default "*.tar*" */
+	char *restore_action;        /* action: NAME on the restore host */
+	char *backup_time_action;    /* action: NAME on the restore host */
+	struct dh_verify *verify;    /* in file order */
+	size_t nverify;
+	int64_t timeout_s;           /* effective: given, or 2 x rto (min 60s) */
+	bool timeout_declared;
+	bool keep;
+	int host_line, method_line;
+};
+
+enum dh_health_kind {
+	DH_HEALTH_TCP,    /* host:port */
+	DH_HEALTH_HTTP,   /* url */
+	DH_HEALTH_ACTION, /* host action */
+};
+
+struct dh_health {
+	enum dh_health_kind kind;
+	char *host;   /* tcp, action: an inventory host id */
+	int port;     /* tcp */
+	char *url;    /* http */
+	char *action; /* action */
+	int line;
+};
+
+struct dh_failover {
+	bool present;
+	int line;
+	char *primary, *standby;
+	struct dh_action_ref marker_write, marker_check;
+	struct dh_action_ref *steps;
+	size_t nsteps;
+	struct dh_health *health;
+	size_t nhealth;
+	struct dh_action_ref *failbacks;
+	size_t nfailbacks;
+	int64_t timeout_s;   /* effective: given, or 2 x rto (min 60s) */
+	bool timeout_declared;
+	int primary_line, standby_line;
+};
+
+struct dh_system {
+	char *id;            /* file name without .ini */
+	char *file;          /* "systems/ID.ini" */
+	int line;            /* line of [system]; 0 when missing */
+	char *name, *board, *object, *system_owner, *contact;
+	char *supplier, *reserve_routine, *deviation;
+	bool classified;     /* a classified date was given */
+	time_t classified_at;
+	char classified_text[11]; /* "YYYY-MM-DD" or "" */
+	int confidentiality, integrity, availability, traceability; /* -1 = absent */
+	int64_t rpo_s, rto_s;          /* declared; DH_PLAN_UNSET when absent */
+	int64_t restore_every_s, failover_every_s; /* declared or DH_PLAN_UNSET */
+	int64_t supplier_rto_s;        /* DH_PLAN_UNSET when absent */
+	char **depends_on;             /* ids, in file order */
+	size_t ndeps;
+	size_t *dep_idx;               /* per depends_on: index into plan->systems,
+	                                  SIZE_MAX when unknown (derived) */
+	struct dh_restore restore;
+	struct dh_failover failover;
+	/* lines of keys checks refer to (0 = absent) */
+	int classified_line, availability_line, rpo_line, rto_line;
+	int restore_every_line, failover_every_line, supplier_rto_line;
+	int depends_line, deviation_line;
+
+	/* derived by dh_plan_derive() */
+	int level;                     /* effective T-level */
+	bool set_by_it;                /* unclassified: level from policy */
+	int64_t eff_rpo_s, eff_rto_s;
+	enum dh_plan_source rpo_source, rto_source;
+	int64_t eff_restore_every_s, eff_failover_every_s;
+	enum dh_plan_source restore_every_source, failover_every_source;
+	int64_t urgency_s;
+	size_t order;                  /* 1-based; 0 when no order (cycle) */
+};
+
+struct dh_plan {
+	char *dir;                     /* as given, for messages */
+	struct dh_policy policy;
+	struct dh_inventory inv;
+	struct dh_system *systems;     /* sorted by id */
+	size_t nsystems;
+	size_t *order;                 /* indexes in recovery order (derived) */
+	bool ordered;                  /* false when a cycle prevented ordering */
+	char revision[DH_PLAN_REVISION_LEN]; /* SHA-256 hex of the plan files */
+};
+
+/* One plan file held in memory: path relative to the plans directory. */
+struct dh_plan_file {
+	const char *path; /* "policy.ini", "inventory.ini", "systems/ID.ini" */
+	const char *text;
+	size_t len;
+};
+
+/*
+ * Load a plan from files in memory (tests, fuzzing; the directory loader
+ * ends here too). Every problem found while reading goes to pr with its
+ * file and line; structural checks are not done here (dh_plan_check).
+ * Always returns a plan (*out, caller frees with dh_plan_free).
+ */
+void dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
+	size_t nfiles, struct dh_problems *pr);
+
+/*
+ * The revision of a set of plan files (sorted by path): SHA-256 over, for
+ * each file, its path, NUL, its length in decimal, NUL, its contents;
+ * written as 64 lowercase hex digits. Implemented in plan_files.c.
+ */
+void dh_plan_revision(char out[DH_PLAN_REVISION_LEN],
+	const struct dh_plan_file *const *sorted, size_t n);
+
+/*
+ * Read dir/policy.ini, dir/inventory.ini and dir/systems/ *.ini and load
+ * them. Returns 0 (problems in pr), or DH_ENOENT / DH_EIO with err set
+ * when the directory or a file could not be read at all (exit 2).
+ */
+int dh_plan_load(struct dh_plan **out, const char *dir, struct dh_problems *pr,
+	struct dh_err *err);
+
+/*
+ * Cross-file checks (SPEC "Checks") and derivation: resolves
+ * dependencies, checks hosts, halls, policy order, requirements, cycles;
+ * derives effective values, urgency and order as of now. All problems go
+ * to pr. Implemented in plan_check.c and plan_order.c.
+ */
+void dh_plan_check(struct dh_plan *plan, time_t now, struct dh_problems *pr);
+
+/*
+ * Derivation (plan_order.c), called by dh_plan_check: effective level,
+ * rpo/rto/intervals with sources, default timeouts, the requirement
+ * warnings and errors; then dependency cycles, urgency and recovery order
+ * (plan->order, plan->ordered). Needs dep_idx resolved (dh_plan_check).
+ */
+void dh_plan_derive(struct dh_plan *plan, time_t now, struct dh_problems *pr);
+void dh_plan_order(struct dh_plan *plan, struct dh_problems *pr);
+
+/* Free a plan; NULL is a no-op. */
+void dh_plan_free(struct dh_plan *plan);
+
+/* Borrowed lookups (until dh_plan_free); NULL when there is none. */
+struct dh_system *dh_plan_system_get(const struct dh_plan *plan, const char *id);
+struct dh_host *dh_plan_host_get(const struct dh_plan *plan, const char *id);
+struct dh_hall *dh_plan_hall_get(const struct dh_plan *plan, const char *id);
+
+/* "restic", "tar", "action"; NULL for DH_METHOD_NONE. */
+const char *dh_plan_method_name(enum dh_restore_method m);
+
+/* "policy" or "declared". */
+const char *dh_plan_source_name(enum dh_plan_source s);
+
+#endif
