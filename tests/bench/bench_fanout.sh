@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fan-out benchmark: `drillhall hosts` against N hosts (one sshd per host
+# Fan-out benchmark: `drillhall hosts` against N hosts in two halls (one sshd per host
 # on 127.0.0.2, distinct ports, each with the forced command of
 # tests/data/ssh_fixture.sh, which answers "version" as the agent does)
 # beside parallel-ssh (pssh) running `version` on the same hosts with the
@@ -34,8 +34,17 @@ wait
 cp "$work/h1/client_key" "$work/key"
 : >"$work/known_hosts"; : >"$work/pssh_hosts"
 mkdir -p "$work/plans/systems"
-printf '[plan]\nname = bench\n' >"$work/plans/policy.ini"
-printf '[controller]\nurl = http://127.0.0.1:1\nssh_key = %s\nknown_hosts = %s\n[hall A]\nname = A\n' \
+{
+	printf '[plan]\nname = bench\nowner = IT\ntimezone = Europe/Stockholm\n'
+	printf 'unclassified_level = 2\nfailover_required_from = 3\n'
+	printf '[windows]\nrestore = mon-sun 22:00-06:00\nfailover = sat 01:00-05:00\n'
+	lv=(7d 24h 4h 1h 0) lt=(14d 72h 24h 4h 1h)
+	for i in 0 1 2 3 4; do
+		printf '[availability %d]\nrpo = %s\nrto = %s\nrestore_test_every = 30d\nfailover_drill_every = never\n' \
+			"$i" "${lv[$i]}" "${lt[$i]}"
+	done
+} >"$work/plans/policy.ini"
+printf '[controller]\nurl = http://127.0.0.1:1\nssh_key = %s\nknown_hosts = %s\n[hall A]\nname = A\n[hall B]\nname = B\n' \
 	"$work/key" "$work/known_hosts" >"$work/plans/inventory.ini"
 i=0
 for p in $ports; do
@@ -44,7 +53,7 @@ for p in $ports; do
 		"$work/h$i/authorized_keys" >"$work/h$i/ak" && mv "$work/h$i/ak" "$work/h$i/authorized_keys"
 	cat "$work/h$i/known_hosts" >>"$work/known_hosts"
 	echo "root@127.0.0.2:$p" >>"$work/pssh_hosts"
-	printf '[host h%d]\nhall = A\naddress = 127.0.0.2\nport = %d\nuser = root\n' "$i" "$p" >>"$work/plans/inventory.ini"
+	printf '[host h%d]\nhall = %s\naddress = 127.0.0.2\nport = %d\nuser = root\n' "$i" "$([ $((i % 2)) = 0 ] && echo A || echo B)" "$p" >>"$work/plans/inventory.ini"
 done
 
 # Each measurement starts on a quiet machine: sshd children of the
