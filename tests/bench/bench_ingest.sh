@@ -21,7 +21,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 db=$work/dh.db
 "$bin" serve --quiet --db "$db" --listen "127.0.0.1:$port" --config /dev/null 2>"$work/serve.log" &
 pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
+python3 "$src/tests/integration/evsend.py" up "http://127.0.0.1:$port/healthz" --wait 10
 for i in $(seq "$jobs"); do
 	tok=$(openssl rand -hex 32)
 	echo "bench-$i $tok" >>"$work/jobs"

@@ -17,8 +17,7 @@ db=$work/dh.db
 start() {
 	"$bin" serve --quiet --db "$db" --listen "127.0.0.1:$port" --config /dev/null 2>>"$work/serve.log" &
 	pid=$!
-	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.05; done
-	fail "serve did not come up"
+	$send up "http://127.0.0.1:$port/healthz" --wait 10 || fail "serve did not come up"
 }
 start
 jobs=10 per_job=1000

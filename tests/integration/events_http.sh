@@ -17,8 +17,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 db=$work/dh.db
 "$bin" serve --db "$db" --listen "127.0.0.1:$port" --config /dev/null 2>"$work/serve.log" &
 pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || fail "serve did not come up"
+$send up "http://127.0.0.1:$port/healthz" --wait 10 || fail "serve did not come up"
 
 token=$(openssl rand -hex 32)
 sqlite3 "$db" "INSERT INTO jobs (id, system, kind, trigger, host, token, state, created_at,
@@ -69,9 +68,8 @@ tls_key = $work/key.pem
 INI
 "$bin" serve --config "$work/controller.ini" 2>"$work/tls.log" &
 tpid=$!
-for _ in $(seq 50); do curl -sf --cacert "$work/cert.pem" "https://127.0.0.1:$tport/healthz" >/dev/null && break; sleep 0.1; done
-curl -sf --cacert "$work/cert.pem" "https://127.0.0.1:$tport/healthz" >/dev/null || { kill $tpid; fail "no TLS healthz"; }
-curl -sf "http://127.0.0.1:$tport/healthz" >/dev/null 2>&1 && { kill $tpid; fail "plain HTTP answered on the TLS port"; }
+$send up "https://127.0.0.1:$tport/healthz" --cacert "$work/cert.pem" --wait 10 || { kill $tpid; fail "no TLS healthz"; }
+$send up "http://127.0.0.1:$tport/healthz" && { kill $tpid; fail "plain HTTP answered on the TLS port"; }
 kill $tpid; wait $tpid 2>/dev/null || true
 [ -f "$work/tls.db" ] || fail "database from the configuration not used"
 printf '[controller]\nlisten = 127.0.0.1:8443\nlisen = typo\n' >"$work/bad.ini"

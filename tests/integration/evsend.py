@@ -10,8 +10,11 @@ benchmark: signs events as SPEC "Events to the controller" says
       jobs over one keep-alive connection and retries every event until a
       2xx (as the agent's spool does), surviving a controller restart.
       Prints "sent N retries R seconds S rate R/s".
+  evsend.py up URL [--cacert FILE] [--wait SECONDS]
+      Exit 0 once GET URL answers 2xx (TLS checked against FILE), else 1.
 """
 import hashlib
+import ssl
 import hmac
 import http.client
 import json
@@ -19,6 +22,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 
 
 def sign(token, body, skew=0):
@@ -102,5 +106,28 @@ def cmd_burst(argv):
           f"rate {stats['sent'] / dt:.0f}/s")
 
 
+def cmd_up(argv):
+    url, cafile, wait = argv[0], None, 0.0
+    rest = argv[1:]
+    while rest:
+        if rest[0] == "--cacert":
+            cafile = rest[1]
+        elif rest[0] == "--wait":
+            wait = float(rest[1])
+        rest = rest[2:]
+    ctx = ssl.create_default_context(cafile=cafile) if cafile else None
+    deadline = time.time() + wait
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5, context=ctx) as r:
+                if 200 <= r.status < 300:
+                    sys.exit(0)
+        except Exception:
+            pass
+        if time.time() >= deadline:
+            sys.exit(1)
+        time.sleep(0.05)
+
+
 if __name__ == "__main__":
-    {"post": cmd_post, "burst": cmd_burst}[sys.argv[1]](sys.argv[2:])
+    {"post": cmd_post, "burst": cmd_burst, "up": cmd_up}[sys.argv[1]](sys.argv[2:])

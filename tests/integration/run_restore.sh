@@ -73,8 +73,8 @@ dh() { "$bin" "$@" --plans "$plans" --db "$db" --config /dev/null --listen "127.
 serve() {
 	"$bin" serve --db "$db" --config /dev/null --listen "127.0.0.1:$lport" 2>>"$work/serve.err" &
 	spid=$!
-	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$lport/healthz" >/dev/null && return; sleep 0.05; done
-	fail "serve did not come up"
+	python3 "$DH_SRC/tests/integration/evsend.py" up "http://127.0.0.1:$lport/healthz" --wait 10 ||
+		fail "serve did not come up"
 }
 
 # passed and failed, run's own listener
