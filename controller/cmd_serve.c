@@ -1,7 +1,8 @@
 /*
  * `drillhall serve` (controller/cmd_serve.h): opens the store, starts the
  * event endpoint's writer and the HTTP(S) listener on the configured
- * `listen` address, and runs until SIGINT or SIGTERM. A `run` started
+ * `listen` address, notes in the database that it holds that address,
+ * and runs until SIGINT or SIGTERM. A `run` started
  * while serve holds the address stores its job in the same database and
  * waits there for the verdict that this listener stores. The scheduler
  * joins here in a later issue.
@@ -12,9 +13,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ctlopt.h"
+#include "db.h"
 #include "events.h"
 #include "httpd.h"
 
@@ -29,6 +32,7 @@ serve(const struct dh_ctlopt *o, bool quiet)
 {
 	struct dh_events *ev = NULL;
 	struct dh_httpd *h = NULL;
+	struct dh_db *db = NULL;
 	struct dh_events_stats st;
 	struct dh_httpd_config hc = { .listen = o->listen, .tls_cert = o->tls_cert,
 		.tls_key = o->tls_key, .events = dh_events_handle, .quiet = quiet };
@@ -52,11 +56,17 @@ serve(const struct dh_ctlopt *o, bool quiet)
 		fprintf(stderr, "drillhall serve: %s\n", err.msg);
 		goto out;
 	}
+	if (dh_db_open(&db, o->db, &err) != 0 ||
+	    dh_db_serve_set(db, o->listen, (long)getpid(), &err) != 0) {
+		fprintf(stderr, "drillhall serve: %s\n", err.msg);
+		goto out;
+	}
 	fprintf(stderr, "drillhall serve: listening on %s (port %u, %s), database %s\n",
 		o->listen, dh_httpd_port(h), o->tls_cert ? "https" : "http", o->db);
 	sigwait(&set, &sig);
 	dh_httpd_stop(h);
 	h = NULL;
+	dh_db_serve_set(db, o->listen, 0, NULL);
 	dh_events_stats(ev, &st);
 	fprintf(stderr, "drillhall serve: stopping on signal %d: %llu events stored, "
 		"%llu duplicates, %llu rejected, %llu commits\n", sig, st.stored,
@@ -65,6 +75,7 @@ serve(const struct dh_ctlopt *o, bool quiet)
 out:
 	dh_httpd_stop(h);
 	dh_events_free(ev);
+	dh_db_close(db);
 	return rc;
 }
 

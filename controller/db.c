@@ -57,6 +57,9 @@ static const char *const migrations[] = {
 	"  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL,"
 	"  ref TEXT NOT NULL, ref_seq INTEGER, body TEXT NOT NULL,"
 	"  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);",
+	/* 2: which serve holds which listen address, so `run` knows it is ours */
+	"CREATE TABLE serves ("
+	"  listen TEXT PRIMARY KEY, pid INTEGER NOT NULL, started_at INTEGER NOT NULL);",
 };
 
 /*
@@ -848,5 +851,49 @@ dh_db_audit_verify(struct dh_db *db, struct dh_audit_result *res, struct dh_err 
 out:
 	sqlite3_finalize(st);
 	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	return r;
+}
+
+/* --- serve registrations */
+
+int
+dh_db_serve_set(struct dh_db *db, const char *listen, long pid, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	const char *sql = pid > 0 ?
+		"INSERT OR REPLACE INTO serves (listen, pid, started_at) VALUES (?1, ?2, ?3)" :
+		"DELETE FROM serves WHERE listen = ?1";
+	int r;
+
+	if ((r = prepare(db, sql, &st, err)) != 0)
+		return r;
+	bind_text(st, 1, listen);
+	if (pid > 0) {
+		sqlite3_bind_int64(st, 2, pid);
+		sqlite3_bind_int64(st, 3, (int64_t)dh_time_now());
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = db_err(db, err, "record the serve");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+dh_db_serve_get(struct dh_db *db, const char *listen, long *pid, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = prepare(db, "SELECT pid FROM serves WHERE listen = ?", &st, err)) != 0)
+		return r;
+	bind_text(st, 1, listen);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*pid = (long)sqlite3_column_int64(st, 0);
+		r = 0;
+	} else {
+		r = r == SQLITE_DONE ? DH_ENOENT : db_err(db, err, "read serves");
+	}
+	sqlite3_finalize(st);
 	return r;
 }

@@ -19,7 +19,7 @@
 #include "dh/err.h"
 #include "dh/proto.h"
 
-#define DH_DB_SCHEMA_VERSION 1
+#define DH_DB_SCHEMA_VERSION 2
 #define DH_DB_BUSY_MS 10000 /* how long a writer waits for a lock */
 
 struct dh_db;
@@ -101,6 +101,14 @@ int dh_db_event_count(struct dh_db *db, const char *job, int64_t *out,
 /* Note a loaded plan revision; audited the first time it is seen. */
 int dh_db_plan_revision(struct dh_db *db, const char *revision,
 	const char *name, struct dh_err *err);
+
+/*
+ * The serve holding a listen address, so that `run` can tell a serve on
+ * this database from anything else holding the port: set with pid > 0,
+ * cleared with pid 0 (on a clean stop); get gives DH_ENOENT when none.
+ */
+int dh_db_serve_set(struct dh_db *db, const char *listen, long pid, struct dh_err *err);
+int dh_db_serve_get(struct dh_db *db, const char *listen, long *pid, struct dh_err *err);
 
 /* The outcome of dh_db_audit_verify. bad_seq 0 = the chain holds. */
 struct dh_audit_result {

@@ -7,6 +7,8 @@
  */
 #include "dispatch.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +27,20 @@ struct receiver {
 	bool serve_holds_it;
 };
 
+/* Whether a live serve on this database holds cfg->listen. */
+static bool
+serve_is_ours(struct dh_db *db, const char *listen)
+{
+	long pid = 0;
+
+	if (dh_db_serve_get(db, listen, &pid, NULL) != 0 || pid <= 0)
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
 static int
-receiver_start(struct receiver *rv, const struct dh_dispatch_cfg *cfg, struct dh_err *err)
+receiver_start(struct receiver *rv, const struct dh_dispatch_cfg *cfg, struct dh_db *db,
+	struct dh_err *err)
 {
 	struct dh_httpd_config hc = { .listen = cfg->listen, .tls_cert = cfg->tls_cert,
 		.tls_key = cfg->tls_key, .events = dh_events_handle };
@@ -36,8 +50,11 @@ receiver_start(struct receiver *rv, const struct dh_dispatch_cfg *cfg, struct dh
 		return r;
 	hc.user = rv->events;
 	r = dh_httpd_start(&rv->httpd, &hc, err);
-	if (r == DH_EEXIST) {
-		/* A serve (ours, same database) holds the address: it stores the events. */
+	if (r == DH_EEXIST && !serve_is_ours(db, cfg->listen)) {
+		r = dh_err_set(err, DH_EEXIST, "%s is in use, but not by a drillhall serve "
+			"on this database; its events would not reach the job", cfg->listen);
+	} else if (r == DH_EEXIST) {
+		/* A serve on this database holds the address: it stores the events. */
 		rv->serve_holds_it = true;
 		dh_events_free(rv->events);
 		rv->events = NULL;
@@ -225,7 +242,7 @@ dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_j
 	free(job->token);
 	job->token = dh_xstrdup(tok);
 	explicit_bzero(tok, sizeof(tok));
-	if ((r = receiver_start(&rv, cfg, err)) != 0)
+	if ((r = receiver_start(&rv, cfg, db, err)) != 0)
 		goto out;
 	if ((r = dh_db_job_insert(db, job, trigger, err)) != 0)
 		goto out;

@@ -105,6 +105,20 @@ test_open_pragmas(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
+	/* A version 1 database gains what version 2 added. */
+	assert_int_equal(sqlite3_exec(h, "DROP TABLE serves; PRAGMA user_version = 1",
+		NULL, NULL, NULL), SQLITE_OK);
+	dh_db_close(f->db);
+	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
+	assert_int_equal(dh_db_serve_set(f->db, "127.0.0.1:1", 42, NULL), 0);
+	{
+		long pid = 0;
+
+		assert_int_equal(dh_db_serve_get(f->db, "127.0.0.1:1", &pid, NULL), 0);
+		assert_int_equal(pid, 42);
+		assert_int_equal(dh_db_serve_set(f->db, "127.0.0.1:1", 0, NULL), 0);
+		assert_int_equal(dh_db_serve_get(f->db, "127.0.0.1:1", &pid, NULL), DH_ENOENT);
+	}
 	assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
 	dh_db_close(f->db);

@@ -169,6 +169,23 @@ test_serve_holds_address(void **state)
 	assert_int_equal(dh_events_new(&ev, f->dbpath, NULL), 0);
 	hc.user = ev;
 	assert_int_equal(dh_httpd_start(&h, &hc, NULL), 0);
+	/* Not registered as a serve on this database: run refuses, stores nothing. */
+	{
+		struct dh_dispatch_cfg cfg = { .db_path = f->dbpath, .listen = f->listen };
+		struct dh_job job = { .version = 1, .system = "procapita", .url = f->url,
+			.rpo_target_s = 1, .rto_target_s = 1, .timeout_s = 5 };
+		struct dh_ssh_target t = { .name = "b1" };
+		struct dh_err err;
+		int64_t n = -1;
+
+		assert_int_equal(dh_dispatch_run(&cfg, f->db, &job, &t, "manual", &r, &err),
+			DH_EEXIST);
+		assert_non_null(strstr(err.msg, "not by a drillhall serve"));
+		assert_int_equal(dh_db_event_count(f->db, job.id, &n, NULL), 0);
+		free(job.id);
+		free(job.token);
+	}
+	assert_int_equal(dh_db_serve_set(f->db, f->listen, (long)getpid(), NULL), 0);
 	r = dispatch(f, "procapita", 20, NULL);
 	assert_int_equal(r->verdict, DH_VERDICT_PASSED);
 	dh_events_stats(ev, &st);
