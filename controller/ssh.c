@@ -358,19 +358,21 @@ exec_command(struct run *r)
 	return 0;
 }
 
+/*
+ * Free the session whatever state it is in. Blocking with a short
+ * timeout, because in non-blocking mode libssh2's free calls may answer
+ * EAGAIN and leave memory behind; a polite goodbye must not hang a run.
+ */
 static void
 teardown(struct run *r)
 {
-	if (r->ch)
-		libssh2_channel_free(r->ch);
 	if (r->s) {
-		/* Best effort, bounded: a polite goodbye must not hang a run. */
-		r->deadline = dh_time_mono() + 1;
-		r->what = "disconnect";
-		while (libssh2_session_disconnect(r->s, "done") == LIBSSH2_ERROR_EAGAIN &&
-		    timeout_ms(r) > 0)
-			if (wait_socket(r) != 0)
-				break;
+		libssh2_session_set_timeout(r->s, 1000);
+		libssh2_session_set_blocking(r->s, 1);
+		if (r->ch)
+			libssh2_channel_free(r->ch);
+		if (r->res->stage >= DH_SSH_HOSTKEY_OK)
+			libssh2_session_disconnect(r->s, "done");
 		libssh2_session_free(r->s);
 	}
 	if (r->fd >= 0)

@@ -3,7 +3,8 @@
  * by tests/data/ssh_fixture.sh: the forced command runs with the job on
  * stdin; a changed or unknown host key refuses the host before any login
  * (the sshd log shows no accepted key, nothing ran); a wrong client key,
- * a closed port and a silent listener fail within their timeouts; many
+ * a closed port, a silent listener and a command that does not finish
+ * fail within their timeouts; many
  * hosts run at once. Skipped unless root (sshd needs it).
  */
 #include <setjmp.h>
@@ -244,6 +245,23 @@ test_unreachable(void **state)
 }
 
 static void
+test_exec_timeout(void **state)
+{
+	struct fx *f = *state;
+	struct dh_ssh_target t;
+	struct dh_ssh_result res;
+
+	NEED_SSHD(f);
+	t = target(f, "sleep"); /* the forced command sleeps 30 s */
+	t.exec_ms = 1000;
+	assert_int_equal(dh_ssh_run(&t, &res), DH_ETIMEOUT);
+	assert_int_equal(res.stage, DH_SSH_AUTHED);
+	assert_true(res.seconds < 5.0);
+	assert_non_null(strstr(res.msg, "the command to finish"));
+	dh_ssh_result_fini(&res);
+}
+
+static void
 test_many_at_once(void **state)
 {
 	struct fx *f = *state;
@@ -280,6 +298,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_and_hashed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_client_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exec_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_at_once, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
