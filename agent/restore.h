@@ -4,11 +4,29 @@
  * rto, remove the target, and fill in the test record. Called by
  * `drillhall-agent run --local JOB` and by the detached `run` that the
  * controller starts over SSH — both use exactly this code.
+ *
+ * Paths: every verification (`manifest` entries, `file RELPATH`,
+ * `min_files`/`min_bytes`) is relative to the restored tree's root, the
+ * target. restic restores a snapshot's paths as they were backed up, so a
+ * repository made with `cd DATADIR && restic backup .` restores DATADIR's
+ * content directly into the target; one made with `restic backup
+ * /srv/app` restores into <target>/srv/app, and its manifest then lists
+ * srv/app/... . tar archives extract as stored (`tar -C DATADIR -cf X .`).
+ *
+ * Verdicts: `error` when the test could not be carried out (kind
+ * failover, unknown action, repository missing or outside backup_roots,
+ * manifest missing or malformed, a tool that cannot run, restic unable to
+ * list snapshots); `failed` when it ran and something did not hold (no
+ * backup at all, restore exit status, a refused tar entry, the implicit
+ * `content` check — at least one file restored, whatever the job's
+ * verifications — a verification, rpo, rto, cleanup); `aborted` on SIGTERM/SIGINT/SIGHUP.
+ * files_verified / bytes_verified count only files a manifest proved
+ * identical (0 without a `manifest` verification: counting is not proof).
  */
 #ifndef DH_RESTORE_H
 #define DH_RESTORE_H
 
-#include "config.h"
+#include "agent_config.h"
 #include "dh/proto.h"
 
 /* Progress, for step events: step is e.g. "restore", "verify manifest". */

@@ -1,0 +1,89 @@
+/*
+ * A directory tree as the agent sees it for manifests and verification:
+ * every non-directory entry below a root, by relative path, sorted
+ * bytewise, with its type and size — symlinks are listed but never
+ * followed — and SHA-256 of regular files computed in parallel by a
+ * pthreads worker pool (OpenSSL EVP, streaming reads of DH_TREE_CHUNK
+ * bytes per worker, so memory stays bounded whatever the file sizes).
+ * Also the tree removal the restore test uses for its scratch target.
+ */
+#ifndef DH_AGENT_TREE_H
+#define DH_AGENT_TREE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dh/err.h"
+#include "dh/manifest.h"
+
+#define DH_TREE_CHUNK (256 * 1024) /* read size per worker */
+#define DH_TREE_MAX_THREADS 32
+
+enum dh_tree_type { DH_TREE_FILE, DH_TREE_SYMLINK, DH_TREE_OTHER };
+
+struct dh_tree_entry {
+	char *path;          /* relative to the root; owned */
+	enum dh_tree_type type;
+	int64_t size;        /* st_size (bytes read once hashed) */
+	unsigned char sha256[DH_SHA256_LEN];
+	bool want;           /* hash this entry (set by the caller or by dh_tree_hash) */
+	bool hashed;         /* sha256 is valid */
+	int read_errno;      /* why hashing failed (0 = it did not) */
+};
+
+struct dh_tree {
+	struct dh_tree_entry *v;
+	size_t n;
+	size_t cap;
+	int64_t files;       /* regular files */
+	int64_t bytes;       /* their total size */
+};
+
+/* Hashing limits: threads 0 = one per online CPU; deadline on the dh_time_mono clock, 0 = none. */
+struct dh_tree_opts {
+	int threads;
+	double deadline;
+	volatile sig_atomic_t *cancel; /* stop when *cancel becomes non-zero; may be NULL */
+};
+
+void dh_tree_init(struct dh_tree *t);
+void dh_tree_fini(struct dh_tree *t);
+
+/*
+ * Walk root (not following symlinks, not crossing into symlinked
+ * directories) and fill t sorted by path. Returns 0, or DH_ENOENT/DH_EIO
+ * with err naming the directory that could not be read.
+ */
+int dh_tree_scan(const char *root, struct dh_tree *t, struct dh_err *err);
+
+/*
+ * Hash the regular files of t below root. all: every regular file;
+ * otherwise only entries with want set. A file that cannot be read gets
+ * read_errno and hashed false (not an error of the call). Returns 0,
+ * DH_ETIMEOUT past the deadline or on cancel, DH_ESYS if threads cannot
+ * start.
+ */
+int dh_tree_hash(const char *root, struct dh_tree *t, bool all,
+	const struct dh_tree_opts *opts, struct dh_err *err);
+
+/* Find path in t (binary search); NULL if absent. */
+struct dh_tree_entry *dh_tree_find(const struct dh_tree *t, const char *path);
+
+/*
+ * Open rel below the directory rootfd without following any symlink on
+ * the way (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS; on kernels
+ * without openat2, O_NOFOLLOW on the last component). flags as for open;
+ * O_NOFOLLOW and O_CLOEXEC are added. Returns the fd or -1 with errno
+ * (ELOOP: a symlink was in the way, EXDEV: the path left the root).
+ */
+int dh_tree_open_beneath(int rootfd, const char *rel, int flags);
+
+/*
+ * Remove path and everything below it without following symlinks
+ * (rm -rf). A missing path is fine. Returns 0 or DH_EIO naming what stayed.
+ */
+int dh_tree_remove(const char *path, struct dh_err *err);
+
+#endif
