@@ -156,7 +156,7 @@ dh_cmd_hosts(int argc, char **argv)
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, &p, &err) != 0) {
+	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, false, &p, &err) != 0) {
 		char msg[DH_ERR_MSG_MAX + 300];
 
 		dh_err_format(&err, msg, sizeof(msg));

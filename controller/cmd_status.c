@@ -293,7 +293,7 @@ dh_cmd_status(int argc, char **argv)
 			"format is text, json or csv", usage);
 		goto out;
 	}
-	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, &p, &err) != 0) {
+	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, true, &p, &err) != 0) {
 		char msg[DH_ERR_MSG_MAX + 300];
 
 		dh_err_format(&err, msg, sizeof(msg));

@@ -110,8 +110,8 @@ copy_plan(const struct dh_plan *plan, struct dh_plan_iface *p)
 }
 
 int
-dh_plan_iface_load(const char *dir, time_t now, struct dh_plan_iface **out,
-	struct dh_err *err)
+dh_plan_iface_load(const char *dir, time_t now, bool strict,
+	struct dh_plan_iface **out, struct dh_err *err)
 {
 	struct dh_plan *plan = NULL;
 	struct dh_problems pr;
@@ -124,9 +124,13 @@ dh_plan_iface_load(const char *dir, time_t now, struct dh_plan_iface **out,
 	if (dh_problems_count(&pr, DH_SEV_ERROR) > 0) {
 		dh_problems_sort(&pr);
 		dh_problems_print(&pr, stderr);
-		r = dh_err_set(err, DH_EPARSE, "the plan in %s has errors (see drillhall "
-			"check)", dir);
-		goto out;
+		if (strict) {
+			r = dh_err_set(err, DH_EPARSE, "the plan in %s has errors (see "
+				"drillhall check)", dir);
+			goto out;
+		}
+		fprintf(stderr, "drillhall: the plan in %s has errors (see drillhall "
+			"check); going on with its inventory\n", dir);
 	}
 	*out = dh_xcalloc(1, sizeof(**out));
 	copy_plan(plan, *out);

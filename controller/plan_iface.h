@@ -61,12 +61,13 @@ struct dh_plan_iface {
 
 /*
  * Load and check the plan in dir as `drillhall check` does, as of now.
- * A plan with errors is refused (its problems printed to stderr) with
- * DH_EPARSE; an unreadable one gives DH_ENOENT / DH_EIO. *out is the
- * caller's.
+ * Its errors are printed to stderr; when strict, a plan with errors is
+ * refused with DH_EPARSE (run, status: requirements must be right),
+ * otherwise loaded anyway (hosts only needs the inventory). An unreadable
+ * plan gives DH_ENOENT / DH_EIO. *out is the caller's.
  */
-int dh_plan_iface_load(const char *dir, time_t now, struct dh_plan_iface **out,
-	struct dh_err *err);
+int dh_plan_iface_load(const char *dir, time_t now, bool strict,
+	struct dh_plan_iface **out, struct dh_err *err);
 void dh_plan_iface_free(struct dh_plan_iface *p);
 
 /* Borrowed lookups; NULL when absent. */
