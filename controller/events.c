@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "db.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
@@ -165,6 +167,23 @@ submit(struct dh_events *e, struct dh_event *ev, const char *body, size_t len)
 	return p.in.result;
 }
 
+/* {"error":REASON,"detail":DETAIL}: the agent logs what it did wrong. */
+static char *
+error_body(const char *reason, const char *detail)
+{
+	json_t *o = json_object(), *d = detail ? json_string(detail) : NULL;
+	char *s, *out;
+
+	json_object_set_new(o, "error", json_string(reason));
+	if (d != NULL) /* NULL too when detail is not UTF-8 */
+		json_object_set_new(o, "detail", d);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	out = dh_xstrdup(s ? s : "{}");
+	free(s);
+	return out;
+}
+
 static void
 answer(struct dh_events *e, struct dh_http_resp *resp, int status,
 	const char *reason, const char *detail)
@@ -172,7 +191,7 @@ answer(struct dh_events *e, struct dh_http_resp *resp, int status,
 	resp->status = status;
 	snprintf(resp->why, sizeof(resp->why), "%s%s%.150s", reason,
 		detail ? ": " : "", detail ? detail : "");
-	resp->body = dh_xasprintf("{\"error\":\"%s\"}", reason);
+	resp->body = error_body(reason, status == 400 ? detail : NULL);
 	if (status >= 400) {
 		pthread_mutex_lock(&e->mu);
 		e->stats.rejected++;

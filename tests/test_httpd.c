@@ -173,6 +173,14 @@ test_rejections(void **state)
 	assert_int_equal(post_signed(f, "nojob", ev1, dh_time_now()), 404);
 	assert_int_equal(post_signed(f, "job-1", "{\"job\":", dh_time_now()), 400);
 	assert_int_equal(post_signed(f, "job-1", "[]", dh_time_now()), 400);
+	{
+		char sig[DH_SIGN_VALUE_MAX];
+
+		dh_sign_make(token, dh_time_now(), "{}", 2, sig, sizeof(sig));
+		dh_buf_reset(&resp);
+		assert_int_equal(post(f, "job-1", "{}", 2, sig, false, &resp), 400);
+		assert_non_null(strstr(resp.data, "\"detail\":\"missing \\\"job\\\"\""));
+	}
 	assert_int_equal(post_signed(f, "job-1", other, dh_time_now()), 400);
 	memset(big, ' ', DH_HTTPD_BODY_MAX + 1);
 	big[DH_HTTPD_BODY_MAX + 1] = '\0';
