@@ -58,8 +58,8 @@ static const struct raw_cmd {
 	{ "history", dh_cmd_history, "history [ID] [--since T] [--kind K]",
 		"test records, newest first (text, json, csv)" },
 	{ "serve", dh_cmd_serve, "serve", "receive agent events over HTTP(S)" },
-	{ "audit", dh_cmd_audit, "audit verify [--format text|json]",
-		"check the hash-chained audit log" },
+	{ "audit", dh_cmd_audit, "audit verify|export [--format text|json]",
+		"check / export the hash-chained audit log" },
 	{ NULL, NULL, NULL, NULL },
 };
 

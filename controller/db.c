@@ -807,6 +807,36 @@ audit_orphans(struct dh_db *db, struct dh_audit_result *res, struct dh_err *err)
 }
 
 int
+dh_db_audit_each(struct dh_db *db, int (*fn)(void *user, const struct dh_audit_rec *a),
+	void *user, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r, rc = 0;
+
+	if ((r = prepare(db, "SELECT seq, at, kind, ref, coalesce(ref_seq, 0), body,"
+	    " prev_hash, hash FROM audit ORDER BY seq", &st, err)) != 0)
+		return r;
+	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dh_audit_rec a = {
+			.seq = sqlite3_column_int64(st, 0), .at = sqlite3_column_int64(st, 1),
+			.kind = (const char *)sqlite3_column_text(st, 2),
+			.ref = (const char *)sqlite3_column_text(st, 3),
+			.ref_seq = sqlite3_column_int64(st, 4),
+			.body = (const char *)sqlite3_column_text(st, 5),
+			.prev = (const char *)sqlite3_column_text(st, 6),
+			.hash = (const char *)sqlite3_column_text(st, 7),
+		};
+
+		if (a.kind && a.ref && a.body && a.prev && a.hash)
+			rc = fn(user, &a);
+	}
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = db_err(db, err, "read audit log");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
 dh_db_audit_verify(struct dh_db *db, struct dh_audit_result *res, struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;

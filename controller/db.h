@@ -103,6 +103,16 @@ int dh_db_plan_revision(struct dh_db *db, const char *revision,
 	const char *name, struct dh_err *err);
 
 /*
+ * Call fn for every audit record in order (strings valid during the
+ * call); stops early when fn returns non-zero and returns that. For
+ * `audit export`: an auditor can recompute each hash from prev_hash and
+ * body. 0, fn's value, or DH_EDB.
+ */
+struct dh_audit_rec;
+int dh_db_audit_each(struct dh_db *db, int (*fn)(void *user, const struct dh_audit_rec *a),
+	void *user, struct dh_err *err);
+
+/*
  * The serve holding a listen address, so that `run` can tell a serve on
  * this database from anything else holding the port: set with pid > 0,
  * cleared with pid 0 (on a clean stop); get gives DH_ENOENT when none.

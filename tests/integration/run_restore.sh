@@ -149,6 +149,18 @@ dh history --since 1d | grep -q slow-sys || fail "history --since"
 # audit: intact, then broken by an edit with the sqlite3 CLI
 dh audit verify >"$work/f.out" || fail "audit verify on an untouched database"
 grep -q intact "$work/f.out" || fail "audit verify text"
+# the exported chain recomputes with another SHA-256 than ours
+dh audit export --format json | python3 -c '
+import hashlib, json, sys
+prev = "0" * 64
+recs = json.load(sys.stdin)["records"]
+for i, r in enumerate(recs, 1):
+    assert r["seq"] == i and r["prev_hash"] == prev, r
+    assert hashlib.sha256((prev + r["body"]).encode()).hexdigest() == r["hash"], r
+    prev = r["hash"]
+assert {r["kind"] for r in recs} == {"plan", "job", "event", "verdict"}, recs' ||
+	fail "audit export does not recompute"
+[ "$(dh audit export | wc -l)" = "$(sqlite3 "$db" 'SELECT count(*) FROM audit')" ] || fail "audit export text"
 sqlite3 "$db" "UPDATE records SET verdict='passed' WHERE system='ecos-fail'"
 seq=$(sqlite3 "$db" "SELECT a.seq FROM audit a JOIN jobs j ON a.ref=j.id WHERE a.kind='verdict' AND j.system='ecos-fail'")
 rc=0; dh audit verify >"$work/g.out" || rc=$?
