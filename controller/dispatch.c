@@ -202,6 +202,22 @@ ssh_failure(const struct dh_ssh_result *res)
 		(res->out ? res->out : ""));
 }
 
+/*
+ * The session failed, but did the agent take the job anyway? Its
+ * `accepted` event says so (it is sent before the agent answers on the
+ * session); then the verdict is still to come and an error record now
+ * would stand in its way.
+ */
+static bool
+agent_accepted(struct dh_db *db, const struct dh_job *job, const struct dh_ssh_result *res)
+{
+	int64_t n = 0;
+
+	if (res->stage < DH_SSH_AUTHED)
+		return false;
+	return dh_db_event_count(db, job->id, &n, NULL) == 0 && n > 0;
+}
+
 static int
 wait_record(const struct dh_dispatch_cfg *cfg, struct dh_db *db, const struct dh_job *job,
 	struct dh_record **out, struct dh_err *err)
@@ -253,7 +269,8 @@ dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_j
 	t.command = DH_DISPATCH_COMMAND;
 	t.input = json;
 	t.input_len = strlen(json);
-	if (dh_ssh_run(&t, &res) != 0 || res.exit_status != 0) {
+	if ((dh_ssh_run(&t, &res) != 0 || res.exit_status != 0) &&
+	    !agent_accepted(db, job, &res)) {
 		why = ssh_failure(&res);
 		r = record_error(db, job, host->name, started, why, out, err);
 		goto out;

@@ -6,6 +6,7 @@ reads the job on stdin, says "accepted", detaches, and reports signed
 events to the job's url, retrying until 2xx. The system id steers it:
   *fail*    the record says failed       *reject*  exits 1 without accepting
   *silent*  accepts but never reports    *slow*    reports after 3 s
+  *flaky*   reports, but the session ends with exit 255 (as when it drops)
   otherwise passed
 """
 import hashlib, hmac, json, os, sys, time, urllib.request
@@ -48,6 +49,9 @@ def main():
         return 1
     print(f"accepted {job['job']}", flush=True)
     if os.fork() > 0:
+        if "flaky" in system:
+            time.sleep(1.5)
+            return 255
         return 0
     os.setsid()
     if os.fork() > 0:
