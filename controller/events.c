@@ -199,10 +199,10 @@ answer(struct dh_events *e, struct dh_http_resp *resp, int status,
 	}
 }
 
-/* 404 unknown job, 401 signature; on success *token is the job's (caller frees). */
+/* 404 unknown job, 401 bad signature (answered in resp); true when both hold. */
 static bool
 check_job_and_signature(struct dh_events *e, const struct dh_http_req *req,
-	struct dh_http_resp *resp, char **token)
+	struct dh_http_resp *resp)
 {
 	struct dh_db_job *job = NULL;
 	struct dh_err err;
@@ -231,10 +231,8 @@ check_job_and_signature(struct dh_events *e, const struct dh_http_req *req,
 			req->signature == NULL ? "no " DH_SIGN_HEADER " header" :
 			r == DH_EPARSE ? "malformed signature header" :
 			"wrong or older than 300 s");
-	} else {
-		*token = job->token;
-		job->token = NULL;
 	}
+	explicit_bzero(job->token, strlen(job->token));
 	dh_db_job_free(job);
 	return r == 0;
 }
@@ -244,11 +242,10 @@ dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp 
 {
 	struct dh_events *e = user;
 	struct dh_event *ev = NULL;
-	char *token = NULL;
 	struct dh_err err;
 	int r;
 
-	if (!check_job_and_signature(e, req, resp, &token))
+	if (!check_job_and_signature(e, req, resp))
 		return;
 	dh_err_clear(&err);
 	if (dh_event_parse(req->body, req->len, &ev, &err) != 0) {
@@ -274,9 +271,5 @@ dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp 
 		answer(e, resp, 503, "could not store the event", dh_err_name(r));
 	}
 out:
-	if (token) {
-		explicit_bzero(token, strlen(token));
-		free(token);
-	}
 	dh_event_free(ev);
 }
