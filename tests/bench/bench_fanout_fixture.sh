@@ -4,7 +4,9 @@
 # tests/data/ssh_fixture.sh, which answers "version" as the agent does)
 # beside parallel-ssh (pssh) running `version` on the same hosts with the
 # same key and known_hosts, in the same run. Goal: drillhall <= 0.5 x pssh.
-#   tests/bench/bench_fanout.sh [BUILD_DIR] [HOSTS] [ROUNDS]
+#   tests/bench/bench_fanout_fixture.sh [BUILD_DIR] [HOSTS] [ROUNDS]
+# (tests/bench/bench_fanout.sh, from the lab, measures the same with the
+# real agent; this one needs only the SSH test fixture.)
 # Needs root (sshd) and parallel-ssh.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
