@@ -1,10 +1,10 @@
 /*
  * What the transport commands (run, hosts, status) need from the plan,
  * copied out of the plan model (plan.h) by controller/plan_iface.c.
- * The header includes neither plan.h nor dh/proto.h: the two declare
- * enums of the same names (verify kinds, restore methods), so no file
- * may include both; names cross here as strings ("restic", "manifest")
- * and dispatch.c turns them into a wire job.
+ * A flat, owned copy, so that a command can drop the plan model once it
+ * has what it needs; names cross as strings ("restic", "manifest") and
+ * dispatch.c turns them into a wire job. (plan.h now uses the protocol's
+ * enums, so this layer could shrink to borrowed pointers into the plan.)
  */
 #ifndef DH_PLAN_IFACE_H
 #define DH_PLAN_IFACE_H
