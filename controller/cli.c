@@ -13,6 +13,12 @@
 
 #include "dh/buf.h"
 #include "dh/timefmt.h"
+#include "cmd_audit.h"
+#include "cmd_history.h"
+#include "cmd_hosts.h"
+#include "cmd_run.h"
+#include "cmd_serve.h"
+#include "cmd_status.h"
 #include "plan.h"
 
 struct cmd {
@@ -31,6 +37,70 @@ static const struct cmd cmds[] = {
 		"print the continuity plan in recovery order" },
 	{ NULL, NULL, { NULL }, NULL, NULL },
 };
+
+/*
+ * The transport commands parse their own options (the global ones too,
+ * in any position, and their own such as --since or --listen; see
+ * controller/ctlopt.c), so they get argv as it came, command word first.
+ */
+static const struct raw_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const char *summary;
+} raw_cmds[] = {
+	{ "run", dh_cmd_run, "run restore ID [--format text|json]",
+		"dispatch a restore test now, wait, print the record" },
+	{ "status", dh_cmd_status, "status [--format text|json|csv]",
+		"per system: requirement, last tests, due, compliant" },
+	{ "hosts", dh_cmd_hosts, "hosts [--format text|json]",
+		"per host: reachable, host key ok, agent version" },
+	{ "history", dh_cmd_history, "history [ID] [--since T] [--kind K]",
+		"test records, newest first (text, json, csv)" },
+	{ "serve", dh_cmd_serve, "serve", "receive agent events over HTTP(S)" },
+	{ "audit", dh_cmd_audit, "audit verify|export [--format text|json]",
+		"check / export the hash-chained audit log" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* Global options that take a value, to find the command word. */
+static bool
+takes_value(const char *a)
+{
+	static const char *const with_value[] = { "--plans", "--db", "--config", "--now",
+		"--format" };
+
+	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+		if (strcmp(a, with_value[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Run a transport command when argv names one; -1 when it does not. */
+static int
+raw_dispatch(int argc, char **argv)
+{
+	int k = 1, r;
+	char **v;
+
+	while (k < argc && argv[k][0] == '-')
+		k += takes_value(argv[k]) ? 2 : 1;
+	if (k >= argc)
+		return -1;
+	for (const struct raw_cmd *c = raw_cmds; c->name != NULL; c++) {
+		if (strcmp(c->name, argv[k]) != 0)
+			continue;
+		v = dh_xcalloc((size_t)argc, sizeof(*v));
+		v[0] = argv[k];
+		for (int i = 1, j = 1; i < argc; i++)
+			if (i != k)
+				v[j++] = argv[i];
+		r = c->fn(argc - 1, v);
+		free(v);
+		return r;
+	}
+	return -1;
+}
 
 enum opt_id { O_PLANS, O_DB, O_CONFIG, O_NOW, O_FORMAT, O_HELP };
 
@@ -62,6 +132,8 @@ usage(FILE *f)
 	fprintf(f, "usage: drillhall [--plans DIR] [--db FILE] [--config FILE] "
 		"[--now RFC3339] COMMAND [--format F]\n\ncommands:\n");
 	for (const struct cmd *c = cmds; c->name != NULL; c++)
+		fprintf(f, "  %-34s %s\n", c->usage, c->summary);
+	for (const struct raw_cmd *c = raw_cmds; c->name != NULL; c++)
 		fprintf(f, "  %-34s %s\n", c->usage, c->summary);
 	fprintf(f, "\noptions (before or after the command):\n"
 		"  --plans DIR      plans directory (default: controller.ini "
@@ -191,6 +263,8 @@ dh_cli_main(int argc, char **argv)
 	const struct cmd *c = NULL;
 	int r;
 
+	if ((r = raw_dispatch(argc, argv)) >= 0)
+		return r;
 	dh_config_init(&cfg);
 	if ((r = parse_args(argc, argv, &ps)) != 0)
 		goto out;

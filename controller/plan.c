@@ -481,12 +481,12 @@ parse_list_item(const struct key_spec *k, void *obj, const char *v, int line,
 	int r;
 
 	if (k->type == K_VERIFY) {
-		struct dh_verify tmp;
+		struct dh_plan_verify tmp;
 
 		if ((r = dh_plan_value_verify(v, &tmp, err)) < 0)
 			return r;
 		tmp.line = line;
-		*(struct dh_verify *)append(FIELD(obj, k->off, void), n,
+		*(struct dh_plan_verify *)append(FIELD(obj, k->off, void), n,
 			sizeof(tmp)) = tmp;
 	} else if (k->type == K_HEALTH) {
 		struct dh_health tmp;

@@ -22,6 +22,7 @@
 
 #include "dh/err.h"
 #include "dh/problems.h"
+#include "dh/proto.h"
 
 #define DH_PLAN_LEVELS 5               /* KLASSA levels 0..4 */
 #define DH_PLAN_ID_MAX 64              /* longest system/host/hall id */
@@ -97,26 +98,13 @@ struct dh_action_ref {
 	int line;
 };
 
-enum dh_verify_kind {
-	DH_VERIFY_MANIFEST, /* arg: manifest path on the agent host */
-	DH_VERIFY_MIN_FILES, /* n */
-	DH_VERIFY_MIN_BYTES, /* n */
-	DH_VERIFY_FILE,     /* arg: path relative to the restore target */
-	DH_VERIFY_ACTION,   /* arg: action name on the restore host */
-};
-
-struct dh_verify {
+/* Verify kinds and restore methods are the wire protocol's (dh/proto.h):
+ * the plan names them, the job carries them. */
+struct dh_plan_verify {
 	enum dh_verify_kind kind;
 	char *arg;   /* NULL for min_files/min_bytes */
 	int64_t n;
 	int line;
-};
-
-enum dh_restore_method {
-	DH_METHOD_NONE = -1,
-	DH_METHOD_RESTIC,
-	DH_METHOD_TAR,
-	DH_METHOD_ACTION,
 };
 
 struct dh_restore {
@@ -129,7 +117,7 @@ struct dh_restore {
 	char *pattern;               /* tar; default "*.tar*" */
 	char *restore_action;        /* action: NAME on the restore host */
 	char *backup_time_action;    /* action: NAME on the restore host */
-	struct dh_verify *verify;    /* in file order */
+	struct dh_plan_verify *verify;    /* in file order */
 	size_t nverify;
 	int64_t timeout_s;           /* effective: given, or 2 x rto (min 60s) */
 	bool timeout_declared;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const method_names[] = { "restic", "tar", "action" };
 
 static int
 cmp_system(const void *a, const void *b)
@@ -58,9 +57,7 @@ dh_plan_hall_get(const struct dh_plan *plan, const char *id)
 const char *
 dh_plan_method_name(enum dh_restore_method m)
 {
-	if (m < 0 || m > DH_METHOD_ACTION)
-		return NULL;
-	return method_names[m];
+	return dh_restore_method_name(m);
 }
 
 const char *

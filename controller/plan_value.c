@@ -214,7 +214,7 @@ is_rel_path(const char *s)
 }
 
 static int
-verify_arg(struct dh_verify *v, char *arg, struct dh_err *err)
+verify_arg(struct dh_plan_verify *v, char *arg, struct dh_err *err)
 {
 	switch (v->kind) {
 	case DH_VERIFY_MANIFEST:
@@ -240,7 +240,7 @@ verify_arg(struct dh_verify *v, char *arg, struct dh_err *err)
 }
 
 int
-dh_plan_value_verify(const char *s, struct dh_verify *v, struct dh_err *err)
+dh_plan_value_verify(const char *s, struct dh_plan_verify *v, struct dh_err *err)
 {
 	char *kind = NULL, *arg = NULL;
 	size_t i;

@@ -45,7 +45,7 @@ int dh_plan_value_method(const char *s, enum dh_restore_method *m,
 int dh_plan_value_action(const char *s, char **host, char **action,
 	struct dh_err *err);
 /* "manifest PATH" | "min_files N" | "min_bytes N" | "file REL" | "action NAME". */
-int dh_plan_value_verify(const char *s, struct dh_verify *v, struct dh_err *err);
+int dh_plan_value_verify(const char *s, struct dh_plan_verify *v, struct dh_err *err);
 /* "tcp HOST:PORT" | "http URL" | "HOST ACTION". */
 int dh_plan_value_health(const char *s, struct dh_health *h, struct dh_err *err);
 /* "DAYS HH:MM-HH:MM": DAYS a day, a range "mon-fri", or a comma list. */

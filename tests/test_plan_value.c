@@ -133,7 +133,7 @@ static void
 test_verify(void **state)
 {
 	struct dh_err err;
-	struct dh_verify v;
+	struct dh_plan_verify v;
 
 	assert_int_equal(dh_plan_value_verify("min_files 1000", &v, &err), 0);
 	assert_int_equal(v.kind, DH_VERIFY_MIN_FILES);

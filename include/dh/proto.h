@@ -30,7 +30,8 @@
 #define DH_MISMATCH_CAP 1000    /* mismatches listed in a record; total counted */
 
 enum dh_job_kind { DH_JOB_RESTORE, DH_JOB_FAILOVER };
-enum dh_restore_method { DH_METHOD_RESTIC, DH_METHOD_TAR, DH_METHOD_ACTION };
+enum dh_restore_method { DH_METHOD_NONE = -1, DH_METHOD_RESTIC, DH_METHOD_TAR,
+	DH_METHOD_ACTION };
 enum dh_verify_kind {
 	DH_VERIFY_MANIFEST,  /* arg: manifest path on the agent host */
 	DH_VERIFY_MIN_FILES, /* n */

@@ -1,0 +1,7 @@
+/* `drillhall audit verify`: check the hash-chained audit log (SPEC "History and audit"). */
+#ifndef DH_CMD_AUDIT_H
+#define DH_CMD_AUDIT_H
+
+int dh_cmd_audit(int argc, char **argv);
+
+#endif

@@ -1,0 +1,10 @@
+/*
+ * `drillhall serve`: the controller's listener (SPEC "Commands"). Until
+ * the scheduler lands it serves the agents' event endpoint and /healthz.
+ */
+#ifndef DH_CMD_SERVE_H
+#define DH_CMD_SERVE_H
+
+int dh_cmd_serve(int argc, char **argv);
+
+#endif
