@@ -4,11 +4,11 @@
 # `parallel-ssh` (Debian pssh) on the same lab in the same run. Each host
 # is a real sshd on its own loopback address (tests/lab/lab.sh --hosts N).
 # Prints the median and best wall time of R rounds per tool and the ratio;
-# the goal is drillhall <= 0.5 x pssh. Unlike bench_fanout.sh (one address,
+# the goal is drillhall <= 0.5 x pssh. Unlike bench_fanout_fixture.sh (one address,
 # many ports, a stand-in agent) every host here has its own address and
 # runs the real drillhall-agent behind the forced command.
 #
-#   DH_BIN=build DH_SRC=. tests/bench/bench_fanout_lab.sh [HOSTS] [ROUNDS]
+#   DH_BIN=build DH_SRC=. tests/bench/bench_fanout.sh [HOSTS] [ROUNDS]
 #
 # When the controller in DH_BIN has no `hosts` command yet, only the peer
 # is measured and the script says so (exit 0); it never prints a figure it
@@ -21,7 +21,7 @@ lab="$DH_SRC/tests/lab/lab.sh"
 dir=$(mktemp -d /tmp/dh-bench-fanout-XXXXXX)
 trap 'bash "$lab" stop "$dir/lab" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 
-command -v parallel-ssh >/dev/null || { echo "bench_fanout_lab: parallel-ssh missing (apt-get install pssh)" >&2; exit 2; }
+command -v parallel-ssh >/dev/null || { echo "bench_fanout: parallel-ssh missing (apt-get install pssh)" >&2; exit 2; }
 
 now() { date +%s.%N; }
 # median and min of the numbers on stdin
@@ -29,14 +29,14 @@ stats() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (
 
 mkdir -p "$dir/lab"
 bash "$lab" start "$dir/lab" --agent "$DH_BIN/drillhall-agent" --hosts "$hosts" >/dev/null
-echo "bench_fanout_lab: $hosts hosts (one sshd each on 127.0.0.10..), $rounds rounds, $(nproc) cores"
+echo "bench_fanout: $hosts hosts (one sshd each on 127.0.0.10..), $rounds rounds, $(nproc) cores"
 
 run_pssh() {
 	parallel-ssh -h "$dir/lab/pssh-hosts" -p "$hosts" -t 30 -x "-F $dir/lab/ssh_config" \
 		-o "$dir/pssh-out" version >/dev/null
 	local n
 	n=$(cat "$dir"/pssh-out/* | grep -c '^drillhall-agent ')
-	[ "$n" = "$hosts" ] || { echo "bench_fanout_lab: pssh got $n of $hosts versions" >&2; exit 1; }
+	[ "$n" = "$hosts" ] || { echo "bench_fanout: pssh got $n of $hosts versions" >&2; exit 1; }
 	rm -rf "$dir/pssh-out"
 }
 
@@ -57,7 +57,7 @@ run_drillhall() {
 	n=$(jq '[.[]? | .. | objects | select(any(to_entries[];
 		(.key | test("version")) and (.value | type == "string") and .value != ""))]
 		| length' "$dir/hosts.json")
-	[ "$n" = "$hosts" ] || { echo "bench_fanout_lab: drillhall hosts got $n of $hosts versions" >&2; exit 1; }
+	[ "$n" = "$hosts" ] || { echo "bench_fanout: drillhall hosts got $n of $hosts versions" >&2; exit 1; }
 }
 
 # one warm-up each (page cache, sshd first-connection work), then rounds
