@@ -19,6 +19,7 @@ hosts=${1:-50}
 rounds=${2:-5}
 lab="$DH_SRC/tests/lab/lab.sh"
 dir=$(mktemp -d /tmp/dh-bench-fanout-XXXXXX)
+chmod 755 "$dir" # sshd reads authorized_keys as the service account
 trap 'bash "$lab" stop "$dir/lab" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 
 command -v parallel-ssh >/dev/null || { echo "bench_fanout: parallel-ssh missing (apt-get install pssh)" >&2; exit 2; }
@@ -28,13 +29,20 @@ now() { date +%s.%N; }
 stats() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f\n", m, v[1] }'; }
 
 mkdir -p "$dir/lab"
-bash "$lab" start "$dir/lab" --agent "$DH_BIN/drillhall-agent" --hosts "$hosts" >/dev/null
+# The agent runs as a service account (/bin/sh, no rc files), as the
+# inventory specifies and as on a real server: an interactive login shell
+# (root's bashrc here) would add the same cost to both tools and measure
+# the shell instead of the fan-out.
+bash "$lab" start "$dir/lab" --agent "$DH_BIN/drillhall-agent" --hosts "$hosts" \
+	--user drillhall >/dev/null
 echo "bench_fanout: $hosts hosts (one sshd each on 127.0.0.10..), $rounds rounds, $(nproc) cores"
 
 run_pssh() {
-	parallel-ssh -h "$dir/lab/pssh-hosts" -p "$hosts" -t 30 -x "-F $dir/lab/ssh_config" \
-		-o "$dir/pssh-out" version >/dev/null
 	local n
+	parallel-ssh -h "$dir/lab/pssh-hosts" -p "$hosts" -t 30 -x "-F $dir/lab/ssh_config" \
+		-o "$dir/pssh-out" -e "$dir/pssh-err" version >"$dir/pssh.log" ||
+		{ echo "bench_fanout: parallel-ssh failed:" >&2; grep -v SUCCESS "$dir/pssh.log" >&2
+		  cat "$dir"/pssh-err/* >&2; exit 1; }
 	n=$(cat "$dir"/pssh-out/* | grep -c '^drillhall-agent ')
 	[ "$n" = "$hosts" ] || { echo "bench_fanout: pssh got $n of $hosts versions" >&2; exit 1; }
 	rm -rf "$dir/pssh-out"
