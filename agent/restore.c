@@ -139,7 +139,7 @@ check_job(struct run *r, struct dh_err *err)
 
 	if (r->job->kind == DH_JOB_FAILOVER)
 		return dh_err_set(err, DH_EINVAL,
-			"failover drills are not implemented by this agent yet");
+			"this agent runs restore tests only; failover drills come in a later release");
 	if (!dh_proto_is_job_id(r->job->id) || !dh_proto_is_system_id(r->job->system))
 		return dh_err_set(err, DH_EINVAL, "job id or system id is not valid");
 	if (rs->method == DH_METHOD_ACTION) {

@@ -128,7 +128,7 @@ dh_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(o.pos[0], "failover") == 0) {
-		fprintf(stderr, "drillhall run: failover drills are not implemented yet\n");
+		fprintf(stderr, "drillhall run: this version runs restore tests; failover drills come in a later release\n");
 		goto out;
 	}
 	if (strcmp(o.pos[0], "restore") != 0) {
