@@ -39,8 +39,10 @@ grep -q 'root:' <<<"$out" && fail "another command ran"
 grep -q 'only runs jobs' <<<"$out" || fail "no refusal message: $out"
 fwdport=$(freeport 127.0.0.1)
 set +e
-sshc -p "$pa" -N -L 127.0.0.1:$fwdport:127.0.0.1:$pa -o ExitOnForwardFailure=yes \
-	-o ConnectTimeout=5 127.0.0.2 </dev/null >/dev/null 2>&1 &
+# ssh itself in the background (not the sshc function's subshell), so that
+# the kill below reaches it and no session outlives the test
+ssh -F "$dir/ssh_config" -p "$pa" -N -L 127.0.0.1:$fwdport:127.0.0.1:$pa \
+	-o ExitOnForwardFailure=yes -o ConnectTimeout=5 127.0.0.2 </dev/null >/dev/null 2>&1 &
 fwd=$!
 set -e
 sleep 1
@@ -50,6 +52,7 @@ if (exec 3<>/dev/tcp/127.0.0.1/$fwdport) 2>/dev/null; then
 	[ -z "$out" ] || fail "port forwarding through the controller key works"
 fi
 kill "$fwd" 2>/dev/null || true
+wait "$fwd" 2>/dev/null || true
 wait "$fwd" 2>/dev/null || true
 echo "ok: other commands and forwarding refused"
 
