@@ -12,7 +12,7 @@
 #   chain, and says where the database is. The lab is stopped at the end;
 #   data and database stay.
 #
-#   ./demo.sh                 everything, in a new /tmp/drillhall-demo-* dir
+#   ./demo.sh                 everything, in a new /tmp/tmp.*.drillhall-demo dir
 #   DH_DEMO_DIR=DIR ./demo.sh  use DIR (must not exist yet)
 set -euo pipefail
 top=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +29,7 @@ cmake --build build -j"$(nproc)" >/dev/null
 dh=$top/build/drillhall
 agent=$top/build/drillhall-agent
 
-demo=${DH_DEMO_DIR:-$(mktemp -d /tmp/drillhall-demo-XXXXXX)}
+demo=${DH_DEMO_DIR:-$(mktemp -d --suffix=.drillhall-demo)}
 mkdir -p "$demo"
 [ -z "$(ls -A "$demo")" ] || { echo "demo.sh: $demo is not empty" >&2; exit 2; }
 demo=$(cd "$demo" && pwd)

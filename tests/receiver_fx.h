@@ -17,6 +17,7 @@
 
 #include "dh/buf.h"
 #include "spool.h"
+#include "tmpl.h"
 
 #define TOKEN "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -93,7 +94,7 @@ static __attribute__((unused)) int
 setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
-	char tmpl[] = "/tmp/dh-test-report-XXXXXX";
+	char tmpl[] = DH_TMPL("/tmp/dh-test-report-");
 	char *toks;
 	FILE *fp;
 

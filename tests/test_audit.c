@@ -19,6 +19,7 @@
 #include "db.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
+#include "tmpl.h"
 
 struct fx {
 	char dir[64];
@@ -72,7 +73,7 @@ setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dh-test-audit-XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-audit-"));
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/dh.db", f->dir);
 	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);

@@ -16,11 +16,12 @@
 
 #include "config.h"
 #include "dh/buf.h"
+#include "tmpl.h"
 
 static char *
 write_tmp(const char *text)
 {
-	char tmpl[] = "/tmp/dh-config-XXXXXX";
+	char tmpl[] = DH_TMPL("/tmp/dh-config-");
 	int fd = mkstemp(tmpl);
 
 	assert_true(fd >= 0);

@@ -18,6 +18,7 @@
 #include "ctlopt.h"
 #include "dh/buf.h"
 #include "recfmt.h"
+#include "tmpl.h"
 
 static void
 test_anywhere(void **state)
@@ -66,7 +67,7 @@ test_bad(void **state)
 static void
 test_config(void **state)
 {
-	char path[] = "/tmp/dh-test-ctlopt-XXXXXX";
+	char path[] = DH_TMPL("/tmp/dh-test-ctlopt-");
 	int fd = mkstemp(path);
 	char *argv[] = { "serve", "--config", path, "--listen", "127.0.0.1:9", NULL };
 	static const char ini[] = "[controller]\ndatabase = /var/x.db\n"

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
+#include "tmpl.h"
 
 struct fx {
 	char dir[64];
@@ -31,7 +32,7 @@ setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dh-test-db-XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-db-"));
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/dh.db", f->dir);
 	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);

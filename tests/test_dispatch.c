@@ -28,6 +28,7 @@
 #include "dispatch.h"
 #include "events.h"
 #include "httpd.h"
+#include "tmpl.h"
 
 struct fx {
 	char dir[64], data[256];
@@ -76,7 +77,7 @@ setup(void **state)
 		return 0;
 	snprintf(f->data, sizeof(f->data), "%s",
 		getenv("DH_TEST_DATA") ? getenv("DH_TEST_DATA") : "tests/data");
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dh-test-dispatch-XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-dispatch-"));
 	assert_non_null(mkdtemp(f->dir));
 	f->port = free_port("127.0.0.2");
 	assert_int_equal(sh("bash %s/ssh_fixture.sh start %s 127.0.0.2 %d >/dev/null",

@@ -22,6 +22,7 @@
 #include "dh/timefmt.h"
 #include "events.h"
 #include "httpd.h"
+#include "tmpl.h"
 
 static const char token[] =
 	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -99,7 +100,7 @@ setup(void **state)
 		.rto_target_s = 60, .timeout_s = 120 };
 	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .events = dh_events_handle };
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dh-test-httpd-XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-httpd-"));
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/dh.db", f->dir);
 	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);

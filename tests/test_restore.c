@@ -23,8 +23,9 @@
 #include "dh/buf.h"
 #include "restore.h"
 #include "tree.h"
+#include "tmpl.h"
 
-static char dir[] = "/tmp/dh-test-restore.XXXXXX";
+static char dir[] = DH_TMPL("/tmp/dh-test-restore.");
 static struct dh_agent_config *cfg;
 
 static void

@@ -18,11 +18,12 @@
 #include "dh/buf.h"
 #include "dh/proto.h"
 #include "spool.h"
+#include "tmpl.h"
 
 static int
 setup(void **state)
 {
-	char tmpl[] = "/tmp/dh-test-spool-XXXXXX";
+	char tmpl[] = DH_TMPL("/tmp/dh-test-spool-");
 
 	if (mkdtemp(tmpl) == NULL)
 		return -1;

@@ -23,6 +23,7 @@
 #include "dh/buf.h"
 #include "dh/timefmt.h"
 #include "ssh.h"
+#include "tmpl.h"
 
 struct fx {
 	char dir[64];
@@ -69,7 +70,7 @@ setup(void **state)
 	*state = f;
 	if (getuid() != 0 || access("/usr/sbin/sshd", X_OK) != 0)
 		return 0;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dh-test-ssh-XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-ssh-"));
 	assert_non_null(mkdtemp(f->dir));
 	f->port = free_port("127.0.0.2", NULL);
 	assert_int_equal(fixture(f, "start"), 0);

@@ -23,6 +23,7 @@
 #include "dh/buf.h"
 #include "tar_safe.h"
 #include "tree.h"
+#include "tmpl.h"
 
 static void
 test_refusal_rules(void **state)
@@ -90,7 +91,7 @@ on_refuse(void *user, const char *path, const char *reason)
 static void
 test_hostile_archive_stays_inside(void **state)
 {
-	char dir[] = "/tmp/dh-test-tar.XXXXXX";
+	char dir[] = DH_TMPL("/tmp/dh-test-tar.");
 	struct dh_tar_result res;
 	struct refusals ref = { .n = 0 };
 	struct archive *a = archive_write_new();
@@ -151,7 +152,7 @@ touch(const char *dir, const char *name, time_t mtime)
 static void
 test_newest_archive(void **state)
 {
-	char dir[] = "/tmp/dh-test-newest.XXXXXX";
+	char dir[] = DH_TMPL("/tmp/dh-test-newest.");
 	char *path = NULL, *want;
 	time_t t = 0;
 	struct dh_err e;

@@ -19,6 +19,7 @@
 #include "dh/buf.h"
 #include "tree.h"
 #include "verify.h"
+#include "tmpl.h"
 
 static char root[64];
 
@@ -39,7 +40,7 @@ setup(void **state)
 {
 	char *d;
 
-	snprintf(root, sizeof(root), "/tmp/dh-test-verify.XXXXXX");
+	snprintf(root, sizeof(root), DH_TMPL("/tmp/dh-test-verify."));
 	assert_non_null(mkdtemp(root));
 	d = dh_xasprintf("%s/sub", root);
 	mkdir(d, 0700);

@@ -18,7 +18,7 @@ set -euo pipefail
 hosts=${1:-50}
 rounds=${2:-5}
 lab="$DH_SRC/tests/lab/lab.sh"
-dir=$(mktemp -d /tmp/dh-bench-fanout-XXXXXX)
+dir=$(mktemp -d --suffix=.dh-bench-fanout)
 chmod 755 "$dir" # sshd reads authorized_keys as the service account
 trap 'bash "$lab" stop "$dir/lab" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 

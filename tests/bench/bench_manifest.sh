@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 agent=${DH_BIN:-$top/build}/drillhall-agent
 runs=${RUNS:-3}
 [ -x "$agent" ] || { echo "build first: $agent missing" >&2; exit 2; }
-D=$(mktemp -d /tmp/dh-bench.XXXXXX)
+D=$(mktemp -d --suffix=.dh-bench)
 trap 'rm -rf "$D"' EXIT
 
 echo "== data ($(nproc) cores; load average now: $(cut -d' ' -f1-3 /proc/loadavg) —"

@@ -19,6 +19,7 @@
 #include "dh/timefmt.h"
 #include "events.h"
 #include "httpd.h"
+#include "../tmpl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,7 +28,7 @@ static const char token[] =
 static struct dh_events *ev;
 static struct dh_db *db;
 static unsigned long runs;
-static char dir[] = "/tmp/dh-fuzz-events-XXXXXX";
+static char dir[] = DH_TMPL("/tmp/dh-fuzz-events-");
 
 static void
 cleanup(void)

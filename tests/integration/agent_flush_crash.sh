@@ -19,7 +19,7 @@ if ! "$agent" --config /dev/null flush --help >/dev/null 2>&1 ||
 fi
 agents=4 jobs_per_agent=2 per_job=1250
 total=$((agents * jobs_per_agent * per_job))
-work=$(mktemp -d /tmp/dh-flush-crash-XXXXXX)
+work=$(mktemp -d --suffix=.dh-flush-crash)
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null

@@ -15,7 +15,7 @@ if ! "$agent" --config /dev/null flush --help >/dev/null 2>&1 ||
 	echo "SKIP: this build lacks drillhall-agent flush or drillhall serve"
 	exit 77
 fi
-w=$(mktemp -d /tmp/dh-agent-https-XXXXXX)
+w=$(mktemp -d --suffix=.dh-agent-https)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$w"; }
 trap cleanup EXIT

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 AGENT=${DH_BIN:?DH_BIN must name the build directory}/drillhall-agent
-T=$(mktemp -d /tmp/dh-agent-test.XXXXXX)
+T=$(mktemp -d --suffix=.dh-agent-test)
 cleanup() { chmod -R u+w "$T" 2>/dev/null || true; rm -rf "$T"; }
 trap cleanup EXIT
 mkdir -p "$T/scratch" "$T/spool" "$T/backup"

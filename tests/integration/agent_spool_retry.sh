@@ -16,7 +16,7 @@ if ! "$DH_BIN/drillhall-agent" --config /dev/null flush --help >/dev/null 2>&1; 
 fi
 lab="$DH_SRC/tests/lab/lab.sh"
 agent="$DH_BIN/drillhall-agent"
-dir=$(mktemp -d /tmp/dh-spool-retry-XXXXXX)
+dir=$(mktemp -d --suffix=.dh-spool-retry)
 rpid=
 cleanup() {
 	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null

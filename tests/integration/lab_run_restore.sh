@@ -21,7 +21,7 @@ if ! "$agent" --config /dev/null flush --help >/dev/null 2>&1 ||
 fi
 command -v restic >/dev/null || { echo "FAIL: restic not installed" >&2; exit 1; }
 lab="$DH_SRC/tests/lab/lab.sh"
-w=$(mktemp -d /tmp/dh-lab-run-XXXXXX)
+w=$(mktemp -d --suffix=.dh-lab-run)
 spid=
 cleanup() {
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null

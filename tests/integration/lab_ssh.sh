@@ -11,7 +11,7 @@ if ! "$DH_BIN/drillhall-agent" --config /dev/null flush --help >/dev/null 2>&1; 
 	exit 77
 fi
 lab="$DH_SRC/tests/lab/lab.sh"
-dir=$(mktemp -d /tmp/dh-lab-ssh-XXXXXX)
+dir=$(mktemp -d --suffix=.dh-lab-ssh)
 trap 'bash "$lab" stop "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
