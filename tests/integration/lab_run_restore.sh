@@ -8,17 +8,10 @@
 # fails and the record names the file. Then the controller is down while
 # an agent finishes: the events wait in the agent's spool and
 # `drillhall-agent flush` delivers them once `serve` is back, stored once.
-# Exits 77 (skipped) until this build has both `drillhall run` and the
-# agent's `flush`.
 set -euo pipefail
 : "${DH_BIN:?set DH_BIN to the build directory}" "${DH_SRC:?set DH_SRC to the source tree}"
 agent="$DH_BIN/drillhall-agent"
 ctl="$DH_BIN/drillhall"
-if ! "$agent" --config /dev/null flush --help >/dev/null 2>&1 ||
-   ! "$ctl" --help 2>&1 | grep -qE '^ +run restore'; then
-	echo "SKIP: this build lacks drillhall run or drillhall-agent flush"
-	exit 77
-fi
 command -v restic >/dev/null || { echo "FAIL: restic not installed" >&2; exit 1; }
 lab="$DH_SRC/tests/lab/lab.sh"
 w=$(mktemp -d --suffix=.dh-lab-run)
@@ -56,6 +49,10 @@ tar -C "$b/src/cases" -czf "$b/tar/cases/cases-1.tar.gz" .
 "$agent" manifest "$b/src/cases" >"$b/manifests/archive.sha256"
 echo "ändrat efter manifestet" >"$b/src/cases/c2.txt"
 tar -C "$b/src/cases" -czf "$b/tar/archive/archive-1.tar.gz" .
+# a stale backup: complete, but two days old against an rpo of 4h
+mkdir -p "$b/tar/old"
+tar -C "$b/src/payroll" -czf "$b/tar/old/old-1.tar.gz" .
+touch -d '2 days ago' "$b/tar/old/old-1.tar.gz"
 
 p="$w/plans"
 mkdir -p "$p/systems"
@@ -77,6 +74,8 @@ printf '[system]\nboard = Kommunstyrelsen\nclassified = 2025-01-15\nname = E-ark
 	"$b/tar/archive" "$b/manifests/archive.sha256" >"$p/systems/archive.ini"
 printf '[system]\nboard = Kommunstyrelsen\nclassified = 2025-01-15\nname = Långsam\navailability = 2\n[restore]\nhost = app-b\nmethod = tar\nrepository = %s\nverify = action slow\n' \
 	"$b/tar/cases" >"$p/systems/late.ini"
+printf '[system]\nboard = Kommunstyrelsen\nclassified = 2025-01-15\nname = Gammal backup\navailability = 2\n[restore]\nhost = app-a\nmethod = tar\nrepository = %s\nverify = min_files 3\n' \
+	"$b/tar/old" >"$p/systems/stale.ini"
 opts=(--plans "$p" --db "$w/dh.db" --config /dev/null --listen "127.0.0.1:$lport")
 dh() { "$ctl" "$@" "${opts[@]}"; }
 "$ctl" check --plans "$p" --config /dev/null >"$w/check.out" 2>&1 || fail "the lab plans do not pass check: $(cat "$w/check.out")"
@@ -105,6 +104,16 @@ dh run restore archive --format json >"$w/archive.out" 2>"$w/archive.err" || rc=
 jq -e '[.mismatches[].path] | index("c2.txt") != null' "$w/archive.out" >/dev/null ||
 	fail "the record does not name c2.txt: $(jq -c .mismatches "$w/archive.out")"
 echo "ok: the damaged backup failed, naming c2.txt"
+
+# 2b. the stale backup restores completely but fails on RPO
+rc=0
+dh run restore stale --format json >"$w/stale.out" 2>"$w/stale.err" || rc=$?
+[ $rc = 1 ] || fail "stale backup: exit $rc"
+[ "$(jq -r .verdict "$w/stale.out")" = failed ] || fail "stale backup not failed"
+jq -e '(.checks[] | select(.name == "rpo") | .verdict) == "failed" and .rpo_actual_s > 4 * 3600
+	and .rpo_target_s == 4 * 3600 and .mismatches == []' "$w/stale.out" >/dev/null ||
+	fail "the stale record does not fail on rpo alone: $(jq -c '{checks, rpo_actual_s, rpo_target_s}' "$w/stale.out")"
+echo "ok: the stale backup (2 days, rpo 4h) failed on RPO through hall A"
 
 # 3. the controller is down while the agent finishes (a 3 s verify action);
 #    once it is back, flush delivers and the record is complete

@@ -10,7 +10,7 @@
 # audit verify intact, then naming the record after a row is edited with
 # the sqlite3 CLI. Needs root for sshd.
 set -euo pipefail
-[ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ] || { echo "run_restore: skipped (needs root and sshd)"; exit 0; }
+[ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ] || { echo "FAIL: run_restore needs root and sshd" >&2; exit 1; }
 bin=${DH_BIN:?}/drillhall
 data=${DH_SRC:?}/tests/data
 work=$(mktemp -d)
