@@ -119,15 +119,9 @@ dh_cmd_audit(int argc, char **argv)
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if (dh_ctlopt_parse(&o, argc, argv, NULL, 0, &err) != 0) {
-		dh_ctlopt_error("audit", &err, usage);
+	if ((rc = dh_ctlopt_start(&o, "audit", argc, argv, NULL, 0, usage)) >= 0)
 		goto out;
-	}
-	if (o.help) {
-		fputs(usage, stdout);
-		rc = DH_EXIT_OK;
-		goto out;
-	}
+	rc = DH_EXIT_USAGE;
 	if (o.npos != 1 || (strcmp(o.pos[0], "verify") != 0 &&
 	    strcmp(o.pos[0], "export") != 0) || !dh_ctlopt_is_format(o.format, "text,json")) {
 		fprintf(stderr, "drillhall audit: %s\n%s", o.npos == 1 ?

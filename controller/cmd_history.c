@@ -103,15 +103,9 @@ dh_cmd_history(int argc, char **argv)
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if (dh_ctlopt_parse(&o, argc, argv, extra, 3, &err) != 0) {
-		dh_ctlopt_error("history", &err, usage);
+	if ((rc = dh_ctlopt_start(&o, "history", argc, argv, extra, 3, usage)) >= 0)
 		goto out;
-	}
-	if (o.help) {
-		fputs(usage, stdout);
-		rc = DH_EXIT_OK;
-		goto out;
-	}
+	rc = DH_EXIT_USAGE;
 	if ((rc = check_args(&o, kind, limit, &nlimit)) != 0)
 		goto out;
 	rc = DH_EXIT_USAGE;

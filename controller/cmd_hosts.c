@@ -141,15 +141,9 @@ dh_cmd_hosts(int argc, char **argv)
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if (dh_ctlopt_parse(&o, argc, argv, extra, 1, &err) != 0) {
-		dh_ctlopt_error("hosts", &err, usage);
+	if ((rc = dh_ctlopt_start(&o, "hosts", argc, argv, extra, 1, usage)) >= 0)
 		goto out;
-	}
-	if (o.help) {
-		fputs(usage, stdout);
-		rc = DH_EXIT_OK;
-		goto out;
-	}
+	rc = DH_EXIT_USAGE;
 	if (o.npos != 0 || !dh_ctlopt_is_format(o.format, "text,json")) {
 		fprintf(stderr, "drillhall hosts: %s\n%s", o.npos ? "unexpected argument" :
 			"format is text or json", usage);
@@ -157,10 +151,7 @@ dh_cmd_hosts(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, false, &p, &err) != 0) {
-		char msg[DH_ERR_MSG_MAX + 300];
-
-		dh_err_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "drillhall hosts: %s\n", msg);
+		dh_ctlopt_error("hosts", &err, "");
 		goto out;
 	}
 	if (p->ssh_key == NULL || p->known_hosts == NULL) {

@@ -113,15 +113,9 @@ dh_cmd_run(int argc, char **argv)
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if (dh_ctlopt_parse(&o, argc, argv, NULL, 0, &err) != 0) {
-		dh_ctlopt_error("run", &err, usage);
+	if ((rc = dh_ctlopt_start(&o, "run", argc, argv, NULL, 0, usage)) >= 0)
 		goto out;
-	}
-	if (o.help) {
-		fputs(usage, stdout);
-		rc = DH_EXIT_OK;
-		goto out;
-	}
+	rc = DH_EXIT_USAGE;
 	if (o.npos != 2 || !dh_ctlopt_is_format(o.format, "text,json")) {
 		fprintf(stderr, "drillhall run: %s\n%s", o.npos != 2 ?
 			"expected 'restore ID'" : "format is text or json", usage);
@@ -137,10 +131,7 @@ dh_cmd_run(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, true, &p, &err) != 0) {
-		char msg[DH_ERR_MSG_MAX + 300];
-
-		dh_err_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "drillhall run: %s\n", msg);
+		dh_ctlopt_error("run", &err, "");
 		goto out;
 	}
 	rc = run_restore(&o, p, o.pos[1]);

@@ -93,17 +93,11 @@ dh_cmd_serve(int argc, char **argv)
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if (dh_ctlopt_parse(&o, argc, argv, extra, 3, &err) != 0) {
-		dh_ctlopt_error("serve", &err, usage);
+	if ((rc = dh_ctlopt_start(&o, "serve", argc, argv, extra, 3, usage)) >= 0)
 		goto out;
-	}
+	rc = DH_EXIT_USAGE;
 	if (o.npos > 0) {
 		fprintf(stderr, "drillhall serve: unexpected argument '%s'\n%s", o.pos[0], usage);
-		goto out;
-	}
-	if (o.help) {
-		fputs(usage, stdout);
-		rc = DH_EXIT_OK;
 		goto out;
 	}
 	if (cert) {

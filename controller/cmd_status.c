@@ -279,25 +279,16 @@ dh_cmd_status(int argc, char **argv)
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if (dh_ctlopt_parse(&o, argc, argv, NULL, 0, &err) != 0) {
-		dh_ctlopt_error("status", &err, usage);
+	if ((rc = dh_ctlopt_start(&o, "status", argc, argv, NULL, 0, usage)) >= 0)
 		goto out;
-	}
-	if (o.help) {
-		fputs(usage, stdout);
-		rc = DH_EXIT_OK;
-		goto out;
-	}
+	rc = DH_EXIT_USAGE;
 	if (o.npos != 0 || !dh_ctlopt_is_format(o.format, "text,json,csv")) {
 		fprintf(stderr, "drillhall status: %s\n%s", o.npos ? "unexpected argument" :
 			"format is text, json or csv", usage);
 		goto out;
 	}
 	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, true, &p, &err) != 0) {
-		char msg[DH_ERR_MSG_MAX + 300];
-
-		dh_err_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "drillhall status: %s\n", msg);
+		dh_ctlopt_error("status", &err, "");
 		goto out;
 	}
 	rc = report(&o, p);

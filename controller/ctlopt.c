@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "dh/buf.h"
+#include "cli.h"
 #include "config.h"
 #include "dh/problems.h"
 #include "dh/timefmt.h"
@@ -195,4 +196,22 @@ dh_ctlopt_error(const char *cmd, const struct dh_err *err, const char *usage)
 	dh_err_format(err, msg, sizeof(msg));
 	fprintf(stderr, "drillhall %s: %s\n%s", cmd, msg,
 		err->code == DH_EINVAL ? usage : "");
+}
+
+int
+dh_ctlopt_start(struct dh_ctlopt *o, const char *cmd, int argc, char **argv,
+	const struct dh_opt *extra, size_t nextra, const char *usage)
+{
+	struct dh_err err;
+
+	dh_err_clear(&err);
+	if (dh_ctlopt_parse(o, argc, argv, extra, nextra, &err) != 0) {
+		dh_ctlopt_error(cmd, &err, usage);
+		return DH_EXIT_USAGE;
+	}
+	if (o->help) {
+		fputs(usage, stdout);
+		return DH_EXIT_OK;
+	}
+	return -1;
 }

@@ -47,6 +47,16 @@ int dh_ctlopt_parse(struct dh_ctlopt *o, int argc, char **argv,
 void dh_ctlopt_fini(struct dh_ctlopt *o);
 
 /*
+ * The start every transport command shares: parse argv (with the
+ * command's extra options) and answer --help. Returns -1 when the command
+ * goes on; otherwise the exit code to return: DH_EXIT_OK after printing
+ * usage for --help, DH_EXIT_USAGE after saying what was wrong. o must be
+ * finished with dh_ctlopt_fini either way.
+ */
+int dh_ctlopt_start(struct dh_ctlopt *o, const char *cmd, int argc, char **argv,
+	const struct dh_opt *extra, size_t nextra, const char *usage);
+
+/*
  * Say why dh_ctlopt_parse failed on stderr: "drillhall CMD: FILE:LINE:
  * message" for a configuration problem, the message and usage for a
  * command-line one.
