@@ -120,7 +120,7 @@ dispatch(struct fx *f, const char *system, int64_t timeout_s, struct dh_ssh_targ
 		.rpo_target_s = 3600, .rto_target_s = 600, .timeout_s = timeout_s,
 		.restore = { .method = DH_METHOD_RESTIC } };
 	struct dh_ssh_target def = { .name = "b1", .address = "127.0.0.2", .port = f->port,
-		.user = "root", .key = f->key, .known_hosts = f->known, .connect_ms = 2000,
+		.user = "dh-fixture", .key = f->key, .known_hosts = f->known, .connect_ms = 2000,
 		.auth_ms = 3000, .exec_ms = 5000 };
 	struct dh_record *r = NULL;
 	struct dh_err err;
@@ -227,7 +227,7 @@ test_errors(void **state)
 {
 	struct fx *f = *state;
 	struct dh_ssh_target t = { .name = "gone", .address = "127.0.0.9", .port = 1,
-		.user = "root", .key = f->key, .known_hosts = f->known, .connect_ms = 1000 };
+		.user = "dh-fixture", .key = f->key, .known_hosts = f->known, .connect_ms = 1000 };
 	struct dh_record *r;
 	double start;
 

@@ -14,6 +14,7 @@ bin=${1:-${DH_BIN:-$src/build}}/drillhall
 n=${2:-50} rounds=${3:-3}
 command -v parallel-ssh >/dev/null || { echo "bench_fanout: needs parallel-ssh (pssh)"; exit 2; }
 work=$(mktemp -d)
+chmod 755 "$work" # the fixture's login user reaches its DIR below
 cleanup() {
 	for d in "$work"/h*; do [ -d "$d" ] && bash "$src/tests/data/ssh_fixture.sh" stop "$d"; done
 	rm -rf "$work"
@@ -54,8 +55,8 @@ for p in $ports; do
 	[ $i -gt 1 ] && sed "s|^\(command=\"[^\"]*\"[^ ]*\) .*|\1 $(cat "$work/h1/client_key.pub")|" \
 		"$work/h$i/authorized_keys" >"$work/h$i/ak" && mv "$work/h$i/ak" "$work/h$i/authorized_keys"
 	cat "$work/h$i/known_hosts" >>"$work/known_hosts"
-	echo "root@127.0.0.2:$p" >>"$work/pssh_hosts"
-	printf '[host h%d]\nhall = %s\naddress = 127.0.0.2\nport = %d\nuser = root\n' "$i" "$([ $((i % 2)) = 0 ] && echo A || echo B)" "$p" >>"$work/plans/inventory.ini"
+	echo "dh-fixture@127.0.0.2:$p" >>"$work/pssh_hosts"
+	printf '[host h%d]\nhall = %s\naddress = 127.0.0.2\nport = %d\nuser = dh-fixture\n' "$i" "$([ $((i % 2)) = 0 ] && echo A || echo B)" "$p" >>"$work/plans/inventory.ini"
 done
 
 # Each measurement starts on a quiet machine: sshd children of the

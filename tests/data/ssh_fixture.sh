@@ -9,6 +9,11 @@
 # "version", echoes the job for "run" (or execs DIR/agent when present),
 # and refuses anything else with exit 3. Needs root (sshd) and
 # /usr/sbin/sshd.
+# Logins are as the system user dh-fixture (shell /bin/sh, created when
+# absent), as a real agent's service account: root's login shell here
+# reads rc files that cost ~0.8 s of CPU per login and would make the
+# tests measure them. DIR is handed to that user; its parent directories
+# must be traversable (o+x).
 set -euo pipefail
 cmd=$1 dir=$2
 
@@ -40,6 +45,14 @@ stop_sshd() {
 
 pin() {
 	echo "[$(cat "$dir/addr")]:$(cat "$dir/port") $(cut -d' ' -f1,2 "$dir/host_key.pub")" >"$dir/known_hosts"
+}
+
+ensure_user() {
+	id -u dh-fixture >/dev/null 2>&1 && return 0
+	# password "*": no password login, but not locked (sshd refuses locked users)
+	useradd --system --no-create-home --home-dir / --shell /bin/sh \
+		--comment "drillhall ssh fixture" --password '*' dh-fixture 2>/dev/null ||
+		id -u dh-fixture >/dev/null 2>&1 # another fixture created it meanwhile
 }
 
 case $cmd in
@@ -81,6 +94,8 @@ MaxStartups 200
 MaxSessions 50
 CFG
 	pin
+	ensure_user
+	chown -R dh-fixture "$dir"
 	start_sshd
 	;;
 rekey)

@@ -14,6 +14,7 @@ set -euo pipefail
 bin=${DH_BIN:?}/drillhall
 data=${DH_SRC:?}/tests/data
 work=$(mktemp -d)
+chmod 755 "$work" # the fixture's login user reaches its DIR below
 spid=
 cleanup() {
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null
@@ -53,12 +54,12 @@ name = Väst
 hall = B
 address = 127.0.0.2
 port = $sport
-user = root
+user = dh-fixture
 [host gone]
 hall = A
 address = 127.0.0.9
 port = 1
-user = root
+user = dh-fixture
 INV
 for s in procapita ecos-fail slow-sys unreach; do
 	host=b1; [ "$s" = unreach ] && host=gone
