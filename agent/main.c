@@ -2,7 +2,7 @@
  * drillhall-agent: entry point. Everything lives in dh_agent_core; this
  * file only hands argv to the agent's command table.
  */
-#include "agent_cli.h"
+#include "cli.h"
 
 int
 main(int argc, char **argv)

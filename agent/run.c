@@ -21,14 +21,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent_config.h"
-#include "deliver.h"
+#include "config.h"
+#include "events/deliver.h"
 #include "dh/buf.h"
 #include "dh/duration.h"
 #include "dh/proto.h"
-#include "emit.h"
-#include "restore.h"
-#include "spool.h"
+#include "events/emit.h"
+#include "restore/restore.h"
+#include "events/spool.h"
 
 #define STDIN_DEADLINE_MS (60 * 1000) /* the job must arrive within this */
 

@@ -13,13 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db.h"
+#include "store/db.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
 #include "dh/timefmt.h"
-#include "events.h"
-#include "httpd.h"
-#include "../tmpl.h"
+#include "http/events.h"
+#include "http/httpd.h"
+#include "../support/tmpl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

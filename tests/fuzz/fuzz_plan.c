@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "dh/buf.h"
-#include "plan.h"
-#include "plan_render.h"
+#include "plan/plan.h"
+#include "render/plan.h"
 
 #define SEP "--8<--\n"
 #define MAX_FILES 16

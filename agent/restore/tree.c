@@ -1,0 +1,368 @@
+/*
+ * Tree walking, parallel hashing and removal (tree.h). The walk uses
+ * openat/fdopendir from a directory descriptor so that a symlink swapped
+ * in mid-walk cannot lead it outside the root (O_NOFOLLOW everywhere).
+ * Hashing hands out files to a fixed pool of workers through an atomic
+ * index; each worker owns one EVP context and one read buffer, which is
+ * where the bounded memory comes from. Output order is decided by the
+ * sorted entry list, never by which worker finished first.
+ */
+#include "restore/tree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+
+#include <openssl/evp.h>
+
+#include "dh/buf.h"
+#include "dh/timefmt.h"
+
+void
+dh_tree_init(struct dh_tree *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void
+dh_tree_fini(struct dh_tree *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].path);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+add_entry(struct dh_tree *t, const char *path, const struct stat *st)
+{
+	struct dh_tree_entry *e;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 256;
+		t->v = dh_xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	e = &t->v[t->n++];
+	memset(e, 0, sizeof(*e));
+	e->path = dh_xstrdup(path);
+	e->size = st->st_size;
+	if (S_ISREG(st->st_mode)) {
+		e->type = DH_TREE_FILE;
+		t->files++;
+		t->bytes += st->st_size;
+	} else {
+		e->type = S_ISLNK(st->st_mode) ? DH_TREE_SYMLINK : DH_TREE_OTHER;
+	}
+}
+
+/* Walk the directory open as fd (consumed), whose path below the root is prefix. */
+static int
+walk(int fd, struct dh_buf *prefix, struct dh_tree *t, struct dh_err *err)
+{
+	size_t plen = prefix->len;
+	struct dirent *de;
+	DIR *d = fdopendir(fd);
+	int r = 0;
+
+	if (d == NULL) {
+		close(fd);
+		return dh_err_sys(err, DH_EIO, "cannot read directory %s",
+			plen ? prefix->data : ".");
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		prefix->len = plen;
+		if (plen)
+			dh_buf_putc(prefix, '/');
+		dh_buf_puts(prefix, de->d_name);
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			r = dh_err_sys(err, DH_EIO, "cannot stat %s", prefix->data);
+			goto out;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd(d), de->d_name,
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub < 0) {
+				r = dh_err_sys(err, DH_EIO, "cannot open directory %s", prefix->data);
+				goto out;
+			}
+			if ((r = walk(sub, prefix, t, err)) != 0)
+				goto out;
+		} else {
+			add_entry(t, prefix->data, &st);
+		}
+	}
+	if (errno != 0)
+		r = dh_err_sys(err, DH_EIO, "cannot read directory %s", plen ? prefix->data : ".");
+out:
+	prefix->len = plen;
+	if (prefix->data)
+		prefix->data[plen] = '\0';
+	closedir(d);
+	return r;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct dh_tree_entry *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+int
+dh_tree_scan(const char *root, struct dh_tree *t, struct dh_err *err)
+{
+	struct dh_buf prefix;
+	int fd, r;
+
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return dh_err_sys(err, errno == ENOENT ? DH_ENOENT : DH_EIO,
+			"cannot open directory %s", root);
+	dh_buf_init(&prefix);
+	r = walk(fd, &prefix, t, err);
+	dh_buf_fini(&prefix);
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
+	return r;
+}
+
+struct dh_tree_entry *
+dh_tree_find(const struct dh_tree *t, const char *path)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->v[mid].path, path);
+
+		if (c == 0)
+			return &t->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int
+dh_tree_open_beneath(int rootfd, const char *rel, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS) /* kernels before 5.6: the last component only */
+		fd = openat(rootfd, rel, flags | O_NOFOLLOW | O_CLOEXEC);
+	return (int)fd;
+}
+
+/* --- the worker pool */
+
+struct pool {
+	struct dh_tree *t;
+	int rootfd;
+	const EVP_MD *md;
+	atomic_size_t next;
+	atomic_int stop;     /* 1 deadline/cancel */
+	double deadline;
+	volatile sig_atomic_t *cancel;
+};
+
+static bool
+should_stop(struct pool *p)
+{
+	if (atomic_load(&p->stop))
+		return true;
+	if ((p->cancel && *p->cancel) || (p->deadline > 0 && dh_time_mono() > p->deadline)) {
+		atomic_store(&p->stop, 1);
+		return true;
+	}
+	return false;
+}
+
+/* Hash one file into e; errors land in e->read_errno. */
+static void
+hash_one(struct pool *p, EVP_MD_CTX *ctx, unsigned char *buf, struct dh_tree_entry *e)
+{
+	int64_t total = 0;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = dh_tree_open_beneath(p->rootfd, e->path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	/* O_NONBLOCK: a fifo swapped in since the walk must not hang us */
+	if (fd < 0) {
+		e->read_errno = errno;
+		return;
+	}
+	if (fstat(fd, &st) != 0) {
+		e->read_errno = errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e->read_errno = EINVAL; /* replaced by something else since the walk */
+		goto out;
+	}
+	if (st.st_size > DH_TREE_CHUNK) /* a syscall per small file is not worth it */
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	EVP_DigestInit_ex(ctx, p->md, NULL);
+	while ((n = read(fd, buf, DH_TREE_CHUNK)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			e->read_errno = errno;
+			goto out;
+		}
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		total += n;
+		if (should_stop(p))
+			goto out;
+		if (n < DH_TREE_CHUNK && total == st.st_size)
+			break; /* a short read that reached the size is EOF: skip the empty read */
+	}
+	EVP_DigestFinal_ex(ctx, e->sha256, NULL);
+	e->size = total;
+	e->hashed = true;
+out:
+	close(fd);
+}
+
+static void *
+worker(void *arg)
+{
+	struct pool *p = arg;
+	unsigned char *buf = dh_xmalloc(DH_TREE_CHUNK);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (ctx == NULL)
+		abort();
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+
+		if (i >= p->t->n || should_stop(p))
+			break;
+		if (p->t->v[i].want)
+			hash_one(p, ctx, buf, &p->t->v[i]);
+	}
+	EVP_MD_CTX_free(ctx);
+	free(buf);
+	return NULL;
+}
+
+static int
+thread_count(const struct dh_tree_opts *opts, size_t nwant)
+{
+	long n = opts && opts->threads > 0 ? opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (n > DH_TREE_MAX_THREADS)
+		n = DH_TREE_MAX_THREADS;
+	if ((size_t)n > nwant)
+		n = nwant > 0 ? (long)nwant : 1;
+	return (int)n;
+}
+
+int
+dh_tree_hash(const char *root, struct dh_tree *t, bool all,
+	const struct dh_tree_opts *opts, struct dh_err *err)
+{
+	pthread_t tids[DH_TREE_MAX_THREADS];
+	struct pool p = { .t = t, .rootfd = -1 };
+	size_t nwant = 0;
+	int nthreads, started = 0, r = 0;
+	EVP_MD *md = NULL;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct dh_tree_entry *e = &t->v[i];
+
+		e->want = e->type == DH_TREE_FILE && (all || e->want);
+		nwant += e->want;
+	}
+	p.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p.rootfd < 0)
+		return dh_err_sys(err, DH_EIO, "cannot open directory %s", root);
+	md = EVP_MD_fetch(NULL, "SHA256", NULL); /* fetched once: cheap per-file Init */
+	if (md == NULL) {
+		r = dh_err_set(err, DH_ESYS, "OpenSSL has no SHA-256");
+		goto out;
+	}
+	p.md = md;
+	p.deadline = opts ? opts->deadline : 0;
+	p.cancel = opts ? opts->cancel : NULL;
+	atomic_init(&p.next, 0);
+	atomic_init(&p.stop, 0);
+	nthreads = thread_count(opts, nwant);
+	for (; started < nthreads; started++)
+		if (pthread_create(&tids[started], NULL, worker, &p) != 0)
+			break;
+	if (started == 0)
+		r = dh_err_set(err, DH_ESYS, "cannot start hashing threads");
+	for (int i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	if (r == 0 && atomic_load(&p.stop))
+		r = dh_err_set(err, DH_ETIMEOUT, p.cancel && *p.cancel ?
+			"hashing interrupted" : "hashing ran past the deadline");
+out:
+	EVP_MD_free(md);
+	close(p.rootfd);
+	return r;
+}
+
+/* --- removal */
+
+static int
+remove_in(int dfd, const char *name, struct dh_err *err)
+{
+	struct dirent *de;
+	int fd, r = 0;
+	DIR *d;
+
+	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return dh_err_sys(err, DH_EIO, "cannot remove %s", name);
+	(void)fchmodat(dfd, name, 0700, 0); /* a restored 0500 dir must still empty */
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return dh_err_sys(err, DH_EIO, "cannot open %s for removal", name);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return dh_err_sys(err, DH_EIO, "cannot read %s for removal", name);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (remove_in(dirfd(d), de->d_name, err) != 0)
+			r = DH_EIO; /* keep going: remove as much as possible */
+	}
+	closedir(d);
+	if (unlinkat(dfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+		return dh_err_sys(err, DH_EIO, "cannot remove directory %s", name);
+	return r;
+}
+
+int
+dh_tree_remove(const char *path, struct dh_err *err)
+{
+	return remove_in(AT_FDCWD, path, err);
+}

@@ -1,0 +1,142 @@
+/*
+ * `drillhall run restore ID [--format text|json]` (controller/cmd_run.h):
+ * builds the job from the system's [restore] section and the requirement
+ * in force, dispatches it to the restore host over SSH, waits for the
+ * verdict (receiving events itself, or through a running serve) and
+ * prints the test record. Exit 0 passed, 1 failed, 2 error or could not
+ * run. `run failover` arrives with the failover drill.
+ */
+#include "cli/cmd_run.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/ctlopt.h"
+#include "store/db.h"
+#include "jobs/dispatch.h"
+#include "plan/iface.h"
+#include "render/record.h"
+#include "jobs/ssh.h"
+
+static const char usage[] =
+	"usage: drillhall run restore ID [--format text|json] [--plans DIR] [--db FILE]\n"
+	"                    [--config FILE] [--listen ADDRESS:PORT]\n"
+	"Dispatch a restore test of system ID now, wait for it, print the record.\n"
+	"Exit 0 passed, 1 failed, 2 error.\n";
+
+/* The system and its restore host, or an exit code after saying why. */
+static int
+resolve(const struct dh_plan_iface *p, const char *id,
+	const struct dh_plan_iface_system **sys, const struct dh_plan_iface_host **host)
+{
+	if ((*sys = dh_plan_iface_system_get(p, id)) == NULL) {
+		fprintf(stderr, "drillhall run: no system '%s' in the plan\n", id);
+		return DH_EXIT_USAGE;
+	}
+	if (!(*sys)->has_restore || (*sys)->restore.host == NULL) {
+		fprintf(stderr, "drillhall run: %s has no [restore] section with a host\n", id);
+		return DH_EXIT_USAGE;
+	}
+	if ((*host = dh_plan_iface_host_get(p, (*sys)->restore.host)) == NULL ||
+	    (*host)->address == NULL || (*host)->user == NULL) {
+		fprintf(stderr, "drillhall run: restore host '%s' of %s is not in the "
+			"inventory (with address and user)\n", (*sys)->restore.host, id);
+		return DH_EXIT_USAGE;
+	}
+	if (p->url == NULL || p->ssh_key == NULL || p->known_hosts == NULL) {
+		fprintf(stderr, "drillhall run: inventory [controller] needs url, ssh_key "
+			"and known_hosts\n");
+		return DH_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void
+print_record(const char *format, const struct dh_record *rec)
+{
+	if (strcmp(format, "json") == 0) {
+		char *j = dh_record_to_json(rec, 2);
+
+		puts(j);
+		free(j);
+	} else {
+		dh_recfmt_full(stdout, rec);
+	}
+}
+
+static int
+run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
+{
+	const struct dh_plan_iface_system *sys;
+	const struct dh_plan_iface_host *host;
+	struct dh_dispatch_cfg cfg = { .db_path = o->db, .listen = o->listen,
+		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .verbose = true };
+	struct dh_ssh_target t;
+	struct dh_job *job = NULL;
+	struct dh_record *rec = NULL;
+	struct dh_db *db = NULL;
+	struct dh_err err;
+	int rc;
+
+	if ((rc = resolve(p, id, &sys, &host)) != 0)
+		return rc;
+	t = (struct dh_ssh_target){ .name = host->id, .address = host->address,
+		.port = host->port, .user = host->user, .key = p->ssh_key,
+		.known_hosts = p->known_hosts };
+	dh_err_clear(&err);
+	rc = DH_EXIT_USAGE;
+	if (dh_dispatch_restore_job(p, sys, &job, &err) != 0 ||
+	    dh_ctlopt_open_db(o, false, &db, &err) != 0 ||
+	    dh_db_plan_revision(db, p->revision, p->name, &err) != 0 ||
+	    dh_dispatch_run(&cfg, db, job, &t, "manual", &rec, &err) != 0) {
+		fprintf(stderr, "drillhall run: %s\n", err.msg);
+		goto out;
+	}
+	print_record(o->format, rec);
+	rc = dh_dispatch_exit_code(rec);
+out:
+	dh_record_free(rec);
+	dh_db_close(db);
+	dh_job_free(job);
+	return rc;
+}
+
+int
+dh_cmd_run(int argc, char **argv)
+{
+	struct dh_ctlopt o;
+	struct dh_plan_iface *p = NULL;
+	struct dh_err err;
+	int rc = DH_EXIT_USAGE;
+
+	dh_err_clear(&err);
+	if ((rc = dh_ctlopt_start(&o, "run", argc, argv, NULL, 0, usage)) >= 0)
+		goto out;
+	rc = DH_EXIT_USAGE;
+	if (o.npos != 2 || !dh_ctlopt_is_format(o.format, "text,json")) {
+		fprintf(stderr, "drillhall run: %s\n%s", o.npos != 2 ?
+			"expected 'restore ID'" : "format is text or json", usage);
+		goto out;
+	}
+	if (strcmp(o.pos[0], "failover") == 0) {
+		fprintf(stderr, "drillhall run: this version runs restore tests; failover drills come in a later release\n");
+		goto out;
+	}
+	if (strcmp(o.pos[0], "restore") != 0) {
+		fprintf(stderr, "drillhall run: expected 'restore ID'\n%s", usage);
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, true, &p, &err) != 0) {
+		dh_ctlopt_error("run", &err, "");
+		goto out;
+	}
+	rc = run_restore(&o, p, o.pos[1]);
+out:
+	dh_plan_iface_free(p);
+	dh_ctlopt_fini(&o);
+	return rc;
+}

@@ -1,0 +1,275 @@
+/*
+ * The event endpoint and its group-commit writer (controller/events.h).
+ * Request threads (one per agent connection, from httpd.c) check the
+ * request against the job's token with a reader connection, then queue
+ * the parsed event and sleep; the writer thread takes everything queued,
+ * stores it with dh_db_event_batch in one transaction (one fsync for the
+ * batch under synchronous=FULL) and wakes the requests with their result.
+ * Nothing is answered 200 before its COMMIT returned.
+ */
+#include "http/events.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "store/db.h"
+#include "dh/buf.h"
+#include "dh/proto.h"
+#include "dh/sign.h"
+#include "dh/timefmt.h"
+
+struct pending {
+	struct dh_db_event_in in;
+	bool done;
+	struct pending *next;
+};
+
+struct dh_events {
+	struct dh_db *reader;
+	struct dh_db *writer;
+	pthread_mutex_t mu;
+	pthread_cond_t work;
+	pthread_cond_t done;
+	struct pending *head, *tail;
+	bool stop;
+	pthread_t thread;
+	struct dh_events_stats stats;
+};
+
+static void
+store_batch(struct dh_events *e, struct pending **batch, size_t n)
+{
+	struct dh_db_event_in *items = dh_xcalloc(n, sizeof(*items));
+	struct dh_err err;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		items[i] = batch[i]->in;
+	dh_err_clear(&err);
+	rc = dh_db_event_batch(e->writer, items, n, &err);
+	if (rc != 0)
+		fprintf(stderr, "drillhall: storing %zu events failed: %s\n", n, err.msg);
+	pthread_mutex_lock(&e->mu);
+	for (size_t i = 0; i < n; i++) {
+		batch[i]->in.result = rc != 0 ? rc : items[i].result;
+		batch[i]->done = true;
+		if (batch[i]->in.result == DH_DB_NEW)
+			e->stats.stored++;
+		else if (batch[i]->in.result == DH_DB_DUPLICATE ||
+		    batch[i]->in.result == DH_DB_CONFLICT)
+			e->stats.duplicates++;
+	}
+	e->stats.commits++;
+	pthread_cond_broadcast(&e->done);
+	pthread_mutex_unlock(&e->mu);
+	free(items);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct dh_events *e = arg;
+	struct pending **batch = dh_xcalloc(DH_EVENTS_BATCH_MAX, sizeof(*batch));
+
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		size_t n = 0;
+
+		while (e->head == NULL && !e->stop)
+			pthread_cond_wait(&e->work, &e->mu);
+		if (e->head == NULL)
+			break;
+		while (e->head != NULL && n < DH_EVENTS_BATCH_MAX) {
+			batch[n++] = e->head;
+			e->head = e->head->next;
+		}
+		if (e->head == NULL)
+			e->tail = NULL;
+		pthread_mutex_unlock(&e->mu);
+		store_batch(e, batch, n);
+		pthread_mutex_lock(&e->mu);
+	}
+	pthread_mutex_unlock(&e->mu);
+	free(batch);
+	return NULL;
+}
+
+int
+dh_events_new(struct dh_events **out, const char *db_path, struct dh_err *err)
+{
+	struct dh_events *e = dh_xcalloc(1, sizeof(*e));
+	int r;
+
+	if ((r = dh_db_open(&e->writer, db_path, err)) != 0 ||
+	    (r = dh_db_open(&e->reader, db_path, err)) != 0) {
+		dh_db_close(e->writer);
+		free(e);
+		return r;
+	}
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_cond_init(&e->work, NULL);
+	pthread_cond_init(&e->done, NULL);
+	if (pthread_create(&e->thread, NULL, writer_main, e) != 0) {
+		fprintf(stderr, "drillhall: cannot start the event writer thread\n");
+		abort();
+	}
+	*out = e;
+	return 0;
+}
+
+void
+dh_events_free(struct dh_events *e)
+{
+	if (e == NULL)
+		return;
+	pthread_mutex_lock(&e->mu);
+	e->stop = true;
+	pthread_cond_signal(&e->work);
+	pthread_mutex_unlock(&e->mu);
+	pthread_join(e->thread, NULL);
+	pthread_mutex_destroy(&e->mu);
+	pthread_cond_destroy(&e->work);
+	pthread_cond_destroy(&e->done);
+	dh_db_close(e->reader);
+	dh_db_close(e->writer);
+	free(e);
+}
+
+void
+dh_events_stats(struct dh_events *e, struct dh_events_stats *out)
+{
+	pthread_mutex_lock(&e->mu);
+	*out = e->stats;
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* Queue one event and wait until the writer committed (or failed) it. */
+static int
+submit(struct dh_events *e, struct dh_event *ev, const char *body, size_t len)
+{
+	struct pending p = { .in = { .ev = ev, .body = body, .len = len } };
+
+	pthread_mutex_lock(&e->mu);
+	if (e->tail)
+		e->tail->next = &p;
+	else
+		e->head = &p;
+	e->tail = &p;
+	pthread_cond_signal(&e->work);
+	while (!p.done)
+		pthread_cond_wait(&e->done, &e->mu);
+	pthread_mutex_unlock(&e->mu);
+	return p.in.result;
+}
+
+/* {"error":REASON,"detail":DETAIL}: the agent logs what it did wrong. */
+static char *
+error_body(const char *reason, const char *detail)
+{
+	json_t *o = json_object(), *d = detail ? json_string(detail) : NULL;
+	char *s, *out;
+
+	json_object_set_new(o, "error", json_string(reason));
+	if (d != NULL) /* NULL too when detail is not UTF-8 */
+		json_object_set_new(o, "detail", d);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	out = dh_xstrdup(s ? s : "{}");
+	free(s);
+	return out;
+}
+
+static void
+answer(struct dh_events *e, struct dh_http_resp *resp, int status,
+	const char *reason, const char *detail)
+{
+	resp->status = status;
+	snprintf(resp->why, sizeof(resp->why), "%s%s%.150s", reason,
+		detail ? ": " : "", detail ? detail : "");
+	resp->body = error_body(reason, status == 400 ? detail : NULL);
+	if (status >= 400) {
+		pthread_mutex_lock(&e->mu);
+		e->stats.rejected++;
+		pthread_mutex_unlock(&e->mu);
+	}
+}
+
+/* 404 unknown job, 401 bad signature (answered in resp); true when both hold. */
+static bool
+check_job_and_signature(struct dh_events *e, const struct dh_http_req *req,
+	struct dh_http_resp *resp)
+{
+	struct dh_db_job *job = NULL;
+	struct dh_err err;
+	int r;
+
+	if (req->param == NULL || !dh_proto_is_job_id(req->param)) {
+		answer(e, resp, 404, "unknown job", "not a job id");
+		return false;
+	}
+	dh_err_clear(&err);
+	r = dh_db_job_get(e->reader, req->param, &job, &err);
+	if (r != 0) {
+		if (r == DH_ENOENT)
+			answer(e, resp, 404, "unknown job", req->param);
+		else
+			answer(e, resp, 503, "database unavailable", err.msg);
+		return false;
+	}
+	if (req->signature == NULL)
+		r = DH_EPARSE;
+	else
+		r = dh_sign_check(job->token, req->signature, req->body, req->len,
+			dh_time_now());
+	if (r != 0) {
+		answer(e, resp, 401, "bad or stale signature",
+			req->signature == NULL ? "no " DH_SIGN_HEADER " header" :
+			r == DH_EPARSE ? "malformed signature header" :
+			"wrong or older than 300 s");
+	}
+	explicit_bzero(job->token, strlen(job->token));
+	dh_db_job_free(job);
+	return r == 0;
+}
+
+void
+dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp *resp)
+{
+	struct dh_events *e = user;
+	struct dh_event *ev = NULL;
+	struct dh_err err;
+	int r;
+
+	if (!check_job_and_signature(e, req, resp))
+		return;
+	dh_err_clear(&err);
+	if (dh_event_parse(req->body, req->len, &ev, &err) != 0) {
+		answer(e, resp, 400, "malformed event", err.msg);
+		goto out;
+	}
+	if (strcmp(ev->job, req->param) != 0) {
+		answer(e, resp, 400, "event names another job", ev->job);
+		goto out;
+	}
+	r = submit(e, ev, req->body, req->len);
+	if (r == DH_DB_CONFLICT)
+		/* Answered like a duplicate so the agent stops resending; told here. */
+		fprintf(stderr, "drillhall: job %s seq %lld resent by %s with different "
+			"content; the first one stays\n", ev->job, (long long)ev->seq, req->peer);
+	if (r == DH_DB_NEW || r == DH_DB_DUPLICATE || r == DH_DB_CONFLICT) {
+		resp->status = 200;
+		resp->body = dh_xasprintf("{\"ok\":true,\"stored\":\"%s\"}",
+			r == DH_DB_NEW ? "new" : "duplicate");
+	} else if (r == DH_ENOENT) {
+		answer(e, resp, 404, "unknown job", req->param);
+	} else {
+		answer(e, resp, 503, "could not store the event", dh_err_name(r));
+	}
+out:
+	dh_event_free(ev);
+}

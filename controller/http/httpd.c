@@ -1,0 +1,468 @@
+/*
+ * The libmicrohttpd adapter (controller/httpd.h): the only file that
+ * includes <microhttpd.h>. It owns the listening socket (bound here so
+ * "address in use" is a clear answer and loopback can be enforced for
+ * plain HTTP), TLS setup, body limits (Content-Length checked before the
+ * body is read, and bytes counted while it arrives), the route table, and
+ * the rejection log. Handlers (the event endpoint in events.c) see only
+ * struct dh_http_req. libmicrohttpd runs one thread per connection, so a
+ * handler that waits for a group commit blocks only its own agent.
+ */
+#include "http/httpd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "dh/buf.h"
+
+#define TLS_FILE_MAX (256 * 1024)
+#define DH_HTTPD_DRAIN_MAX (4 * DH_HTTPD_BODY_MAX) /* read and dropped before a 413 */
+
+struct dh_httpd {
+	struct MHD_Daemon *mhd;
+	struct dh_httpd_config cfg;
+	uint16_t port;
+	char *cert, *key; /* PEM in memory for libmicrohttpd */
+};
+
+/* Per-request state between libmicrohttpd's calls. */
+struct conn_ctx {
+	struct dh_buf body;
+	size_t seen;
+	bool too_big;
+};
+
+static void route_events(struct dh_httpd *h, struct dh_http_req *req,
+	struct dh_http_resp *resp);
+static void route_healthz(struct dh_httpd *h, struct dh_http_req *req,
+	struct dh_http_resp *resp);
+
+/* Paths are prefix + optional {param} + suffix; param has no '/'. */
+static const struct route {
+	const char *method;
+	const char *prefix;
+	const char *suffix; /* NULL: the path is exactly prefix */
+	void (*fn)(struct dh_httpd *, struct dh_http_req *, struct dh_http_resp *);
+} routes[] = {
+	{ "POST", "/api/v1/jobs/", "/events", route_events },
+	{ "GET", "/healthz", NULL, route_healthz },
+};
+
+int
+dh_httpd_parse_listen(const char *listen, char *addr, size_t addrsz,
+	uint16_t *port, struct dh_err *err)
+{
+	const char *colon = listen ? strrchr(listen, ':') : NULL;
+	const char *a = listen;
+	size_t alen;
+	char *end;
+	unsigned long p;
+
+	if (colon == NULL || colon == listen || colon[1] == '\0')
+		return dh_err_set(err, DH_EINVAL, "listen address '%s' is not ADDRESS:PORT",
+			listen ? listen : "");
+	alen = (size_t)(colon - listen);
+	if (a[0] == '[') {
+		if (alen < 3 || a[alen - 1] != ']')
+			return dh_err_set(err, DH_EINVAL, "listen address '%s': bad [IPv6]", listen);
+		a++;
+		alen -= 2;
+	}
+	errno = 0;
+	p = strtoul(colon + 1, &end, 10);
+	if (*end != '\0' || errno || p > 65535 || alen >= addrsz)
+		return dh_err_set(err, DH_EINVAL, "listen address '%s': bad port", listen);
+	memcpy(addr, a, alen);
+	addr[alen] = '\0';
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static bool
+sa_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		return IN6_IS_ADDR_LOOPBACK(a6) ||
+			(IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+	}
+	return false;
+}
+
+bool
+dh_httpd_is_loopback(const char *addr)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL, *p;
+	bool all = true;
+
+	if (getaddrinfo(addr, NULL, &hints, &ai) != 0)
+		return false;
+	for (p = ai; p != NULL; p = p->ai_next)
+		all = all && sa_is_loopback(p->ai_addr);
+	freeaddrinfo(ai);
+	return all;
+}
+
+static void
+peer_name(struct MHD_Connection *c, char *out, size_t outsz)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	socklen_t len;
+
+	snprintf(out, outsz, "unknown");
+	if (sa == NULL)
+		return;
+	len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+		sizeof(struct sockaddr_in);
+	if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return;
+	snprintf(out, outsz, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, serv);
+}
+
+/* A path as it may appear in a log line: printable ASCII, bounded. */
+static void
+log_safe(const char *s, char *out, size_t outsz)
+{
+	size_t i = 0;
+
+	for (; s && *s && i + 1 < outsz; s++)
+		out[i++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	out[i] = '\0';
+}
+
+static void
+log_rejection(struct dh_httpd *h, struct MHD_Connection *c, const char *method,
+	const char *url, const struct dh_http_resp *resp)
+{
+	char peer[DH_HTTPD_PEER_MAX], path[160], m[16];
+
+	if (resp->status < 400 || h->cfg.quiet)
+		return;
+	peer_name(c, peer, sizeof(peer));
+	log_safe(url, path, sizeof(path));
+	log_safe(method, m, sizeof(m));
+	fprintf(stderr, "drillhall: rejected %s %s from %s: %d %s\n", m, path, peer,
+		resp->status, resp->why);
+}
+
+static enum MHD_Result
+reply(struct dh_httpd *h, struct MHD_Connection *c, const char *method,
+	const char *url, struct dh_http_resp *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	char *body = resp->body ? resp->body : dh_xstrdup("");
+
+	log_rejection(h, c, method, url, resp);
+	r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+	resp->body = NULL;
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		resp->content_type ? resp->content_type : "application/json");
+	ret = MHD_queue_response(c, (unsigned int)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void
+set_error(struct dh_http_resp *resp, int status, const char *why)
+{
+	resp->status = status;
+	snprintf(resp->why, sizeof(resp->why), "%s", why);
+	free(resp->body);
+	resp->body = dh_xasprintf("{\"error\":\"%s\"}", why);
+}
+
+static void
+route_events(struct dh_httpd *h, struct dh_http_req *req, struct dh_http_resp *resp)
+{
+	if (h->cfg.events == NULL) {
+		set_error(resp, 404, "no event endpoint here");
+		return;
+	}
+	h->cfg.events(h->cfg.user, req, resp);
+}
+
+static void
+route_healthz(struct dh_httpd *h, struct dh_http_req *req, struct dh_http_resp *resp)
+{
+	resp->status = 200;
+	resp->body = dh_xstrdup("{\"ok\":true,\"service\":\"drillhall\"}");
+}
+
+/* Find the route for url; *param gets the {param} part (caller frees). */
+static const struct route *
+route_find(const char *method, const char *url, char **param, bool *wrong_method)
+{
+	*wrong_method = false;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const struct route *rt = &routes[i];
+		size_t pl = strlen(rt->prefix), ul = strlen(url), sl;
+
+		if (strncmp(url, rt->prefix, pl) != 0)
+			continue;
+		if (rt->suffix == NULL) {
+			if (ul != pl)
+				continue;
+		} else {
+			sl = strlen(rt->suffix);
+			if (ul <= pl + sl || strcmp(url + ul - sl, rt->suffix) != 0 ||
+			    memchr(url + pl, '/', ul - pl - sl) != NULL)
+				continue;
+			*param = dh_xstrndup(url + pl, ul - pl - sl);
+		}
+		if (strcmp(method, rt->method) != 0) {
+			*wrong_method = true;
+			free(*param);
+			*param = NULL;
+			continue;
+		}
+		return rt;
+	}
+	return NULL;
+}
+
+static enum MHD_Result
+dispatch(struct dh_httpd *h, struct MHD_Connection *c, const char *url,
+	const char *method, struct conn_ctx *ctx)
+{
+	struct dh_http_resp resp = { .status = 500 };
+	struct dh_http_req req = { .method = method, .path = url };
+	char peer[DH_HTTPD_PEER_MAX];
+	char *param = NULL;
+	bool wrong_method;
+	const struct route *rt = route_find(method, url, &param, &wrong_method);
+	enum MHD_Result ret;
+
+	if (rt == NULL) {
+		set_error(&resp, wrong_method ? 405 : 404,
+			wrong_method ? "method not allowed" : "no such path");
+		return reply(h, c, method, url, &resp);
+	}
+	peer_name(c, peer, sizeof(peer));
+	req.param = param;
+	req.peer = peer;
+	req.signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Drillhall-Signature");
+	req.body = ctx->body.data ? ctx->body.data : "";
+	req.len = ctx->body.len;
+	rt->fn(h, &req, &resp);
+	ret = reply(h, c, method, url, &resp);
+	free(resp.body);
+	free(param);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+	const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct dh_httpd *h = cls;
+	struct conn_ctx *ctx = *con_cls;
+	struct dh_http_resp resp = { 0 };
+
+	if (ctx == NULL) {
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+		ctx = dh_xcalloc(1, sizeof(*ctx));
+		dh_buf_init(&ctx->body);
+		*con_cls = ctx;
+		/*
+		 * Far too big: answer before reading (the connection closes).
+		 * Somewhat too big: read and discard it, so the client, still
+		 * sending, is not cut off before it sees the 413.
+		 */
+		if (cl != NULL && strtoull(cl, NULL, 10) > DH_HTTPD_DRAIN_MAX) {
+			ctx->too_big = true;
+			set_error(&resp, 413, "body over 1 MiB");
+			return reply(h, c, method, url, &resp);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		ctx->seen += *upload_size;
+		if (ctx->seen > DH_HTTPD_DRAIN_MAX) {
+			/* No answer can be queued mid-upload: log it and hang up. */
+			set_error(&resp, 413, "body over 1 MiB, connection closed");
+			log_rejection(h, c, method, url, &resp);
+			free(resp.body);
+			return MHD_NO;
+		}
+		if (ctx->seen > DH_HTTPD_BODY_MAX) {
+			ctx->too_big = true;
+			dh_buf_fini(&ctx->body);
+		} else {
+			dh_buf_append(&ctx->body, upload, *upload_size);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (ctx->too_big) {
+		set_error(&resp, 413, "body over 1 MiB");
+		return reply(h, c, method, url, &resp);
+	}
+	return dispatch(h, c, url, method, ctx);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+	enum MHD_RequestTerminationCode toe)
+{
+	struct conn_ctx *ctx = *con_cls;
+
+	if (ctx == NULL)
+		return;
+	dh_buf_fini(&ctx->body);
+	free(ctx);
+	*con_cls = NULL;
+}
+
+static int
+bind_listen(const char *addr, uint16_t port, int *fd_out, uint16_t *bound,
+	struct dh_err *err)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
+	struct addrinfo *ai = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char ps[8];
+	int fd = -1, one = 1, r;
+
+	snprintf(ps, sizeof(ps), "%u", port);
+	if (getaddrinfo(addr, ps, &hints, &ai) != 0 || ai == NULL)
+		return dh_err_set(err, DH_EINVAL, "cannot resolve listen address '%s'", addr);
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		r = dh_err_sys(err, DH_ENET, "socket");
+		goto out;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		r = errno == EADDRINUSE ?
+			dh_err_set(err, DH_EEXIST, "%s:%u is in use", addr, port) :
+			dh_err_sys(err, DH_ENET, "cannot bind %s:%u", addr, port);
+		goto out;
+	}
+	if (listen(fd, 512) != 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+		r = dh_err_sys(err, DH_ENET, "cannot listen on %s:%u", addr, port);
+		goto out;
+	}
+	*bound = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+		((struct sockaddr_in *)&ss)->sin_port);
+	*fd_out = fd;
+	fd = -1;
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+	return r;
+}
+
+static int
+load_tls(struct dh_httpd *h, const struct dh_httpd_config *cfg, struct dh_err *err)
+{
+	struct dh_buf b;
+	int r;
+
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
+		return dh_err_set(err, DH_EINVAL, "tls_cert and tls_key go together");
+	if (cfg->tls_cert == NULL)
+		return 0;
+	if (!MHD_is_feature_supported(MHD_FEATURE_TLS))
+		return dh_err_set(err, DH_EREFUSED, "this libmicrohttpd has no TLS support");
+	dh_buf_init(&b);
+	if ((r = dh_file_read(cfg->tls_cert, TLS_FILE_MAX, &b, err)) != 0)
+		return r;
+	h->cert = dh_buf_take(&b);
+	if ((r = dh_file_read(cfg->tls_key, TLS_FILE_MAX, &b, err)) != 0)
+		return r;
+	h->key = dh_buf_take(&b);
+	return 0;
+}
+
+int
+dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg,
+	struct dh_err *err)
+{
+	struct dh_httpd *h = dh_xcalloc(1, sizeof(*h));
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+	char addr[256];
+	uint16_t port;
+	int fd = -1, r;
+
+	h->cfg = *cfg;
+	if ((r = dh_httpd_parse_listen(cfg->listen, addr, sizeof(addr), &port, err)) != 0 ||
+	    (r = load_tls(h, cfg, err)) != 0)
+		goto out;
+	if (h->cert == NULL && !dh_httpd_is_loopback(addr)) {
+		r = dh_err_set(err, DH_EREFUSED, "refusing plain HTTP on %s: it is not a "
+			"loopback address (set tls_cert and tls_key)", cfg->listen);
+		goto out;
+	}
+	if ((r = bind_listen(addr, port, &fd, &h->port, err)) != 0)
+		goto out;
+	if (h->cert)
+		flags |= MHD_USE_TLS;
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+		h->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, h->cert,
+		MHD_OPTION_HTTPS_MEM_KEY, h->key,
+		MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		close(fd);
+		r = dh_err_set(err, DH_ENET, "cannot start the HTTP server on %s%s",
+			cfg->listen, h->cert ? " (check tls_cert and tls_key)" : "");
+		goto out;
+	}
+	*out = h;
+	h = NULL;
+	r = 0;
+out:
+	dh_httpd_stop(h);
+	return r;
+}
+
+uint16_t
+dh_httpd_port(const struct dh_httpd *h)
+{
+	return h->port;
+}
+
+void
+dh_httpd_stop(struct dh_httpd *h)
+{
+	if (h == NULL)
+		return;
+	if (h->mhd)
+		MHD_stop_daemon(h->mhd);
+	free(h->cert);
+	if (h->key) {
+		explicit_bzero(h->key, strlen(h->key));
+		free(h->key);
+	}
+	free(h);
+}

@@ -1,0 +1,297 @@
+/*
+ * One job from dispatch to verdict (controller/dispatch.h). The order of
+ * steps is the guarantee: listener first (so the first event has
+ * somewhere to go), job stored second (so an event is never for an
+ * unknown job), SSH third; then wait on the database. Every way of not
+ * getting a verdict ends in a stored error record, never in silence.
+ */
+#include "jobs/dispatch.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dh/buf.h"
+#include "dh/sign.h"
+#include "dh/timefmt.h"
+#include "http/events.h"
+#include "http/httpd.h"
+
+/* The receiving side for one job: ours, or a running serve's. */
+struct receiver {
+	struct dh_events *events;
+	struct dh_httpd *httpd;
+	bool serve_holds_it;
+};
+
+/* Whether a live serve on this database holds cfg->listen. */
+static bool
+serve_is_ours(struct dh_db *db, const char *listen)
+{
+	long pid = 0;
+
+	if (dh_db_serve_get(db, listen, &pid, NULL) != 0 || pid <= 0)
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+static int
+receiver_start(struct receiver *rv, const struct dh_dispatch_cfg *cfg, struct dh_db *db,
+	struct dh_err *err)
+{
+	struct dh_httpd_config hc = { .listen = cfg->listen, .tls_cert = cfg->tls_cert,
+		.tls_key = cfg->tls_key, .events = dh_events_handle };
+	int r;
+
+	if ((r = dh_events_new(&rv->events, cfg->db_path, err)) != 0)
+		return r;
+	hc.user = rv->events;
+	r = dh_httpd_start(&rv->httpd, &hc, err);
+	if (r == DH_EEXIST && !serve_is_ours(db, cfg->listen)) {
+		r = dh_err_set(err, DH_EEXIST, "%s is in use, but not by a drillhall serve "
+			"on this database; its events would not reach the job", cfg->listen);
+	} else if (r == DH_EEXIST) {
+		/* A serve on this database holds the address: it stores the events. */
+		rv->serve_holds_it = true;
+		dh_events_free(rv->events);
+		rv->events = NULL;
+		dh_err_clear(err);
+		return 0;
+	}
+	if (r != 0) {
+		dh_events_free(rv->events);
+		rv->events = NULL;
+	}
+	return r;
+}
+
+static void
+receiver_stop(struct receiver *rv)
+{
+	dh_httpd_stop(rv->httpd);
+	dh_events_free(rv->events);
+	rv->httpd = NULL;
+	rv->events = NULL;
+}
+
+char *
+dh_dispatch_job_id(const char *system)
+{
+	char stamp[20], tok[DH_TOKEN_HEX + 1];
+	time_t now = dh_time_now();
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	if (dh_sign_new_token(tok, sizeof(tok)) != 0)
+		snprintf(tok, sizeof(tok), "%08lx", (unsigned long)now);
+	return dh_xasprintf("%.48s-%s-%.8s", system, stamp, tok);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? dh_xstrdup(s) : NULL;
+}
+
+static int
+restore_spec(const struct dh_plan_iface_restore *in, struct dh_job_restore *rs,
+	struct dh_err *err)
+{
+	int m = dh_restore_method_parse(in->method);
+
+	if (m < 0)
+		return dh_err_set(err, DH_EINVAL, "unknown restore method '%s'", in->method);
+	rs->method = (enum dh_restore_method)m;
+	rs->repository = dup_or_null(in->repository);
+	rs->password_file = dup_or_null(in->password_file);
+	rs->pattern = dup_or_null(in->pattern);
+	rs->restore_action = dup_or_null(in->restore_action);
+	rs->backup_time_action = dup_or_null(in->backup_time_action);
+	rs->keep = in->keep;
+	rs->verify = dh_xcalloc(in->nverify, sizeof(*rs->verify));
+	for (size_t i = 0; i < in->nverify; i++) {
+		int k = dh_verify_kind_parse(in->verify[i].kind);
+
+		if (k < 0)
+			return dh_err_set(err, DH_EINVAL, "unknown check '%s'", in->verify[i].kind);
+		rs->verify[i].kind = (enum dh_verify_kind)k;
+		rs->verify[i].arg = dup_or_null(in->verify[i].arg);
+		rs->verify[i].n = in->verify[i].n;
+		rs->nverify++;
+	}
+	return 0;
+}
+
+int
+dh_dispatch_restore_job(const struct dh_plan_iface *p, const struct dh_plan_iface_system *s,
+	struct dh_job **out, struct dh_err *err)
+{
+	struct dh_job *j;
+	int r;
+
+	if (!s->has_restore)
+		return dh_err_set(err, DH_EINVAL, "%s has no [restore] section", s->id);
+	j = dh_xcalloc(1, sizeof(*j));
+	j->version = DH_PROTO_VERSION;
+	j->kind = DH_JOB_RESTORE;
+	j->system = dh_xstrdup(s->id);
+	j->host = dup_or_null(s->restore.host);
+	j->url = dup_or_null(p->url);
+	j->plan_revision = dh_xstrdup(p->revision);
+	j->rpo_target_s = s->rpo_s;
+	j->rto_target_s = s->rto_s;
+	j->timeout_s = s->restore.timeout_s;
+	if ((r = restore_spec(&s->restore, &j->restore, err)) != 0) {
+		dh_job_free(j);
+		return r;
+	}
+	*out = j;
+	return 0;
+}
+
+int
+dh_dispatch_exit_code(const struct dh_record *r)
+{
+	switch (r->verdict) {
+	case DH_VERDICT_PASSED: return 0;
+	case DH_VERDICT_FAILED: return 1;
+	default: return 2;
+	}
+}
+
+/* Store the controller's own error record; if one raced in, use that. */
+static int
+record_error(struct dh_db *db, const struct dh_job *job, const char *host,
+	time_t started, const char *why, struct dh_record **out, struct dh_err *err)
+{
+	struct dh_record *r = dh_record_new();
+	int rc;
+
+	r->id = dh_xstrdup(job->id);
+	r->verdict = DH_VERDICT_ERROR;
+	r->started_at = started;
+	r->finished_at = dh_time_now();
+	r->error = dh_xstrdup(why);
+	dh_record_add_host(r, host);
+	dh_record_add_check(r, "dispatch", DH_VERDICT_ERROR, "%s", why);
+	rc = dh_db_record_store(db, r, err);
+	if (rc == DH_EEXIST) {
+		dh_record_free(r);
+		return dh_db_record_get(db, job->id, out, err);
+	}
+	if (rc != 0) {
+		dh_record_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+/* What the agent's side said when `run` did not accept the job. */
+static char *
+ssh_failure(const struct dh_ssh_result *res)
+{
+	if (res->code != 0)
+		return dh_xstrdup(res->msg);
+	return dh_xasprintf("the agent did not accept the job (exit %d): %.200s",
+		res->exit_status, res->err_out && *res->err_out ? res->err_out :
+		(res->out ? res->out : ""));
+}
+
+/*
+ * The session failed, but did the agent take the job anyway? Its
+ * `accepted` event says so (it is sent before the agent answers on the
+ * session); then the verdict is still to come and an error record now
+ * would stand in its way.
+ */
+static bool
+agent_accepted(struct dh_db *db, const struct dh_job *job, const struct dh_ssh_result *res)
+{
+	int64_t n = 0;
+
+	if (res->stage < DH_SSH_AUTHED)
+		return false;
+	return dh_db_event_count(db, job->id, &n, NULL) == 0 && n > 0;
+}
+
+static int
+wait_record(const struct dh_dispatch_cfg *cfg, struct dh_db *db, const struct dh_job *job,
+	struct dh_record **out, struct dh_err *err)
+{
+	double deadline = dh_time_mono() + (double)job->timeout_s +
+		(double)(cfg->grace_s ? cfg->grace_s : DH_DISPATCH_GRACE_S);
+	double step = cfg->poll_s > 0 ? cfg->poll_s : 0.2;
+	struct timespec ts = { .tv_sec = (time_t)step,
+		.tv_nsec = (long)((step - (double)(time_t)step) * 1e9) };
+	int r;
+
+	for (;;) {
+		r = dh_db_record_get(db, job->id, out, err);
+		if (r != DH_ENOENT)
+			return r; /* 0: the verdict; else a database error */
+		if (dh_time_mono() >= deadline)
+			return DH_ETIMEOUT;
+		nanosleep(&ts, NULL);
+	}
+}
+
+int
+dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_job *job,
+	const struct dh_ssh_target *host, const char *trigger, struct dh_record **out,
+	struct dh_err *err)
+{
+	struct receiver rv = { 0 };
+	struct dh_ssh_target t = *host;
+	struct dh_ssh_result res = { 0 };
+	char tok[DH_TOKEN_HEX + 1], *json = NULL, *why = NULL;
+	time_t started = dh_time_now();
+	int r;
+
+	if (job->id == NULL)
+		job->id = dh_dispatch_job_id(job->system);
+	if (dh_sign_new_token(tok, sizeof(tok)) != 0)
+		return dh_err_set(err, DH_ESYS, "no random bytes for the job token");
+	free(job->token);
+	job->token = dh_xstrdup(tok);
+	explicit_bzero(tok, sizeof(tok));
+	if ((r = receiver_start(&rv, cfg, db, err)) != 0)
+		goto out;
+	if ((r = dh_db_job_insert(db, job, trigger, err)) != 0)
+		goto out;
+	if (cfg->verbose)
+		fprintf(stderr, "drillhall: job %s: dispatching to %s (events via %s)\n",
+			job->id, host->name, rv.serve_holds_it ? "the running serve" : cfg->listen);
+	json = dh_job_to_json(job);
+	t.command = DH_DISPATCH_COMMAND;
+	t.input = json;
+	t.input_len = strlen(json);
+	if ((dh_ssh_run(&t, &res) != 0 || res.exit_status != 0) &&
+	    !agent_accepted(db, job, &res)) {
+		why = ssh_failure(&res);
+		r = record_error(db, job, host->name, started, why, out, err);
+		goto out;
+	}
+	if (cfg->verbose)
+		fprintf(stderr, "drillhall: job %s: accepted by %s, waiting for the verdict\n",
+			job->id, host->name);
+	r = wait_record(cfg, db, job, out, err);
+	if (r == DH_ETIMEOUT) {
+		why = dh_xasprintf("no verdict from %s within the job's timeout (%llds) "
+			"and %llds grace", host->name, (long long)job->timeout_s,
+			(long long)(cfg->grace_s ? cfg->grace_s : DH_DISPATCH_GRACE_S));
+		r = record_error(db, job, host->name, started, why, out, err);
+	}
+out:
+	receiver_stop(&rv);
+	dh_ssh_result_fini(&res);
+	if (json) {
+		explicit_bzero(json, strlen(json));
+		free(json);
+	}
+	free(why);
+	return r;
+}

@@ -1,0 +1,456 @@
+/*
+ * Value parsers for plan files (plan_value.h). Strict on purpose, like
+ * dh_duration_parse: a value that could be read two ways is rejected with
+ * a message saying what was expected, never guessed at.
+ */
+#include "plan/value.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dh/buf.h"
+
+static bool
+id_chars(const char *s, bool upper, const char *extra)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > DH_PLAN_ID_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			(upper && c >= 'A' && c <= 'Z') ||
+			(i > 0 && strchr(extra, c) != NULL && c != '\0');
+
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+bool
+dh_plan_value_is_id(const char *s)
+{
+	return id_chars(s, false, "-");
+}
+
+bool
+dh_plan_value_is_hall_id(const char *s)
+{
+	return id_chars(s, true, "-");
+}
+
+bool
+dh_plan_value_is_action_name(const char *s)
+{
+	return id_chars(s, true, "-_.");
+}
+
+bool
+dh_plan_value_is_abs_path(const char *s)
+{
+	if (s[0] != '/' || strlen(s) > 4096)
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return strstr(s, "/../") == NULL &&
+		!(strlen(s) >= 3 && strcmp(s + strlen(s) - 3, "/..") == 0);
+}
+
+int
+dh_plan_value_level(const char *s, int *out, struct dh_err *err)
+{
+	if (s[0] < '0' || s[0] > '4' || s[1] != '\0')
+		return dh_err_set(err, DH_EPARSE,
+			"'%s' is not a KLASSA level (0, 1, 2, 3 or 4)", s);
+	*out = s[0] - '0';
+	return 0;
+}
+
+static int
+decimal(const char *s, int64_t max, int64_t *out)
+{
+	int64_t n = 0;
+
+	if (*s == '\0')
+		return DH_EPARSE;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return DH_EPARSE;
+		n = n * 10 + (*p - '0');
+		if (n > max)
+			return DH_EPARSE;
+	}
+	*out = n;
+	return 0;
+}
+
+int
+dh_plan_value_port(const char *s, int *out, struct dh_err *err)
+{
+	int64_t n;
+
+	if (decimal(s, 65535, &n) < 0 || n == 0)
+		return dh_err_set(err, DH_EPARSE, "'%s' is not a port (1-65535)", s);
+	*out = (int)n;
+	return 0;
+}
+
+int
+dh_plan_value_count(const char *s, int64_t *out, struct dh_err *err)
+{
+	if (decimal(s, INT64_C(1000000000000000), out) < 0)
+		return dh_err_set(err, DH_EPARSE, "'%s' is not a count", s);
+	return 0;
+}
+
+int
+dh_plan_value_bool(const char *s, bool *out, struct dh_err *err)
+{
+	if (strcmp(s, "yes") == 0)
+		*out = true;
+	else if (strcmp(s, "no") == 0)
+		*out = false;
+	else
+		return dh_err_set(err, DH_EPARSE, "'%s' is not yes or no", s);
+	return 0;
+}
+
+int
+dh_plan_value_url(const char *s, struct dh_err *err)
+{
+	size_t skip;
+
+	if (strncmp(s, "https://", 8) == 0)
+		skip = 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		skip = 7;
+	else
+		return dh_err_set(err, DH_EPARSE,
+			"'%s' is not an http:// or https:// URL", s);
+	if (s[skip] == '\0' || s[skip] == '/')
+		return dh_err_set(err, DH_EPARSE, "URL '%s' has no host", s);
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return dh_err_set(err, DH_EPARSE,
+				"URL '%s' contains a space or control character", s);
+	return 0;
+}
+
+/* Split s into exactly two space-separated words (owned copies). */
+static int
+two_words(const char *s, char **a, char **b)
+{
+	const char *sp = s;
+
+	while (*sp && !isspace((unsigned char)*sp))
+		sp++;
+	if (*sp == '\0' || sp == s)
+		return DH_EPARSE;
+	const char *w2 = sp;
+
+	while (isspace((unsigned char)*w2))
+		w2++;
+	for (const char *p = w2; *p; p++)
+		if (isspace((unsigned char)*p))
+			return DH_EPARSE;
+	if (*w2 == '\0')
+		return DH_EPARSE;
+	*a = dh_xstrndup(s, (size_t)(sp - s));
+	*b = dh_xstrdup(w2);
+	return 0;
+}
+
+int
+dh_plan_value_action(const char *s, char **host, char **action,
+	struct dh_err *err)
+{
+	char *h = NULL, *a = NULL;
+
+	if (two_words(s, &h, &a) < 0) {
+		dh_err_set(err, DH_EPARSE, "'%s' is not 'HOST ACTION'", s);
+		goto bad;
+	}
+	if (!dh_plan_value_is_id(h)) {
+		dh_err_set(err, DH_EPARSE, "'%s' is not a valid host id", h);
+		goto bad;
+	}
+	if (!dh_plan_value_is_action_name(a)) {
+		dh_err_set(err, DH_EPARSE, "'%s' is not a valid action name", a);
+		goto bad;
+	}
+	*host = h;
+	*action = a;
+	return 0;
+bad:
+	free(h);
+	free(a);
+	return DH_EPARSE;
+}
+
+static const struct verify_kind {
+	const char *name;
+	enum dh_verify_kind kind;
+} verify_kinds[] = {
+	{ "manifest", DH_VERIFY_MANIFEST },
+	{ "min_files", DH_VERIFY_MIN_FILES },
+	{ "min_bytes", DH_VERIFY_MIN_BYTES },
+	{ "file", DH_VERIFY_FILE },
+	{ "action", DH_VERIFY_ACTION },
+};
+
+static bool
+is_rel_path(const char *s)
+{
+	if (s[0] == '/' || strlen(s) > 4096)
+		return false;
+	if (strcmp(s, "..") == 0 || strncmp(s, "../", 3) == 0 ||
+	    strstr(s, "/../") != NULL)
+		return false;
+	return strlen(s) < 3 || strcmp(s + strlen(s) - 3, "/..") != 0;
+}
+
+static int
+verify_arg(struct dh_plan_verify *v, char *arg, struct dh_err *err)
+{
+	switch (v->kind) {
+	case DH_VERIFY_MANIFEST:
+		if (!dh_plan_value_is_abs_path(arg))
+			return dh_err_set(err, DH_EPARSE,
+				"manifest '%s' is not an absolute path", arg);
+		break;
+	case DH_VERIFY_MIN_FILES:
+	case DH_VERIFY_MIN_BYTES:
+		return dh_plan_value_count(arg, &v->n, err);
+	case DH_VERIFY_FILE:
+		if (!is_rel_path(arg))
+			return dh_err_set(err, DH_EPARSE, "file '%s' must be a "
+				"path inside the restored copy (relative, no '..')", arg);
+		break;
+	case DH_VERIFY_ACTION:
+		if (!dh_plan_value_is_action_name(arg))
+			return dh_err_set(err, DH_EPARSE,
+				"'%s' is not a valid action name", arg);
+		break;
+	}
+	return 0;
+}
+
+int
+dh_plan_value_verify(const char *s, struct dh_plan_verify *v, struct dh_err *err)
+{
+	char *kind = NULL, *arg = NULL;
+	size_t i;
+	int r = DH_EPARSE;
+
+	memset(v, 0, sizeof(*v));
+	if (two_words(s, &kind, &arg) < 0) {
+		dh_err_set(err, DH_EPARSE, "'%s' is not 'KIND ARGUMENT' "
+			"(manifest, min_files, min_bytes, file, action)", s);
+		goto out;
+	}
+	for (i = 0; i < sizeof(verify_kinds) / sizeof(verify_kinds[0]); i++)
+		if (strcmp(kind, verify_kinds[i].name) == 0)
+			break;
+	if (i == sizeof(verify_kinds) / sizeof(verify_kinds[0])) {
+		dh_err_set(err, DH_EPARSE, "unknown verify kind '%s' (manifest, "
+			"min_files, min_bytes, file, action)", kind);
+		goto out;
+	}
+	v->kind = verify_kinds[i].kind;
+	if ((r = verify_arg(v, arg, err)) < 0)
+		goto out;
+	if (v->kind != DH_VERIFY_MIN_FILES && v->kind != DH_VERIFY_MIN_BYTES) {
+		v->arg = arg;
+		arg = NULL;
+	}
+out:
+	free(kind);
+	free(arg);
+	return r;
+}
+
+static int
+health_tcp(const char *arg, struct dh_health *h, struct dh_err *err)
+{
+	const char *colon = strrchr(arg, ':');
+	char *host;
+
+	if (colon == NULL)
+		return dh_err_set(err, DH_EPARSE, "'%s' is not HOST:PORT", arg);
+	host = dh_xstrndup(arg, (size_t)(colon - arg));
+	if (!dh_plan_value_is_id(host)) {
+		dh_err_set(err, DH_EPARSE, "'%s' is not a valid host id", host);
+		free(host);
+		return DH_EPARSE;
+	}
+	if (dh_plan_value_port(colon + 1, &h->port, err) < 0) {
+		free(host);
+		return DH_EPARSE;
+	}
+	h->host = host;
+	return 0;
+}
+
+int
+dh_plan_value_health(const char *s, struct dh_health *h, struct dh_err *err)
+{
+	char *a = NULL, *b = NULL;
+	int r = DH_EPARSE;
+
+	memset(h, 0, sizeof(*h));
+	if (two_words(s, &a, &b) < 0) {
+		dh_err_set(err, DH_EPARSE, "'%s' is not 'tcp HOST:PORT', "
+			"'http URL' or 'HOST ACTION'", s);
+		goto out;
+	}
+	if (strcmp(a, "tcp") == 0) {
+		h->kind = DH_HEALTH_TCP;
+		r = health_tcp(b, h, err);
+	} else if (strcmp(a, "http") == 0) {
+		h->kind = DH_HEALTH_HTTP;
+		if ((r = dh_plan_value_url(b, err)) == 0) {
+			h->url = b;
+			b = NULL;
+		}
+	} else {
+		h->kind = DH_HEALTH_ACTION;
+		r = dh_plan_value_action(s, &h->host, &h->action, err);
+	}
+out:
+	free(a);
+	free(b);
+	return r;
+}
+
+static const char *const day_names[] = {
+	"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+};
+
+static int
+day_index(const char *s, size_t n)
+{
+	for (int i = 0; i < 7; i++)
+		if (n == 3 && strncmp(s, day_names[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+/* "mon-fri,sun" into a bitmask; 0 when malformed. */
+static unsigned
+parse_days(const char *s, size_t n)
+{
+	unsigned mask = 0;
+	const char *p = s, *end = s + n;
+
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *q = comma ? comma : end;
+		const char *dash = memchr(p, '-', (size_t)(q - p));
+		int a = day_index(p, (size_t)((dash ? dash : q) - p));
+		int b = dash ? day_index(dash + 1, (size_t)(q - dash - 1)) : a;
+
+		if (a < 0 || b < 0)
+			return 0;
+		for (int d = a;; d = (d + 1) % 7) {
+			mask |= 1u << d;
+			if (d == b)
+				break;
+		}
+		p = comma ? comma + 1 : end;
+		if (comma && p == end)
+			return 0;
+	}
+	return mask;
+}
+
+static bool
+hhmm(const char *s, int *min)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return false;
+	int h = (s[0] - '0') * 10 + (s[1] - '0');
+	int m = (s[3] - '0') * 10 + (s[4] - '0');
+
+	if (h > 24 || m > 59 || (h == 24 && m != 0))
+		return false;
+	*min = h * 60 + m;
+	return true;
+}
+
+int
+dh_plan_value_window(const char *s, struct dh_window *w, struct dh_err *err)
+{
+	const char *sp = strchr(s, ' ');
+	const char *t;
+
+	if (sp == NULL)
+		goto bad;
+	t = sp;
+	while (*t == ' ')
+		t++;
+	w->days = parse_days(s, (size_t)(sp - s));
+	if (w->days == 0 || strlen(t) != 11 || t[5] != '-' ||
+	    !hhmm(t, &w->start_min) || !hhmm(t + 6, &w->end_min) ||
+	    w->start_min == w->end_min)
+		goto bad;
+	w->set = true;
+	return 0;
+bad:
+	return dh_err_set(err, DH_EPARSE, "'%s' is not a window like "
+		"'mon-fri 22:00-06:00' (days mon..sun, ranges or commas)", s);
+}
+
+int
+dh_plan_value_idlist(const char *v, char ***list, size_t *n, struct dh_err *err)
+{
+	const char *p = v;
+
+	while (*p != '\0') {
+		const char *comma = strchr(p, ',');
+		const char *e = comma ? comma : p + strlen(p);
+		char *id;
+
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		id = dh_xstrndup(p, (size_t)(e - p));
+		if (!dh_plan_value_is_id(id)) {
+			dh_err_set(err, DH_EPARSE, "'%s' is not a valid system id", id);
+			free(id);
+			return DH_EPARSE;
+		}
+		for (size_t i = 0; i < *n; i++)
+			if (strcmp((*list)[i], id) == 0) {
+				dh_err_set(err, DH_EPARSE, "'%s' is listed twice", id);
+				free(id);
+				return DH_EPARSE;
+			}
+		*list = dh_xrealloc(*list, (*n + 1) * sizeof(char *));
+		(*list)[(*n)++] = id;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+		if (*p == '\0')
+			return dh_err_set(err, DH_EPARSE, "trailing ',' in list");
+	}
+	return 0;
+}
+
+int
+dh_plan_value_method(const char *v, enum dh_restore_method *m, struct dh_err *err)
+{
+	for (int i = DH_METHOD_RESTIC; i <= DH_METHOD_ACTION; i++)
+		if (strcmp(v, dh_plan_method_name((enum dh_restore_method)i)) == 0) {
+			*m = (enum dh_restore_method)i;
+			return 0;
+		}
+	return dh_err_set(err, DH_EPARSE,
+		"unknown method '%s' (restic, tar or action)", v);
+}

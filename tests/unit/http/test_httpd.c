@@ -1,0 +1,321 @@
+/*
+ * The HTTP(S) server and the event endpoint (controller/httpd.c,
+ * events.c) over real sockets: a listener on 127.0.0.1 with an ephemeral
+ * port, requests made with libcurl, every status code the spec names, and
+ * a TLS listener with a self-signed certificate made by `openssl req`.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+
+#include "store/db.h"
+#include "dh/buf.h"
+#include "dh/sign.h"
+#include "dh/timefmt.h"
+#include "http/events.h"
+#include "http/httpd.h"
+#include "tmpl.h"
+
+static const char token[] =
+	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+struct fx {
+	char dir[64];
+	char path[128];
+	struct dh_db *db;
+	struct dh_events *ev;
+	struct dh_httpd *h;
+	char base[64];
+};
+
+static size_t
+sink(char *p, size_t sz, size_t n, void *user)
+{
+	dh_buf_append(user, p, sz * n);
+	return sz * n;
+}
+
+/* POST body with header sig; the status, or -1 when no answer came. */
+static long
+post(struct fx *f, const char *job, const char *body, size_t len, const char *sig,
+	bool chunked, struct dh_buf *resp)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hd = NULL;
+	char url[256], hv[200];
+	long status = 0;
+
+	snprintf(url, sizeof(url), "%s/api/v1/jobs/%s/events", f->base, job);
+	if (sig) {
+		snprintf(hv, sizeof(hv), "X-Drillhall-Signature: %s", sig);
+		hd = curl_slist_append(hd, hv);
+	}
+	hd = curl_slist_append(hd, "Content-Type: application/json");
+	if (chunked)
+		hd = curl_slist_append(hd, "Transfer-Encoding: chunked");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hd);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	if (!chunked)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	else
+		status = -1;
+	curl_slist_free_all(hd);
+	curl_easy_cleanup(c);
+	return status;
+}
+
+static long
+post_signed(struct fx *f, const char *job, const char *body, time_t t)
+{
+	char sig[DH_SIGN_VALUE_MAX];
+	struct dh_buf resp;
+	long st;
+
+	dh_sign_make(token, t, body, strlen(body), sig, sizeof(sig));
+	dh_buf_init(&resp);
+	st = post(f, job, body, strlen(body), sig, false, &resp);
+	dh_buf_fini(&resp);
+	return st;
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = dh_xcalloc(1, sizeof(*f));
+	struct dh_job j = { .version = 1, .id = "job-1", .system = "procapita",
+		.host = "b1", .token = (char *)token, .rpo_target_s = 60,
+		.rto_target_s = 60, .timeout_s = 120 };
+	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .events = dh_events_handle };
+
+	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-httpd-"));
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/dh.db", f->dir);
+	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
+	assert_int_equal(dh_db_job_insert(f->db, &j, "manual", NULL), 0);
+	assert_int_equal(dh_events_new(&f->ev, f->path, NULL), 0);
+	hc.user = f->ev;
+	assert_int_equal(dh_httpd_start(&f->h, &hc, NULL), 0);
+	snprintf(f->base, sizeof(f->base), "http://127.0.0.1:%u", dh_httpd_port(f->h));
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[200];
+
+	dh_httpd_stop(f->h);
+	dh_events_free(f->ev);
+	dh_db_close(f->db);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static int64_t
+stored(struct fx *f)
+{
+	int64_t n = -1;
+
+	assert_int_equal(dh_db_event_count(f->db, "job-1", &n, NULL), 0);
+	return n;
+}
+
+static const char ev1[] =
+	"{\"job\":\"job-1\",\"seq\":1,\"type\":\"accepted\",\"at\":\"2026-11-27T10:00:00Z\"}";
+
+static void
+test_store_once(void **state)
+{
+	struct fx *f = *state;
+	struct dh_buf resp;
+	char sig[DH_SIGN_VALUE_MAX];
+
+	dh_sign_make(token, dh_time_now(), ev1, strlen(ev1), sig, sizeof(sig));
+	dh_buf_init(&resp);
+	assert_int_equal(post(f, "job-1", ev1, strlen(ev1), sig, false, &resp), 200);
+	assert_non_null(strstr(resp.data, "\"new\""));
+	dh_buf_reset(&resp);
+	assert_int_equal(post(f, "job-1", ev1, strlen(ev1), sig, false, &resp), 200);
+	assert_non_null(strstr(resp.data, "\"duplicate\""));
+	dh_buf_fini(&resp);
+	assert_int_equal(stored(f), 1);
+}
+
+static void
+test_rejections(void **state)
+{
+	struct fx *f = *state;
+	struct dh_buf resp;
+	char *big = dh_xmalloc(DH_HTTPD_BODY_MAX + 2);
+	static const char other[] =
+		"{\"job\":\"job-2\",\"seq\":1,\"type\":\"accepted\",\"at\":\"2026-11-27T10:00:00Z\"}";
+
+	dh_buf_init(&resp);
+	assert_int_equal(post(f, "job-1", ev1, strlen(ev1), "t=1,sig=00", false, &resp), 401);
+	assert_int_equal(post(f, "job-1", ev1, strlen(ev1), NULL, false, &resp), 401);
+	assert_int_equal(post_signed(f, "job-1", ev1, dh_time_now() - 400), 401); /* stale */
+	assert_int_equal(post_signed(f, "nojob", ev1, dh_time_now()), 404);
+	assert_int_equal(post_signed(f, "job-1", "{\"job\":", dh_time_now()), 400);
+	assert_int_equal(post_signed(f, "job-1", "[]", dh_time_now()), 400);
+	{
+		char sig[DH_SIGN_VALUE_MAX];
+
+		dh_sign_make(token, dh_time_now(), "{}", 2, sig, sizeof(sig));
+		dh_buf_reset(&resp);
+		assert_int_equal(post(f, "job-1", "{}", 2, sig, false, &resp), 400);
+		assert_non_null(strstr(resp.data, "\"detail\":\"missing \\\"job\\\"\""));
+	}
+	assert_int_equal(post_signed(f, "job-1", other, dh_time_now()), 400);
+	memset(big, ' ', DH_HTTPD_BODY_MAX + 1);
+	big[DH_HTTPD_BODY_MAX + 1] = '\0';
+	assert_int_equal(post(f, "job-1", big, DH_HTTPD_BODY_MAX + 1, "t=1,sig=0", false,
+		&resp), 413);
+	assert_int_equal(post(f, "job-1", big, DH_HTTPD_BODY_MAX + 1, "t=1,sig=0", true,
+		&resp), 413);
+	free(big);
+	/* Far over: answered before the body is read, or (no length) cut off. */
+	big = dh_xcalloc(1, 5 * DH_HTTPD_BODY_MAX + 1);
+	memset(big, ' ', 5 * DH_HTTPD_BODY_MAX);
+	assert_int_equal(post(f, "job-1", big, 5 * DH_HTTPD_BODY_MAX, "t=1,sig=0", false,
+		&resp), 413);
+	assert_int_equal(post(f, "job-1", big, 5 * DH_HTTPD_BODY_MAX, "t=1,sig=0", true,
+		&resp), -1);
+	dh_buf_fini(&resp);
+	free(big);
+	assert_int_equal(stored(f), 0);
+}
+
+static void
+test_routes(void **state)
+{
+	struct fx *f = *state;
+	CURL *c = curl_easy_init();
+	struct dh_buf resp;
+	char url[128];
+	long status = 0;
+
+	dh_buf_init(&resp);
+	snprintf(url, sizeof(url), "%s/healthz", f->base);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	assert_int_equal(status, 200);
+	snprintf(url, sizeof(url), "%s/api/v1/jobs/job-1/events", f->base);
+	curl_easy_setopt(c, CURLOPT_URL, url); /* GET on a POST route */
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	assert_int_equal(status, 405);
+	snprintf(url, sizeof(url), "%s/nowhere", f->base);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	assert_int_equal(status, 404);
+	curl_easy_cleanup(c);
+	dh_buf_fini(&resp);
+}
+
+static void
+test_listen_policy(void **state)
+{
+	struct fx *f = *state;
+	struct dh_httpd *h = NULL;
+	struct dh_httpd_config hc = { .listen = "0.0.0.0:0" };
+	char addr[64];
+	uint16_t port;
+	struct dh_err err;
+
+	assert_int_equal(dh_httpd_start(&h, &hc, &err), DH_EREFUSED);
+	assert_non_null(strstr(err.msg, "not a loopback"));
+	hc.listen = "192.0.2.1:8443";
+	assert_int_equal(dh_httpd_start(&h, &hc, &err), DH_EREFUSED);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%u", dh_httpd_port(f->h));
+	hc.listen = addr;
+	assert_int_equal(dh_httpd_start(&h, &hc, &err), DH_EEXIST);
+	hc.listen = "127.0.0.1";
+	assert_int_equal(dh_httpd_start(&h, &hc, &err), DH_EINVAL);
+	assert_int_equal(dh_httpd_parse_listen("[::1]:8443", addr, sizeof(addr), &port,
+		NULL), 0);
+	assert_string_equal(addr, "::1");
+	assert_int_equal(port, 8443);
+	assert_true(dh_httpd_is_loopback("::1"));
+	assert_true(dh_httpd_is_loopback("127.0.0.2"));
+	assert_false(dh_httpd_is_loopback("10.0.0.1"));
+	assert_null(h);
+}
+
+static void
+test_tls(void **state)
+{
+	struct fx *f = *state;
+	struct dh_httpd *h = NULL;
+	char cert[128], key[128], cmd[600], url[128];
+	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .tls_cert = cert,
+		.tls_key = key, .events = dh_events_handle, .user = f->ev };
+	struct dh_buf resp;
+	CURL *c;
+	long status = 0;
+
+	snprintf(cert, sizeof(cert), "%s/cert.pem", f->dir);
+	snprintf(key, sizeof(key), "%s/key.pem", f->dir);
+	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes -days 2 "
+		"-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout %s "
+		"-out %s 2>/dev/null", key, cert);
+	assert_int_equal(system(cmd), 0);
+	hc.listen = "0.0.0.0:0"; /* TLS may listen beyond loopback */
+	assert_int_equal(dh_httpd_start(&h, &hc, NULL), 0);
+	dh_httpd_stop(h);
+	hc.listen = "127.0.0.1:0";
+	assert_int_equal(dh_httpd_start(&h, &hc, NULL), 0);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u/healthz", dh_httpd_port(h));
+	dh_buf_init(&resp);
+	c = curl_easy_init();
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CAINFO, cert);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	assert_int_equal(status, 200);
+	curl_easy_cleanup(c);
+	dh_buf_fini(&resp);
+	dh_httpd_stop(h);
+	hc.tls_key = NULL; /* cert without key */
+	assert_int_equal(dh_httpd_start(&h, &hc, NULL), DH_EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_store_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rejections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listen_policy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
+	};
+	int r;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	r = cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_cleanup();
+	return r;
+}

@@ -1,0 +1,265 @@
+/*
+ * One job from dispatch to verdict (controller/dispatch.c) with a real
+ * sshd (tests/data/ssh_fixture.sh) whose forced command is a stand-in
+ * agent (tests/data/fake_agent.py) that reports signed events over HTTP:
+ * passed and failed verdicts received by run's own listener or by a
+ * listener that already holds the address (a serve); a changed host key
+ * (error, exit 2, nothing executed, no login), an unreachable host, an
+ * agent that refuses the job, an agent that never reports — each an error
+ * record stored with the reason; a session that fails after the agent
+ * accepted still waits for the agent's verdict. Skipped unless root.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "store/db.h"
+#include "dh/buf.h"
+#include "dh/timefmt.h"
+#include "jobs/dispatch.h"
+#include "http/events.h"
+#include "http/httpd.h"
+#include "tmpl.h"
+
+struct fx {
+	char dir[64], data[256];
+	char key[128], known[128], dbpath[128], listen[64], url[80];
+	int port;
+	struct dh_db *db;
+};
+
+static int
+free_port(const char *addr)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+static int
+sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = dh_xcalloc(1, sizeof(*f));
+
+	*state = f;
+	if (getuid() != 0 || access("/usr/sbin/sshd", X_OK) != 0)
+		return 0;
+	snprintf(f->data, sizeof(f->data), "%s",
+		getenv("DH_TEST_DATA") ? getenv("DH_TEST_DATA") : "tests/data");
+	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-dispatch-"));
+	assert_non_null(mkdtemp(f->dir));
+	f->port = free_port("127.0.0.2");
+	assert_int_equal(sh("bash %s/ssh_fixture.sh start %s 127.0.0.2 %d >/dev/null",
+		f->data, f->dir, f->port), 0);
+	assert_int_equal(sh("cp %s/fake_agent.py %s/agent && chmod 755 %s/agent",
+		f->data, f->dir, f->dir), 0);
+	snprintf(f->key, sizeof(f->key), "%s/client_key", f->dir);
+	snprintf(f->known, sizeof(f->known), "%s/known_hosts", f->dir);
+	snprintf(f->dbpath, sizeof(f->dbpath), "%s/dh.db", f->dir);
+	snprintf(f->listen, sizeof(f->listen), "127.0.0.1:%d", free_port("127.0.0.1"));
+	snprintf(f->url, sizeof(f->url), "http://%s", f->listen);
+	assert_int_equal(dh_db_open(&f->db, f->dbpath, NULL), 0);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	if (f->dir[0]) {
+		dh_db_close(f->db);
+		sh("bash %s/ssh_fixture.sh stop %s", f->data, f->dir);
+		sh("rm -rf '%s'", f->dir);
+	}
+	free(f);
+	return 0;
+}
+
+#define NEED_SSHD(f) do { if ((f)->dir[0] == '\0') skip(); } while (0)
+
+/* Dispatch a restore of system; returns the record (caller frees). */
+static struct dh_record *
+dispatch(struct fx *f, const char *system, int64_t timeout_s, struct dh_ssh_target *t)
+{
+	struct dh_dispatch_cfg cfg = { .db_path = f->dbpath, .listen = f->listen,
+		.grace_s = 1, .poll_s = 0.05 };
+	struct dh_job job = { .version = 1, .kind = DH_JOB_RESTORE,
+		.host = "b1", .url = f->url, .plan_revision = "rev-7",
+		.rpo_target_s = 3600, .rto_target_s = 600, .timeout_s = timeout_s,
+		.restore = { .method = DH_METHOD_RESTIC } };
+	struct dh_ssh_target def = { .name = "b1", .address = "127.0.0.2", .port = f->port,
+		.user = "dh-fixture", .key = f->key, .known_hosts = f->known, .connect_ms = 2000,
+		.auth_ms = 3000, .exec_ms = 5000 };
+	struct dh_record *r = NULL;
+	struct dh_err err;
+
+	job.system = (char *)system;
+	job.restore.repository = "/srv/backup/x";
+	assert_int_equal(dh_dispatch_run(&cfg, f->db, &job, t ? t : &def, "manual", &r,
+		&err), 0);
+	free(job.id);
+	free(job.token);
+	return r;
+}
+
+static void
+test_passed_and_failed(void **state)
+{
+	struct fx *f = *state;
+	struct dh_record *r;
+	int64_t n = 0;
+
+	NEED_SSHD(f);
+	r = dispatch(f, "procapita", 20, NULL);
+	assert_string_equal(dh_verdict_name(r->verdict), "passed");
+	assert_int_equal(dh_dispatch_exit_code(r), 0);
+	assert_int_equal(r->rto_target_s, 600);
+	assert_string_equal(r->plan_revision, "rev-7");
+	assert_int_equal(strlen(r->record_hash), 64);
+	assert_int_equal(dh_db_event_count(f->db, r->id, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	dh_record_free(r);
+	r = dispatch(f, "ecos-fail", 20, NULL);
+	assert_string_equal(dh_verdict_name(r->verdict), "failed");
+	assert_int_equal(dh_dispatch_exit_code(r), 1);
+	dh_record_free(r);
+}
+
+static void
+test_serve_holds_address(void **state)
+{
+	struct fx *f = *state;
+	struct dh_events *ev = NULL;
+	struct dh_httpd *h = NULL;
+	struct dh_httpd_config hc = { .listen = f->listen, .events = dh_events_handle };
+	struct dh_events_stats st;
+	struct dh_record *r;
+
+	NEED_SSHD(f);
+	assert_int_equal(dh_events_new(&ev, f->dbpath, NULL), 0);
+	hc.user = ev;
+	assert_int_equal(dh_httpd_start(&h, &hc, NULL), 0);
+	/* Not registered as a serve on this database: run refuses, stores nothing. */
+	{
+		struct dh_dispatch_cfg cfg = { .db_path = f->dbpath, .listen = f->listen };
+		struct dh_job job = { .version = 1, .system = "procapita", .url = f->url,
+			.rpo_target_s = 1, .rto_target_s = 1, .timeout_s = 5 };
+		struct dh_ssh_target t = { .name = "b1" };
+		struct dh_err err;
+		int64_t n = -1;
+
+		assert_int_equal(dh_dispatch_run(&cfg, f->db, &job, &t, "manual", &r, &err),
+			DH_EEXIST);
+		assert_non_null(strstr(err.msg, "not by a drillhall serve"));
+		assert_int_equal(dh_db_event_count(f->db, job.id, &n, NULL), 0);
+		free(job.id);
+		free(job.token);
+	}
+	assert_int_equal(dh_db_serve_set(f->db, f->listen, (long)getpid(), NULL), 0);
+	r = dispatch(f, "procapita", 20, NULL);
+	assert_int_equal(r->verdict, DH_VERDICT_PASSED);
+	dh_events_stats(ev, &st);
+	assert_int_equal(st.stored, 2); /* the "serve" stored them, not run */
+	dh_record_free(r);
+	dh_httpd_stop(h);
+	dh_events_free(ev);
+}
+
+static void
+test_changed_host_key(void **state)
+{
+	struct fx *f = *state;
+	struct dh_record *r;
+	struct dh_audit_result res;
+	struct dh_buf log;
+
+	NEED_SSHD(f);
+	assert_int_equal(sh("bash %s/ssh_fixture.sh rekey %s >/dev/null", f->data, f->dir), 0);
+	r = dispatch(f, "procapita", 20, NULL);
+	assert_int_equal(r->verdict, DH_VERDICT_ERROR);
+	assert_int_equal(dh_dispatch_exit_code(r), 2);
+	assert_non_null(strstr(r->error, "CHANGED"));
+	dh_record_free(r);
+	usleep(200 * 1000);
+	dh_buf_init(&log);
+	assert_int_equal(sh("test -e %s/executed", f->dir) != 0, 1);
+	assert_int_equal(sh("grep -q 'Accepted publickey' %s/sshd.log", f->dir) != 0, 1);
+	dh_buf_fini(&log);
+	assert_int_equal(dh_db_audit_verify(f->db, &res, NULL), 0);
+	assert_int_equal(res.bad_seq, 0);
+	assert_int_equal(res.records, 2); /* job, verdict */
+}
+
+static void
+test_errors(void **state)
+{
+	struct fx *f = *state;
+	struct dh_ssh_target t = { .name = "gone", .address = "127.0.0.9", .port = 1,
+		.user = "dh-fixture", .key = f->key, .known_hosts = f->known, .connect_ms = 1000 };
+	struct dh_record *r;
+	double start;
+
+	NEED_SSHD(f);
+	start = dh_time_mono();
+	r = dispatch(f, "procapita", 20, &t);
+	assert_true(dh_time_mono() - start < 2.0);
+	assert_int_equal(r->verdict, DH_VERDICT_ERROR);
+	assert_non_null(strstr(r->error, "cannot connect"));
+	dh_record_free(r);
+	r = dispatch(f, "reject-me", 20, NULL);
+	assert_int_equal(r->verdict, DH_VERDICT_ERROR);
+	assert_non_null(strstr(r->error, "backup_roots"));
+	dh_record_free(r);
+	/* The session fails after the agent took the job: its verdict counts. */
+	r = dispatch(f, "flaky", 20, NULL);
+	assert_int_equal(r->verdict, DH_VERDICT_PASSED);
+	dh_record_free(r);
+	r = dispatch(f, "silent", 1, NULL);
+	assert_int_equal(r->verdict, DH_VERDICT_ERROR);
+	assert_non_null(strstr(r->error, "no verdict"));
+	dh_record_free(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_passed_and_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_serve_holds_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_host_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

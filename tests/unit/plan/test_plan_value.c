@@ -1,0 +1,220 @@
+/*
+ * Plan value parsers: KLASSA levels, ids, ports, counts, "HOST NAME"
+ * actions, verify and health entries, time windows; and the durations the
+ * plan uses (dh_duration_parse) with the forms SPEC names.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dh/duration.h"
+#include "plan/value.h"
+
+static void
+test_durations(void **state)
+{
+	static const struct { const char *s; bool never; int64_t v; } ok[] = {
+		{ "90s", false, 90 }, { "15m", false, 900 }, { "4h", false, 14400 },
+		{ "7d", false, 604800 }, { "1h30m", false, 5400 }, { "0", false, 0 },
+		{ "never", true, DH_DURATION_NEVER },
+	};
+	static const char *const bad[] = { "", "4 h", "4H", "1m1h", "-1h", "h",
+		"1.5h", "never", "0s0", "1w" };
+	int64_t v;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(dh_duration_parse(ok[i].s, ok[i].never, &v), 0);
+		assert_int_equal(v, ok[i].v);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(dh_duration_parse(bad[i], false, &v), DH_EPARSE);
+}
+
+static void
+test_levels(void **state)
+{
+	struct dh_err err;
+	int v = -1;
+
+	for (int i = 0; i <= 4; i++) {
+		char s[2] = { (char)('0' + i), 0 };
+
+		assert_int_equal(dh_plan_value_level(s, &v, &err), 0);
+		assert_int_equal(v, i);
+	}
+	assert_int_equal(dh_plan_value_level("5", &v, &err), DH_EPARSE);
+	assert_string_equal(err.msg, "'5' is not a KLASSA level (0, 1, 2, 3 or 4)");
+	assert_int_equal(dh_plan_value_level("03", &v, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_level("-1", &v, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_level("", &v, &err), DH_EPARSE);
+}
+
+static void
+test_ids(void **state)
+{
+	char longid[80];
+
+	assert_true(dh_plan_value_is_id("sql-kluster"));
+	assert_true(dh_plan_value_is_id("a"));
+	assert_true(dh_plan_value_is_id("0ad"));
+	assert_false(dh_plan_value_is_id("-ad"));
+	assert_false(dh_plan_value_is_id("Ad"));
+	assert_false(dh_plan_value_is_id("a_b"));
+	assert_false(dh_plan_value_is_id("a.b"));
+	assert_false(dh_plan_value_is_id("a b"));
+	assert_false(dh_plan_value_is_id(""));
+	assert_false(dh_plan_value_is_id("../x"));
+	memset(longid, 'a', 64);
+	longid[64] = '\0';
+	assert_true(dh_plan_value_is_id(longid));
+	longid[64] = 'a';
+	longid[65] = '\0';
+	assert_false(dh_plan_value_is_id(longid));
+	assert_true(dh_plan_value_is_hall_id("A"));
+	assert_false(dh_plan_value_is_hall_id("A B"));
+	assert_true(dh_plan_value_is_action_name("check_db.v2"));
+	assert_false(dh_plan_value_is_action_name("rm -rf"));
+	assert_false(dh_plan_value_is_action_name("$(x)"));
+}
+
+static void
+test_ports_counts_bools(void **state)
+{
+	struct dh_err err;
+	int port;
+	int64_t n;
+	bool b;
+
+	assert_int_equal(dh_plan_value_port("2201", &port, &err), 0);
+	assert_int_equal(port, 2201);
+	assert_int_equal(dh_plan_value_port("0", &port, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_port("65536", &port, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_port("+22", &port, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_count("1000", &n, &err), 0);
+	assert_int_equal(n, 1000);
+	assert_int_equal(dh_plan_value_count("99999999999999999999", &n, &err),
+		DH_EPARSE);
+	assert_int_equal(dh_plan_value_bool("yes", &b, &err), 0);
+	assert_true(b);
+	assert_int_equal(dh_plan_value_bool("true", &b, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_url("https://app-b1/health", &err), 0);
+	assert_int_equal(dh_plan_value_url("ftp://x", &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_url("http://", &err), DH_EPARSE);
+	assert_true(dh_plan_value_is_abs_path("/srv/backup/x"));
+	assert_false(dh_plan_value_is_abs_path("srv/backup"));
+	assert_false(dh_plan_value_is_abs_path("/srv/../etc"));
+}
+
+static void
+test_actions(void **state)
+{
+	struct dh_err err;
+	char *h = NULL, *a = NULL;
+
+	assert_int_equal(dh_plan_value_action("app-b1  promote", &h, &a, &err), 0);
+	assert_string_equal(h, "app-b1");
+	assert_string_equal(a, "promote");
+	free(h);
+	free(a);
+	assert_int_equal(dh_plan_value_action("promote", &h, &a, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_action("app-b1 pg_ctl promote", &h, &a,
+		&err), DH_EPARSE);
+	assert_string_equal(err.msg, "'app-b1 pg_ctl promote' is not 'HOST ACTION'");
+	assert_int_equal(dh_plan_value_action("App promote", &h, &a, &err),
+		DH_EPARSE);
+}
+
+static void
+test_verify(void **state)
+{
+	struct dh_err err;
+	struct dh_plan_verify v;
+
+	assert_int_equal(dh_plan_value_verify("min_files 1000", &v, &err), 0);
+	assert_int_equal(v.kind, DH_VERIFY_MIN_FILES);
+	assert_int_equal(v.n, 1000);
+	assert_null(v.arg);
+	assert_int_equal(dh_plan_value_verify("file var/lib/db.sqlite", &v, &err), 0);
+	assert_int_equal(v.kind, DH_VERIFY_FILE);
+	assert_string_equal(v.arg, "var/lib/db.sqlite");
+	free(v.arg);
+	assert_int_equal(dh_plan_value_verify("manifest /srv/m.sha256", &v, &err), 0);
+	free(v.arg);
+	assert_int_equal(dh_plan_value_verify("file /etc/passwd", &v, &err),
+		DH_EPARSE);
+	assert_int_equal(dh_plan_value_verify("file a/../../b", &v, &err),
+		DH_EPARSE);
+	assert_int_equal(dh_plan_value_verify("manifest rel", &v, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_verify("sha256 x", &v, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_verify("min_bytes", &v, &err), DH_EPARSE);
+}
+
+static void
+test_health(void **state)
+{
+	struct dh_err err;
+	struct dh_health h;
+
+	assert_int_equal(dh_plan_value_health("tcp app-b1:5432", &h, &err), 0);
+	assert_int_equal(h.kind, DH_HEALTH_TCP);
+	assert_string_equal(h.host, "app-b1");
+	assert_int_equal(h.port, 5432);
+	free(h.host);
+	assert_int_equal(dh_plan_value_health("http https://x/health", &h, &err), 0);
+	assert_int_equal(h.kind, DH_HEALTH_HTTP);
+	assert_string_equal(h.url, "https://x/health");
+	free(h.url);
+	assert_int_equal(dh_plan_value_health("app-b1 check-db", &h, &err), 0);
+	assert_int_equal(h.kind, DH_HEALTH_ACTION);
+	assert_string_equal(h.action, "check-db");
+	free(h.host);
+	free(h.action);
+	assert_int_equal(dh_plan_value_health("tcp app-b1", &h, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_health("tcp app-b1:0", &h, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_health("http ftp://x", &h, &err), DH_EPARSE);
+}
+
+static void
+test_windows(void **state)
+{
+	struct dh_err err;
+	struct dh_window w = { 0 };
+
+	assert_int_equal(dh_plan_value_window("mon-sun 22:00-06:00", &w, &err), 0);
+	assert_int_equal(w.days, 0x7f);
+	assert_int_equal(w.start_min, 22 * 60);
+	assert_int_equal(w.end_min, 6 * 60);
+	assert_int_equal(dh_plan_value_window("sat 01:00-05:00", &w, &err), 0);
+	assert_int_equal(w.days, 1u << 5);
+	assert_int_equal(dh_plan_value_window("fri-mon,wed 00:00-24:00", &w, &err), 0);
+	assert_int_equal(w.days, (1u << 4) | (1u << 5) | (1u << 6) | 1u | (1u << 2));
+	assert_int_equal(dh_plan_value_window("sat 1:00-05:00", &w, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_window("sun 05:00-05:00", &w, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_window("someday 01:00-02:00", &w, &err),
+		DH_EPARSE);
+	assert_int_equal(dh_plan_value_window("mon, 01:00-02:00", &w, &err),
+		DH_EPARSE);
+	assert_int_equal(dh_plan_value_window("mon 25:00-02:00", &w, &err),
+		DH_EPARSE);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_ports_counts_bools),
+		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_verify),
+		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_windows),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
