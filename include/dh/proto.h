@@ -9,8 +9,9 @@
  *  - the test record: SPEC "a test record" JSON shape.
  *
  * Parsing validates everything the other side could get wrong; no field
- * of a job ever reaches a shell. This is the only module that touches
- * jansson for the protocol.
+ * of a job ever reaches a shell. The codecs are agent/common/job.c,
+ * record.c and event.c (jansson through dh/json.h); names and id syntax
+ * are proto.c.
  */
 #ifndef DH_PROTO_H
 #define DH_PROTO_H
@@ -93,6 +94,8 @@ int dh_job_kind_parse(const char *s);
 /* True for a syntactically valid job id / system id. */
 bool dh_proto_is_job_id(const char *s);
 bool dh_proto_is_system_id(const char *s);
+/* A job token: exactly DH_TOKEN_HEX lowercase hex digits. */
+bool dh_proto_is_token(const char *s);
 
 /* Parse and validate a job; *out is the caller's (dh_job_free). */
 int dh_job_parse(const char *json, size_t len, struct dh_job **out, struct dh_err *err);
@@ -175,6 +178,8 @@ struct dh_event {
 };
 
 const char *dh_event_type_name(enum dh_event_type t);
+/* The enum value of an event type name, or -1. */
+int dh_event_type_parse(const char *s);
 int dh_event_parse(const char *json, size_t len, struct dh_event **out, struct dh_err *err);
 char *dh_event_to_json(const struct dh_event *ev);
 void dh_event_free(struct dh_event *ev);
