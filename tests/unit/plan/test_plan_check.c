@@ -17,6 +17,7 @@
 
 #include "dh/buf.h"
 #include "dh/timefmt.h"
+#include "plan/check.h"
 #include "plan/plan.h"
 
 #define MAXF 32

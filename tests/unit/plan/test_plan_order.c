@@ -16,6 +16,7 @@
 
 #include "dh/buf.h"
 #include "dh/duration.h"
+#include "plan/check.h"
 #include "plan/plan.h"
 
 static const char policy[] =
