@@ -19,6 +19,7 @@
 #include "cli/cmd_run.h"
 #include "cli/cmd_serve.h"
 #include "cli/cmd_status.h"
+#include "plan/check.h"
 #include "plan/plan.h"
 
 struct cmd {

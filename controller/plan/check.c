@@ -1,35 +1,35 @@
 /*
- * Cross-file checks of a loaded plan (SPEC "Checks"): sections that must
- * exist, policy levels in order, hosts and halls that exist, failover
- * between the halls, dependencies that name real systems. Called through
- * dh_plan_check(), which then hands over to plan_order.c for derivation,
- * cycles, urgency and order. Every problem is collected with the line
- * that caused it; nothing stops at the first.
+ * The plan's checks (check.h, SPEC "Checks"): every rule that relates two
+ * keys, sections or files, in one place. Sections a file must have,
+ * policy levels in order, classified with availability, the keys a
+ * restore method needs, hosts and halls that exist, failover between
+ * the halls, dependencies that name real systems; then, on the derived
+ * values (derive.c): requirements looser than the level, classification
+ * age, supplier rto, failover required, no [restore], a dependency slower
+ * than its dependent; and the cycles that order.c finds. The syntax of a
+ * single key or value is checked where it is read (load.c, value.c);
+ * which files make a plan, in plan.c and files.c. Every problem is
+ * collected with the line that caused it; nothing stops at the first.
  */
-#include "plan/plan.h"
+#include "plan/check.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "dh/buf.h"
 #include "dh/duration.h"
+#include "dh/timefmt.h"
+#include "plan/derive.h"
+#include "plan/order.h"
+
+#define ERR(s, line, ...) \
+	dh_problems_add(pr, DH_SEV_ERROR, (s)->file, (line), __VA_ARGS__)
+#define WARN(s, line, ...) \
+	dh_problems_add(pr, DH_SEV_WARNING, (s)->file, (line), __VA_ARGS__)
 
 static const char *const level_keys[] = {
 	"rpo", "rto", "restore_test_every", "failover_drill_every",
 };
-
-/* a looser than b? never is the loosest; unset compares as nothing. */
-static bool
-looser(int64_t a, int64_t b)
-{
-	if (a == DH_PLAN_UNSET || b == DH_PLAN_UNSET)
-		return false;
-	if (a == DH_DURATION_NEVER)
-		return b != DH_DURATION_NEVER;
-	if (b == DH_DURATION_NEVER)
-		return false;
-	return a > b;
-}
 
 static void
 level_values(const struct dh_level *l, int64_t v[4], int lines[4])
@@ -68,7 +68,7 @@ check_policy(const struct dh_plan *p, struct dh_problems *pr)
 		for (int k = 0; k < 4; k++) {
 			char a[32], b[32];
 
-			if (!looser(v[k], pv[k]))
+			if (!dh_plan_derive_is_looser(v[k], pv[k]))
 				continue;
 			dh_duration_format(v[k], a, sizeof(a));
 			dh_duration_format(pv[k], b, sizeof(b));
@@ -140,39 +140,225 @@ check_failover(const struct dh_plan *p, const struct dh_system *s,
 			a->hall);
 }
 
+/* A system file's [system], and the date that goes with its level. */
 static void
-resolve_deps(const struct dh_plan *p, struct dh_system *s,
+check_system(const struct dh_system *s, struct dh_problems *pr)
+{
+	if (s->line == 0)
+		ERR(s, 0, "missing section [system]");
+	if (s->classified && s->availability < 0)
+		ERR(s, s->classified_line, "classified on %s but no 'availability' "
+			"(T-level) given", s->classified_text);
+	if (!s->classified && s->availability >= 0)
+		ERR(s, s->availability_line, "'availability' given without "
+			"'classified' (the date of the classification that set it)");
+}
+
+/* Which [restore] keys each method needs and takes (SPEC "Plan files"). */
+static const struct method_keys {
+	const char *key;
+	size_t line_off; /* the key's line in struct dh_restore */
+	unsigned restic, tar, action; /* 0 not taken, 1 optional, 2 required */
+} method_keys[] = {
+	{ "repository", offsetof(struct dh_restore, repository_line), 2, 2, 0 },
+	{ "password_file", offsetof(struct dh_restore, password_file_line),
+		2, 0, 0 },
+	{ "pattern", offsetof(struct dh_restore, pattern_line), 0, 1, 0 },
+	{ "restore_action", offsetof(struct dh_restore, restore_action_line),
+		0, 0, 2 },
+	{ "backup_time_action",
+		offsetof(struct dh_restore, backup_time_action_line), 0, 0, 2 },
+};
+
+static void
+check_restore_keys(const struct dh_system *s, struct dh_problems *pr)
+{
+	const struct dh_restore *r = &s->restore;
+	const char *m = dh_plan_method_name(r->method);
+
+	if (r->method == DH_METHOD_NONE)
+		return;
+	for (size_t i = 0; i < sizeof(method_keys) / sizeof(method_keys[0]); i++) {
+		const struct method_keys *mk = &method_keys[i];
+		unsigned need = r->method == DH_METHOD_RESTIC ? mk->restic :
+			r->method == DH_METHOD_TAR ? mk->tar : mk->action;
+		int line = *(const int *)(const void *)((const char *)r +
+			mk->line_off);
+
+		if (need == 2 && line == 0)
+			ERR(s, r->line, "[restore] method %s needs '%s'", m, mk->key);
+		if (need == 0 && line != 0)
+			ERR(s, line, "'%s' does not apply to [restore] method %s",
+				mk->key, m);
+	}
+}
+
+static void
+check_deps(const struct dh_system *s, struct dh_problems *pr)
+{
+	for (size_t i = 0; i < s->ndeps; i++)
+		if (s->dep_idx[i] == SIZE_MAX)
+			ERR(s, s->depends_line, "depends on '%s', which is not a "
+				"system (no systems/%s.ini)", s->depends_on[i],
+				s->depends_on[i]);
+}
+
+/* What one system file says, against itself and the inventory. */
+static void
+check_structure(const struct dh_plan *p, const struct dh_system *s,
 	struct dh_problems *pr)
 {
-	free(s->dep_idx);
-	s->dep_idx = dh_xcalloc(s->ndeps, sizeof(*s->dep_idx));
-	for (size_t i = 0; i < s->ndeps; i++) {
-		const struct dh_system *d = dh_plan_system_get(p, s->depends_on[i]);
+	check_system(s, pr);
+	if (s->restore.present)
+		check_restore_keys(s, pr);
+	check_deps(s, pr);
+	if (s->restore.present)
+		need_host(p, s, s->restore.host, s->restore.host_line, "[restore]",
+			pr);
+	if (s->failover.present)
+		check_failover(p, s, pr);
+}
 
-		/* An unknown id stays out of the graph (SIZE_MAX): an error. */
-		s->dep_idx[i] = d ? (size_t)(d - p->systems) : SIZE_MAX;
-		if (d == NULL)
-			dh_problems_add(pr, DH_SEV_ERROR, s->file, s->depends_line,
-				"depends on '%s', which is not a system (no systems/%s.ini)",
-				s->depends_on[i], s->depends_on[i]);
+/* A declared value looser than the level's: allowed only by deviation. */
+static void
+check_requirements(const struct dh_policy *pol, const struct dh_system *s,
+	struct dh_problems *pr)
+{
+	struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS];
+
+	dh_plan_derive_requirements(pol, s, q);
+	for (size_t i = 0; i < DH_PLAN_REQUIREMENTS; i++) {
+		char a[32], b[32];
+
+		if (q[i].declared == DH_PLAN_UNSET ||
+		    !dh_plan_derive_is_looser(q[i].declared, q[i].policy))
+			continue;
+		dh_duration_format(q[i].declared, a, sizeof(a));
+		dh_duration_format(q[i].policy, b, sizeof(b));
+		if (s->deviation != NULL)
+			WARN(s, q[i].line, "%s %s is looser than the %s that T-level "
+				"%d requires; allowed by deviation: %s", q[i].key, a, b,
+				s->level, s->deviation);
+		else
+			ERR(s, q[i].line, "%s %s is looser than the %s that T-level "
+				"%d requires: tighten it, or record the decision in "
+				"'deviation'", q[i].key, a, b, s->level);
 	}
+}
+
+static void
+check_classification(const struct dh_system *s, time_t now,
+	struct dh_problems *pr)
+{
+	struct tm tm;
+	time_t stale;
+	char today[DH_RFC3339_LEN];
+
+	if (!s->classified) {
+		WARN(s, s->line, "unclassified: requirements set by IT, not by the "
+			"business (T-level %d from policy unclassified_level)",
+			s->level);
+		return;
+	}
+	dh_time_format(now, today, sizeof(today));
+	today[10] = '\0';
+	gmtime_r(&s->classified_at, &tm);
+	tm.tm_year += 3;
+	stale = timegm(&tm);
+	if (now > stale)
+		WARN(s, s->classified_line, "classified on %s, more than 3 years "
+			"before %s: the classification is due for review",
+			s->classified_text, today);
+	else if (s->classified_at > now)
+		WARN(s, s->classified_line, "classified on %s, which is after %s",
+			s->classified_text, today);
+}
+
+static void
+check_coverage(const struct dh_policy *pol, const struct dh_system *s,
+	struct dh_problems *pr)
+{
+	char a[32], b[32];
+
+	if (s->supplier_rto_s != DH_PLAN_UNSET && s->eff_rto_s != DH_PLAN_UNSET &&
+	    s->supplier_rto_s > s->eff_rto_s) {
+		dh_duration_format(s->supplier_rto_s, a, sizeof(a));
+		dh_duration_format(s->eff_rto_s, b, sizeof(b));
+		WARN(s, s->supplier_rto_line, "the supplier's contracted restore "
+			"time %s is longer than the rto %s", a, b);
+	}
+	if (pol->failover_required_from >= 0 &&
+	    s->level >= pol->failover_required_from && !s->failover.present)
+		WARN(s, s->availability_line ? s->availability_line : s->line,
+			"T-level %d calls for a failover drill (policy "
+			"failover_required_from = %d) but there is no [failover]",
+			s->level, pol->failover_required_from);
+	if (!s->restore.present)
+		WARN(s, 0, "no [restore]: restores of this system are never tested");
+}
+
+/* "procapita must be back in 2h but depends on sql-kluster, whose rto is 24h" */
+static void
+check_dependency_rto(const struct dh_plan *p, const struct dh_system *s,
+	struct dh_problems *pr)
+{
+	for (size_t i = 0; i < s->ndeps; i++) {
+		const struct dh_system *d;
+		char a[32], b[32];
+
+		if (s->dep_idx[i] == SIZE_MAX)
+			continue;
+		d = &p->systems[s->dep_idx[i]];
+		if (d->eff_rto_s == DH_PLAN_UNSET || s->eff_rto_s == DH_PLAN_UNSET ||
+		    d->eff_rto_s <= s->eff_rto_s)
+			continue;
+		dh_duration_format(s->eff_rto_s, a, sizeof(a));
+		dh_duration_format(d->eff_rto_s, b, sizeof(b));
+		WARN(s, s->depends_line, "%s must be back in %s but depends on %s, "
+			"whose rto is %s", s->id, a, d->id, b);
+	}
+}
+
+struct cycle_ctx {
+	const struct dh_plan *plan;
+	struct dh_problems *pr;
+};
+
+/* order.c found a cycle: "a -> b -> a", at the first system's depends_on. */
+static void
+report_cycle(void *arg, const size_t *cycle, size_t n)
+{
+	const struct cycle_ctx *c = arg;
+	const struct dh_system *first = &c->plan->systems[cycle[0]];
+	struct dh_problems *pr = c->pr;
+	struct dh_buf b;
+
+	dh_buf_init(&b);
+	for (size_t i = 0; i <= n; i++)
+		dh_buf_printf(&b, "%s%s", i ? " -> " : "",
+			c->plan->systems[cycle[i % n]].id);
+	ERR(first, first->depends_line, "dependency cycle: %s", b.data);
+	dh_buf_fini(&b);
 }
 
 void
 dh_plan_check(struct dh_plan *plan, time_t now, struct dh_problems *pr)
 {
+	struct cycle_ctx cycles = { plan, pr };
+
+	dh_plan_derive(plan);
 	check_policy(plan, pr);
 	check_inventory(plan, pr);
+	for (size_t i = 0; i < plan->nsystems; i++)
+		check_structure(plan, &plan->systems[i], pr);
 	for (size_t i = 0; i < plan->nsystems; i++) {
-		struct dh_system *s = &plan->systems[i];
+		const struct dh_system *s = &plan->systems[i];
 
-		resolve_deps(plan, s, pr);
-		if (s->restore.present)
-			need_host(plan, s, s->restore.host, s->restore.host_line,
-				"[restore]", pr);
-		if (s->failover.present)
-			check_failover(plan, s, pr);
+		check_requirements(&plan->policy, s, pr);
+		check_classification(s, now, pr);
+		check_coverage(&plan->policy, s, pr);
 	}
-	dh_plan_derive(plan, now, pr);
-	dh_plan_order(plan, pr);
+	for (size_t i = 0; i < plan->nsystems; i++)
+		check_dependency_rto(plan, &plan->systems[i], pr);
+	dh_plan_order(plan, report_cycle, &cycles);
 }

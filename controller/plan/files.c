@@ -1,59 +1,31 @@
 /*
- * Reading a plans directory from disk (dh_plan_load in plan.h): lists
- * policy.ini, inventory.ini and systems/ID.ini, reads each whole file
- * (bounded by DH_INI_MAX_FILE) and hands them to dh_plan_load_files().
- * A directory or file that cannot be read at all makes the command unable
- * to run (exit 2); what is inside a file is the loader's business. Also
- * the plan revision: a SHA-256 over the files' paths and contents.
+ * Reading a plans directory from disk (files.h): lists policy.ini,
+ * inventory.ini and systems/ID.ini and reads each whole file (bounded by
+ * DH_INI_MAX_FILE). Called by dh_plan_load() in plan.c, which parses what
+ * was read; this file calls nothing in plan/. A directory or file that
+ * cannot be read at all makes the command unable to run (exit 2); what is
+ * inside a file is the loader's business.
  */
-#include "plan/plan.h"
+#include "plan/files.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
-
-#include "dh/buf.h"
 #include "dh/ini.h"
 
-/* SHA-256 over each file in path order: path NUL length NUL contents. */
 void
-dh_plan_revision(char out[DH_PLAN_REVISION_LEN],
-	const struct dh_plan_file *const *sorted, size_t n)
+dh_plan_files_init(struct dh_plan_files *fs)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char len[32];
-
-	if (ctx == NULL)
-		abort();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	for (size_t i = 0; i < n; i++) {
-		int ln = snprintf(len, sizeof(len), "%zu", sorted[i]->len);
-
-		EVP_DigestUpdate(ctx, sorted[i]->path, strlen(sorted[i]->path) + 1);
-		EVP_DigestUpdate(ctx, len, (size_t)ln + 1);
-		EVP_DigestUpdate(ctx, sorted[i]->text, sorted[i]->len);
-	}
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	memset(fs, 0, sizeof(*fs));
 }
 
-struct file_set {
-	struct dh_plan_file *v;
-	struct dh_buf *bufs;
-	char **paths;
-	size_t n, cap;
-};
-
-static void
-set_fini(struct file_set *fs)
+void
+dh_plan_files_fini(struct dh_plan_files *fs)
 {
 	for (size_t i = 0; i < fs->n; i++) {
 		dh_buf_fini(&fs->bufs[i]);
@@ -66,7 +38,7 @@ set_fini(struct file_set *fs)
 
 /* Read dir/rel into the set. Too big is a plan problem; unreadable is not. */
 static int
-add_file(struct file_set *fs, const char *dir, const char *rel,
+add_file(struct dh_plan_files *fs, const char *dir, const char *rel,
 	struct dh_problems *pr, struct dh_err *err)
 {
 	char *full = dh_xasprintf("%s/%s", dir, rel);
@@ -116,7 +88,7 @@ ends_with_ini(const char *name)
 }
 
 static int
-add_systems(struct file_set *fs, const char *dir, struct dh_problems *pr,
+add_systems(struct dh_plan_files *fs, const char *dir, struct dh_problems *pr,
 	struct dh_err *err)
 {
 	char *sysdir = dh_xasprintf("%s/systems", dir);
@@ -155,31 +127,25 @@ add_systems(struct file_set *fs, const char *dir, struct dh_problems *pr,
 }
 
 int
-dh_plan_load(struct dh_plan **out, const char *dir, struct dh_problems *pr,
-	struct dh_err *err)
+dh_plan_files_read(struct dh_plan_files *fs, const char *dir,
+	struct dh_problems *pr, struct dh_err *err)
 {
-	struct file_set fs = { 0 };
 	struct stat st;
 	int r;
 
-	*out = NULL;
 	if (stat(dir, &st) < 0)
 		return dh_err_sys(err, errno == ENOENT ? DH_ENOENT : DH_EIO,
 			"cannot read plans directory %s", dir);
 	if (!S_ISDIR(st.st_mode))
 		return dh_err_set(err, DH_EIO, "%s is not a directory", dir);
-	if ((r = add_file(&fs, dir, "policy.ini", pr, err)) < 0 ||
-	    (r = add_file(&fs, dir, "inventory.ini", pr, err)) < 0 ||
-	    (r = add_systems(&fs, dir, pr, err)) < 0)
-		goto out;
-	for (size_t i = 0; i < fs.n; i++) {
-		fs.v[i].path = fs.paths[i];
-		fs.v[i].text = fs.bufs[i].data;
-		fs.v[i].len = fs.bufs[i].len;
+	if ((r = add_file(fs, dir, "policy.ini", pr, err)) < 0 ||
+	    (r = add_file(fs, dir, "inventory.ini", pr, err)) < 0 ||
+	    (r = add_systems(fs, dir, pr, err)) < 0)
+		return r;
+	for (size_t i = 0; i < fs->n; i++) {
+		fs->v[i].path = fs->paths[i];
+		fs->v[i].text = fs->bufs[i].data;
+		fs->v[i].len = fs->bufs[i].len;
 	}
-	dh_plan_load_files(out, fs.v, fs.n, pr);
-	(*out)->dir = dh_xstrdup(dir);
-out:
-	set_fini(&fs);
-	return r;
+	return 0;
 }

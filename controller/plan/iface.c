@@ -15,6 +15,7 @@
 
 #include "dh/buf.h"
 #include "dh/problems.h"
+#include "plan/check.h"
 #include "plan/plan.h"
 
 static const struct verify_name {

@@ -1,203 +1,18 @@
 /*
- * Derivation and recovery order (SPEC "How requirements are derived",
- * "Recovery order"): each system's effective T-level, rpo, rto and test
- * intervals with their source; the requirement warnings; dependency
- * cycles; urgency (the shortest rto among a system and everything that
- * needs it, transitively); and the order in which systems come back.
- * Called by dh_plan_check() after dependencies are resolved.
+ * Recovery order (order.h, SPEC "Recovery order"): the dependency graph,
+ * urgency (the shortest rto among a system and everything that needs it,
+ * transitively), and the order in which systems come back, by Kahn's
+ * algorithm with a heap. Finds the dependency cycles that prevent an
+ * order and hands them to the caller, dh_plan_check() in check.c, which
+ * reports them. Needs the dependencies and rto that derive.c sets.
  */
-#include "plan/plan.h"
+#include "plan/order.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dh/buf.h"
-#include "dh/duration.h"
-#include "dh/timefmt.h"
-
-#define MIN_TIMEOUT 60
-
-struct requirement {
-	const char *key;
-	int64_t policy, declared;
-	int line;
-	int64_t *eff;
-	enum dh_plan_source *src;
-};
-
-static bool
-looser(int64_t a, int64_t b)
-{
-	if (a == DH_DURATION_NEVER)
-		return b != DH_DURATION_NEVER;
-	if (b == DH_DURATION_NEVER)
-		return false;
-	return a > b;
-}
-
-/* Effective value: the level's, tightened by the system's own. */
-static void
-derive_one(const struct dh_system *s, const struct requirement *q,
-	struct dh_problems *pr)
-{
-	char a[32], b[32];
-
-	*q->src = DH_SRC_POLICY;
-	*q->eff = q->policy;
-	if (q->declared == DH_PLAN_UNSET)
-		return;
-	*q->src = DH_SRC_DECLARED;
-	if (q->policy == DH_PLAN_UNSET || !looser(q->declared, q->policy)) {
-		*q->eff = q->declared;
-		return;
-	}
-	dh_duration_format(q->declared, a, sizeof(a));
-	dh_duration_format(q->policy, b, sizeof(b));
-	if (s->deviation != NULL) {
-		*q->eff = q->declared;
-		dh_problems_add(pr, DH_SEV_WARNING, s->file, q->line,
-			"%s %s is looser than the %s that T-level %d requires; "
-			"allowed by deviation: %s", q->key, a, b, s->level, s->deviation);
-	} else {
-		*q->src = DH_SRC_POLICY;
-		dh_problems_add(pr, DH_SEV_ERROR, s->file, q->line,
-			"%s %s is looser than the %s that T-level %d requires: "
-			"tighten it, or record the decision in 'deviation'", q->key, a,
-			b, s->level);
-	}
-}
-
-static int64_t
-default_timeout(int64_t rto)
-{
-	if (rto == DH_PLAN_UNSET || rto > DH_DURATION_MAX / 2)
-		return DH_PLAN_UNSET;
-	return 2 * rto > MIN_TIMEOUT ? 2 * rto : MIN_TIMEOUT;
-}
-
-static void
-derive_requirements(const struct dh_policy *pol, struct dh_system *s,
-	struct dh_problems *pr)
-{
-	const struct dh_level *l;
-
-	s->set_by_it = !s->classified;
-	s->level = s->classified && s->availability >= 0 ? s->availability :
-		pol->unclassified_level;
-	if (s->level < 0)
-		s->level = 2; /* policy lacks unclassified_level: already an error */
-	l = &pol->levels[s->level];
-	const struct requirement q[] = {
-		{ "rpo", l->rpo_s, s->rpo_s, s->rpo_line, &s->eff_rpo_s,
-			&s->rpo_source },
-		{ "rto", l->rto_s, s->rto_s, s->rto_line, &s->eff_rto_s,
-			&s->rto_source },
-		{ "restore_test_every", l->restore_every_s, s->restore_every_s,
-			s->restore_every_line, &s->eff_restore_every_s,
-			&s->restore_every_source },
-		{ "failover_drill_every", l->failover_every_s, s->failover_every_s,
-			s->failover_every_line, &s->eff_failover_every_s,
-			&s->failover_every_source },
-	};
-	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		derive_one(s, &q[i], pr);
-	if (!s->restore.timeout_declared)
-		s->restore.timeout_s = default_timeout(s->eff_rto_s);
-	if (!s->failover.timeout_declared)
-		s->failover.timeout_s = default_timeout(s->eff_rto_s);
-}
-
-static void
-classification_warnings(const struct dh_policy *pol, struct dh_system *s,
-	time_t now, struct dh_problems *pr)
-{
-	struct tm tm;
-	time_t stale;
-	char today[DH_RFC3339_LEN];
-
-	if (!s->classified) {
-		dh_problems_add(pr, DH_SEV_WARNING, s->file, s->line,
-			"unclassified: requirements set by IT, not by the business "
-			"(T-level %d from policy unclassified_level)", s->level);
-		return;
-	}
-	dh_time_format(now, today, sizeof(today));
-	today[10] = '\0';
-	gmtime_r(&s->classified_at, &tm);
-	tm.tm_year += 3;
-	stale = timegm(&tm);
-	if (now > stale)
-		dh_problems_add(pr, DH_SEV_WARNING, s->file, s->classified_line,
-			"classified on %s, more than 3 years before %s: the "
-			"classification is due for review", s->classified_text, today);
-	else if (s->classified_at > now)
-		dh_problems_add(pr, DH_SEV_WARNING, s->file, s->classified_line,
-			"classified on %s, which is after %s", s->classified_text,
-			today);
-}
-
-static void
-system_warnings(const struct dh_policy *pol, struct dh_system *s,
-	struct dh_problems *pr)
-{
-	char a[32], b[32];
-
-	if (s->supplier_rto_s != DH_PLAN_UNSET && s->eff_rto_s != DH_PLAN_UNSET &&
-	    s->supplier_rto_s > s->eff_rto_s) {
-		dh_duration_format(s->supplier_rto_s, a, sizeof(a));
-		dh_duration_format(s->eff_rto_s, b, sizeof(b));
-		dh_problems_add(pr, DH_SEV_WARNING, s->file, s->supplier_rto_line,
-			"the supplier's contracted restore time %s is longer than "
-			"the rto %s", a, b);
-	}
-	if (pol->failover_required_from >= 0 &&
-	    s->level >= pol->failover_required_from && !s->failover.present)
-		dh_problems_add(pr, DH_SEV_WARNING, s->file,
-			s->availability_line ? s->availability_line : s->line,
-			"T-level %d calls for a failover drill (policy "
-			"failover_required_from = %d) but there is no [failover]",
-			s->level, pol->failover_required_from);
-	if (!s->restore.present)
-		dh_problems_add(pr, DH_SEV_WARNING, s->file, 0,
-			"no [restore]: restores of this system are never tested");
-}
-
-/* "procapita must be back in 2h but depends on sql-kluster, whose rto is 24h" */
-static void
-dependency_warnings(const struct dh_plan *p, const struct dh_system *s,
-	struct dh_problems *pr)
-{
-	for (size_t i = 0; i < s->ndeps; i++) {
-		const struct dh_system *d;
-		char a[32], b[32];
-
-		if (s->dep_idx[i] == SIZE_MAX)
-			continue;
-		d = &p->systems[s->dep_idx[i]];
-		if (d->eff_rto_s == DH_PLAN_UNSET || s->eff_rto_s == DH_PLAN_UNSET ||
-		    d->eff_rto_s <= s->eff_rto_s)
-			continue;
-		dh_duration_format(s->eff_rto_s, a, sizeof(a));
-		dh_duration_format(d->eff_rto_s, b, sizeof(b));
-		dh_problems_add(pr, DH_SEV_WARNING, s->file, s->depends_line,
-			"%s must be back in %s but depends on %s, whose rto is %s",
-			s->id, a, d->id, b);
-	}
-}
-
-void
-dh_plan_derive(struct dh_plan *plan, time_t now, struct dh_problems *pr)
-{
-	for (size_t i = 0; i < plan->nsystems; i++) {
-		struct dh_system *s = &plan->systems[i];
-
-		derive_requirements(&plan->policy, s, pr);
-		classification_warnings(&plan->policy, s, now, pr);
-		system_warnings(&plan->policy, s, pr);
-	}
-	for (size_t i = 0; i < plan->nsystems; i++)
-		dependency_warnings(plan, &plan->systems[i], pr);
-}
 
 /* ---- dependency graph ---- */
 
@@ -369,32 +184,27 @@ topo(const struct dh_plan *p, const struct graph *g, bool by_priority,
 	return placed;
 }
 
+/* Hand a cycle to on_cycle starting at its smallest id. */
 static void
 report_cycle(const struct dh_plan *p, const size_t *path, size_t n,
-	struct dh_problems *pr)
+	dh_plan_cycle_fn *on_cycle, void *ctx)
 {
 	size_t start = 0;
-	struct dh_buf b;
-	const struct dh_system *first;
+	size_t *cycle = dh_xmalloc(n * sizeof(size_t));
 
-	/* Start at the smallest id so the same cycle always reads the same. */
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(p->systems[path[i]].id, p->systems[path[start]].id) < 0)
 			start = i;
-	dh_buf_init(&b);
-	for (size_t i = 0; i <= n; i++)
-		dh_buf_printf(&b, "%s%s", i ? " -> " : "",
-			p->systems[path[(start + i) % n]].id);
-	first = &p->systems[path[start]];
-	dh_problems_add(pr, DH_SEV_ERROR, first->file, first->depends_line,
-		"dependency cycle: %s", b.data);
-	dh_buf_fini(&b);
+	for (size_t i = 0; i < n; i++)
+		cycle[i] = path[(start + i) % n];
+	on_cycle(ctx, cycle, n);
+	free(cycle);
 }
 
 /* After a Kahn pass that left systems out: name each cycle once. */
 static void
 find_cycles(const struct dh_plan *p, const size_t *placed, size_t nplaced,
-	struct dh_problems *pr)
+	dh_plan_cycle_fn *on_cycle, void *ctx)
 {
 	size_t n = p->nsystems;
 	unsigned char *state = dh_xcalloc(n, 1); /* 0 new, 1 on path, 2 done */
@@ -427,7 +237,7 @@ find_cycles(const struct dh_plan *p, const size_t *placed, size_t nplaced,
 
 			while (path[at] != j)
 				at++;
-			report_cycle(p, path + at, len - at, pr);
+			report_cycle(p, path + at, len - at, on_cycle, ctx);
 		}
 		for (size_t k = 0; k < len; k++)
 			state[path[k]] = 2;
@@ -459,7 +269,7 @@ urgency(struct dh_plan *p, const size_t *topo_order, size_t n)
 }
 
 void
-dh_plan_order(struct dh_plan *plan, struct dh_problems *pr)
+dh_plan_order(struct dh_plan *plan, dh_plan_cycle_fn *on_cycle, void *ctx)
 {
 	struct graph g;
 	size_t *first = dh_xmalloc(plan->nsystems * sizeof(size_t) + 1);
@@ -472,7 +282,7 @@ dh_plan_order(struct dh_plan *plan, struct dh_problems *pr)
 	n = topo(plan, &g, false, first);
 	urgency(plan, first, n);
 	if (n < plan->nsystems) {
-		find_cycles(plan, first, n, pr);
+		find_cycles(plan, first, n, on_cycle, ctx);
 		goto out;
 	}
 	topo(plan, &g, true, plan->order);

@@ -1,751 +1,41 @@
 /*
- * The plan loader (plan.h): turns policy.ini, inventory.ini and
- * systems/ID.ini into struct dh_plan. Every section and key is described
- * by a table below; a key or section not in a table is an error, so a
- * typo can never drop a requirement. Problems go to a struct dh_problems
- * with the file and line that caused them; loading never stops at the
- * first one. Cross-file checks and derivation live in plan_check.c and
- * plan_order.c; reading the directory lives in plan_files.c.
+ * The plan model's life (plan.h): loading a plans directory or files in
+ * memory, lookups by id, names of enum values, and freeing. Loading is a
+ * one-way walk down: files.c reads the directory, this file decides which
+ * file is which (and reports a missing policy.ini or inventory.ini, a
+ * file that is not a plan file, a system file name that is not an id),
+ * load.c reads each file through its key tables, revision.c hashes them.
+ * Nothing here checks relations between keys or files: that is check.c,
+ * run by the caller through dh_plan_check().
  */
 #include "plan/plan.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dh/buf.h"
-#include "dh/duration.h"
-#include "dh/ini.h"
-#include "dh/timefmt.h"
+#include "plan/load.h"
 #include "plan/value.h"
 
-enum file_kind { F_POLICY, F_INVENTORY, F_SYSTEM };
-
-enum key_type {
-	K_TEXT,     /* free text: a cut by " ;" is warned about */
-	K_WORD,     /* one word: no spaces (address, user, time zone, glob) */
-	K_PATH,     /* absolute path */
-	K_URL,
-	K_DURATION,
-	K_INTERVAL, /* duration or never */
-	K_LEVEL,
-	K_DATE,     /* [system] classified */
-	K_PORT,
-	K_HOSTID,   /* an inventory host id */
-	K_HALLID,
-	K_IDLIST,   /* depends_on */
-	K_METHOD,
-	K_ACTNAME,  /* an action on the section's host */
-	K_ACTION,   /* HOST NAME */
-	K_ACTLIST,  /* repeated HOST NAME */
-	K_VERIFY,
-	K_HEALTH,
-	K_BOOL,
-	K_WINDOW,
-};
-
-#define NOLINE SIZE_MAX
-#define F_REQ 1u
-#define F_REPEAT 2u
-#define MAX_KEYS 24
-
-struct key_spec {
-	const char *name;
-	enum key_type type;
-	size_t off;      /* the field in the section's object */
-	size_t off2;     /* count field (lists) or NOLINE */
-	size_t line_off; /* an int line field, or NOLINE */
-	unsigned flags;
-};
-
-#define KEY(n, t, s, f, l, fl) { n, t, offsetof(s, f), NOLINE, l, fl }
-#define KEYL(n, t, s, f, l, fl) { n, t, offsetof(s, f), NOLINE, offsetof(s, l), fl }
-#define LIST(n, t, s, f, c, fl) { n, t, offsetof(s, f), offsetof(s, c), NOLINE, fl | F_REPEAT }
-
-static const struct key_spec plan_keys[] = {
-	KEYL("name", K_TEXT, struct dh_policy, name, plan_line, F_REQ),
-	KEY("owner", K_TEXT, struct dh_policy, owner, NOLINE, F_REQ),
-	KEY("timezone", K_WORD, struct dh_policy, timezone, NOLINE, 0),
-	KEYL("unclassified_level", K_LEVEL, struct dh_policy, unclassified_level,
-		unclassified_line, F_REQ),
-	KEYL("failover_required_from", K_LEVEL, struct dh_policy,
-		failover_required_from, failover_required_line, F_REQ),
-};
-
-static const struct key_spec level_keys[] = {
-	KEYL("rpo", K_DURATION, struct dh_level, rpo_s, rpo_line, F_REQ),
-	KEYL("rto", K_DURATION, struct dh_level, rto_s, rto_line, F_REQ),
-	KEYL("restore_test_every", K_INTERVAL, struct dh_level, restore_every_s,
-		restore_every_line, F_REQ),
-	KEYL("failover_drill_every", K_INTERVAL, struct dh_level,
-		failover_every_s, failover_every_line, F_REQ),
-};
-
-static const struct key_spec window_keys[] = {
-	KEY("restore", K_WINDOW, struct dh_policy, restore_window, NOLINE, 0),
-	KEY("failover", K_WINDOW, struct dh_policy, failover_window, NOLINE, 0),
-};
-
-static const struct key_spec controller_keys[] = {
-	KEY("url", K_URL, struct dh_inventory, url, NOLINE, F_REQ),
-	KEY("ssh_key", K_PATH, struct dh_inventory, ssh_key, NOLINE, F_REQ),
-	KEY("known_hosts", K_PATH, struct dh_inventory, known_hosts, NOLINE, F_REQ),
-};
-
-static const struct key_spec hall_keys[] = {
-	KEY("name", K_TEXT, struct dh_hall, name, NOLINE, 0),
-};
-
-static const struct key_spec host_keys[] = {
-	KEYL("hall", K_HALLID, struct dh_host, hall, hall_line, F_REQ),
-	KEY("address", K_WORD, struct dh_host, address, NOLINE, F_REQ),
-	KEY("port", K_PORT, struct dh_host, port, NOLINE, 0),
-	KEY("user", K_WORD, struct dh_host, user, NOLINE, F_REQ),
-	KEY("agent", K_PATH, struct dh_host, agent, NOLINE, 0),
-};
-
-static const struct key_spec system_keys[] = {
-	KEY("name", K_TEXT, struct dh_system, name, NOLINE, F_REQ),
-	KEY("board", K_TEXT, struct dh_system, board, NOLINE, F_REQ),
-	KEY("object", K_TEXT, struct dh_system, object, NOLINE, 0),
-	KEY("system_owner", K_TEXT, struct dh_system, system_owner, NOLINE, 0),
-	KEY("contact", K_TEXT, struct dh_system, contact, NOLINE, 0),
-	KEYL("classified", K_DATE, struct dh_system, classified_at,
-		classified_line, 0),
-	KEY("confidentiality", K_LEVEL, struct dh_system, confidentiality, NOLINE, 0),
-	KEY("integrity", K_LEVEL, struct dh_system, integrity, NOLINE, 0),
-	KEYL("availability", K_LEVEL, struct dh_system, availability,
-		availability_line, 0),
-	KEY("traceability", K_LEVEL, struct dh_system, traceability, NOLINE, 0),
-	KEYL("rpo", K_DURATION, struct dh_system, rpo_s, rpo_line, 0),
-	KEYL("rto", K_DURATION, struct dh_system, rto_s, rto_line, 0),
-	KEYL("restore_test_every", K_INTERVAL, struct dh_system, restore_every_s,
-		restore_every_line, 0),
-	KEYL("failover_drill_every", K_INTERVAL, struct dh_system,
-		failover_every_s, failover_every_line, 0),
-	KEYL("deviation", K_TEXT, struct dh_system, deviation, deviation_line, 0),
-	{ "depends_on", K_IDLIST, offsetof(struct dh_system, depends_on),
-		offsetof(struct dh_system, ndeps),
-		offsetof(struct dh_system, depends_line), 0 },
-	KEY("supplier", K_TEXT, struct dh_system, supplier, NOLINE, 0),
-	KEYL("supplier_rto", K_DURATION, struct dh_system, supplier_rto_s,
-		supplier_rto_line, 0),
-	KEY("reserve_routine", K_TEXT, struct dh_system, reserve_routine, NOLINE, 0),
-};
-
-static const struct key_spec restore_keys[] = {
-	KEYL("host", K_HOSTID, struct dh_restore, host, host_line, F_REQ),
-	KEYL("method", K_METHOD, struct dh_restore, method, method_line, F_REQ),
-	KEY("repository", K_PATH, struct dh_restore, repository, NOLINE, 0),
-	KEY("password_file", K_PATH, struct dh_restore, password_file, NOLINE, 0),
-	KEY("pattern", K_WORD, struct dh_restore, pattern, NOLINE, 0),
-	KEY("restore_action", K_ACTNAME, struct dh_restore, restore_action, NOLINE, 0),
-	KEY("backup_time_action", K_ACTNAME, struct dh_restore, backup_time_action,
-		NOLINE, 0),
-	LIST("verify", K_VERIFY, struct dh_restore, verify, nverify, 0),
-	KEY("timeout", K_DURATION, struct dh_restore, timeout_s, NOLINE, 0),
-	KEY("keep", K_BOOL, struct dh_restore, keep, NOLINE, 0),
-};
-
-static const struct key_spec failover_keys[] = {
-	KEYL("primary", K_HOSTID, struct dh_failover, primary, primary_line, F_REQ),
-	KEYL("standby", K_HOSTID, struct dh_failover, standby, standby_line, F_REQ),
-	KEY("marker_write", K_ACTION, struct dh_failover, marker_write, NOLINE, F_REQ),
-	KEY("marker_check", K_ACTION, struct dh_failover, marker_check, NOLINE, F_REQ),
-	LIST("step", K_ACTLIST, struct dh_failover, steps, nsteps, F_REQ),
-	LIST("health", K_HEALTH, struct dh_failover, health, nhealth, F_REQ),
-	LIST("failback", K_ACTLIST, struct dh_failover, failbacks, nfailbacks, 0),
-	KEY("timeout", K_DURATION, struct dh_failover, timeout_s, NOLINE, 0),
-};
-
-struct loader;
-
-struct section_spec {
-	enum file_kind file;
-	const char *name;
-	bool has_arg;
-	const struct key_spec *keys;
-	size_t nkeys;
-	void *(*open)(struct loader *ld, const char *arg, int line);
-	void (*close)(struct loader *ld, void *obj);
-};
-
-struct seen_section {
-	char *name;
-	int line;
-};
-
-struct loader {
-	struct dh_plan *plan;
-	struct dh_problems *pr;
-	const char *file;
-	enum file_kind kind;
-	struct dh_system *sys;      /* the system being read (F_SYSTEM) */
-	const struct section_spec *sec; /* NULL: none, or skipped */
-	void *obj;
-	int sec_line;
-	char sec_name[80];          /* the header as written, for messages */
-	int seen[MAX_KEYS];         /* line of each key in the current section */
-	struct seen_section *sections;
-	size_t nsections;
-};
-
-#define ERR(ld, line, ...) \
-	dh_problems_add((ld)->pr, DH_SEV_ERROR, (ld)->file, (line), __VA_ARGS__)
-#define WARN(ld, line, ...) \
-	dh_problems_add((ld)->pr, DH_SEV_WARNING, (ld)->file, (line), __VA_ARGS__)
-
-/* ---- sections: open and close ---- */
-
-static void *
-open_plan(struct loader *ld, const char *arg, int line)
-{
-	return &ld->plan->policy;
-}
-
-static void *
-open_level(struct loader *ld, const char *arg, int line)
-{
-	struct dh_err err;
-	int n;
-
-	if (dh_plan_value_level(arg, &n, &err) < 0) {
-		ERR(ld, line, "[availability %s]: %s", arg, err.msg);
-		return NULL;
-	}
-	ld->plan->policy.levels[n].line = line;
-	return &ld->plan->policy.levels[n];
-}
-
-static void *
-open_controller(struct loader *ld, const char *arg, int line)
-{
-	ld->plan->inv.controller_line = line;
-	return &ld->plan->inv;
-}
-
-static void *
-open_hall(struct loader *ld, const char *arg, int line)
-{
-	struct dh_inventory *inv = &ld->plan->inv;
-	struct dh_hall *h;
-
-	if (!dh_plan_value_is_hall_id(arg)) {
-		ERR(ld, line, "'%s' is not a valid hall id (letters, digits, '-')", arg);
-		return NULL;
-	}
-	inv->halls = dh_xrealloc(inv->halls, (inv->nhalls + 1) * sizeof(*h));
-	h = &inv->halls[inv->nhalls++];
-	memset(h, 0, sizeof(*h));
-	h->id = dh_xstrdup(arg);
-	h->line = line;
-	return h;
-}
-
-static void *
-open_host(struct loader *ld, const char *arg, int line)
-{
-	struct dh_inventory *inv = &ld->plan->inv;
-	struct dh_host *h;
-
-	if (!dh_plan_value_is_id(arg)) {
-		ERR(ld, line, "'%s' is not a valid host id ([a-z0-9][a-z0-9-]*, "
-			"at most %d characters)", arg, DH_PLAN_ID_MAX);
-		return NULL;
-	}
-	inv->hosts = dh_xrealloc(inv->hosts, (inv->nhosts + 1) * sizeof(*h));
-	h = &inv->hosts[inv->nhosts++];
-	memset(h, 0, sizeof(*h));
-	h->id = dh_xstrdup(arg);
-	h->line = line;
-	h->port = 22;
-	return h;
-}
-
-/* Hosts grow by realloc: the open object is re-found by index on close. */
-static void
-close_host(struct loader *ld, void *obj)
-{
-	struct dh_host *h = &ld->plan->inv.hosts[ld->plan->inv.nhosts - 1];
-
-	if (h->agent == NULL)
-		h->agent = dh_xstrdup("/usr/local/bin/drillhall-agent");
-}
-
-static void *
-open_system(struct loader *ld, const char *arg, int line)
-{
-	ld->sys->line = line;
-	return ld->sys;
-}
-
-static void
-close_system(struct loader *ld, void *obj)
-{
-	struct dh_system *s = obj;
-
-	if (s->classified && s->availability < 0)
-		ERR(ld, s->classified_line, "classified on %s but no 'availability' "
-			"(T-level) given", s->classified_text);
-	if (!s->classified && s->availability >= 0)
-		ERR(ld, s->availability_line, "'availability' given without "
-			"'classified' (the date of the classification that set it)");
-}
-
-static void *
-open_restore(struct loader *ld, const char *arg, int line)
-{
-	ld->sys->restore.present = true;
-	ld->sys->restore.line = line;
-	return &ld->sys->restore;
-}
-
-/* Which [restore] keys each method needs and takes (SPEC "Plan files"). */
-static const struct method_keys {
-	const char *key;
-	unsigned restic, tar, action; /* 0 not taken, 1 optional, 2 required */
-} method_keys[] = {
-	{ "repository", 2, 2, 0 },
-	{ "password_file", 2, 0, 0 },
-	{ "pattern", 0, 1, 0 },
-	{ "restore_action", 0, 0, 2 },
-	{ "backup_time_action", 0, 0, 2 },
-};
-
 static int
-key_index(const struct section_spec *sec, const char *key)
+cmp_system(const void *a, const void *b)
 {
-	for (size_t i = 0; i < sec->nkeys; i++)
-		if (strcmp(sec->keys[i].name, key) == 0)
-			return (int)i;
-	return -1;
-}
-
-static void
-close_restore(struct loader *ld, void *obj)
-{
-	struct dh_restore *r = obj;
-	const char *m = dh_plan_method_name(r->method);
-
-	if (r->method == DH_METHOD_NONE)
-		return;
-	for (size_t i = 0; i < sizeof(method_keys) / sizeof(method_keys[0]); i++) {
-		const struct method_keys *mk = &method_keys[i];
-		unsigned need = r->method == DH_METHOD_RESTIC ? mk->restic :
-			r->method == DH_METHOD_TAR ? mk->tar : mk->action;
-		int line = ld->seen[key_index(ld->sec, mk->key)];
-
-		if (need == 2 && line == 0)
-			ERR(ld, ld->sec_line, "[restore] method %s needs '%s'", m, mk->key);
-		if (need == 0 && line != 0)
-			ERR(ld, line, "'%s' does not apply to [restore] method %s",
-				mk->key, m);
-	}
-	if (r->method == DH_METHOD_TAR && r->pattern == NULL)
-		r->pattern = dh_xstrdup("*.tar*");
-}
-
-static void *
-open_failover(struct loader *ld, const char *arg, int line)
-{
-	ld->sys->failover.present = true;
-	ld->sys->failover.line = line;
-	return &ld->sys->failover;
-}
-
-#define SEC(f, n, a, k, o, c) { f, n, a, k, sizeof(k) / sizeof(k[0]), o, c }
-static const struct section_spec sections[] = {
-	SEC(F_POLICY, "plan", false, plan_keys, open_plan, NULL),
-	SEC(F_POLICY, "availability", true, level_keys, open_level, NULL),
-	SEC(F_POLICY, "windows", false, window_keys, open_plan, NULL),
-	SEC(F_INVENTORY, "controller", false, controller_keys, open_controller, NULL),
-	SEC(F_INVENTORY, "hall", true, hall_keys, open_hall, NULL),
-	SEC(F_INVENTORY, "host", true, host_keys, open_host, close_host),
-	SEC(F_SYSTEM, "system", false, system_keys, open_system, close_system),
-	SEC(F_SYSTEM, "restore", false, restore_keys, open_restore, close_restore),
-	SEC(F_SYSTEM, "failover", false, failover_keys, open_failover, NULL),
-};
-#define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
-#define FITS(k) (sizeof(k) / sizeof(k[0]) <= MAX_KEYS)
-_Static_assert(FITS(plan_keys) && FITS(level_keys) && FITS(window_keys) &&
-	FITS(controller_keys) && FITS(hall_keys) && FITS(host_keys) &&
-	FITS(system_keys) && FITS(restore_keys) && FITS(failover_keys),
-	"a section has more keys than loader.seen can track");
-
-static const char *const file_sections[] = {
-	[F_POLICY] = "[plan], [availability 0..4], [windows]",
-	[F_INVENTORY] = "[controller], [hall ID], [host ID]",
-	[F_SYSTEM] = "[system], [restore], [failover]",
-};
-
-static void
-close_section(struct loader *ld)
-{
-	const struct section_spec *sec = ld->sec;
-
-	if (sec == NULL)
-		return;
-	for (size_t i = 0; i < sec->nkeys; i++)
-		if ((sec->keys[i].flags & F_REQ) && ld->seen[i] == 0)
-			ERR(ld, ld->sec_line, "missing required key '%s' in [%s]",
-				sec->keys[i].name, ld->sec_name);
-	if (sec->close)
-		sec->close(ld, ld->obj);
-	ld->sec = NULL;
-	ld->obj = NULL;
-}
-
-/* Has this exact section header been seen in this file? Records it if not. */
-static bool
-duplicate_section(struct loader *ld, const char *name, int line)
-{
-	for (size_t i = 0; i < ld->nsections; i++)
-		if (strcmp(ld->sections[i].name, name) == 0) {
-			ERR(ld, line, "duplicate section [%s] (first on line %d)",
-				name, ld->sections[i].line);
-			return true;
-		}
-	ld->sections = dh_xrealloc(ld->sections,
-		(ld->nsections + 1) * sizeof(*ld->sections));
-	ld->sections[ld->nsections].name = dh_xstrdup(name);
-	ld->sections[ld->nsections++].line = line;
-	return false;
-}
-
-static void
-open_section(struct loader *ld, const char *full, int line)
-{
-	const char *sp = strchr(full, ' ');
-	size_t n = sp ? (size_t)(sp - full) : strlen(full);
-	const char *arg = sp ? sp + 1 : "";
-
-	close_section(ld);
-	memset(ld->seen, 0, sizeof(ld->seen));
-	ld->sec_line = line;
-	snprintf(ld->sec_name, sizeof(ld->sec_name), "%s", full);
-	for (size_t i = 0; i < NSECTIONS; i++) {
-		const struct section_spec *s = &sections[i];
-
-		if (s->file != ld->kind || strlen(s->name) != n ||
-		    strncmp(s->name, full, n) != 0)
-			continue;
-		if (s->has_arg != (sp != NULL) || (sp && *arg == '\0')) {
-			ERR(ld, line, s->has_arg ? "section [%s] needs a name: [%s NAME]"
-				: "section [%s] takes no name", s->name, s->name);
-			return;
-		}
-		if (duplicate_section(ld, full, line))
-			return;
-		ld->obj = s->open(ld, arg, line);
-		if (ld->obj != NULL)
-			ld->sec = s;
-		return;
-	}
-	ERR(ld, line, "unknown section [%s] (this file takes %s)", full,
-		file_sections[ld->kind]);
-}
-
-/* ---- keys ---- */
-
-#define FIELD(obj, off, type) ((type *)(void *)((char *)(obj) + (off)))
-
-static int
-parse_date(struct loader *ld, const char *v, struct dh_err *err)
-{
-	struct dh_system *s = ld->sys;
-
-	if (dh_date_parse(v, &s->classified_at) < 0)
-		return dh_err_set(err, DH_EPARSE,
-			"'%s' is not a date (YYYY-MM-DD)", v);
-	s->classified = true;
-	snprintf(s->classified_text, sizeof(s->classified_text), "%s", v);
-	return 0;
-}
-
-static void *
-append(void *arrp, size_t *n, size_t size)
-{
-	void **arr = arrp;
-	char *base = dh_xrealloc(*arr, (*n + 1) * size);
-
-	*arr = base;
-	memset(base + *n * size, 0, size);
-	return base + (*n)++ * size;
+	return strcmp(((const struct dh_system *)a)->id,
+		((const struct dh_system *)b)->id);
 }
 
 static int
-parse_list_item(const struct key_spec *k, void *obj, const char *v, int line,
-	struct dh_err *err)
+cmp_host(const void *a, const void *b)
 {
-	size_t *n = FIELD(obj, k->off2, size_t);
-	int r;
-
-	if (k->type == K_VERIFY) {
-		struct dh_plan_verify tmp;
-
-		if ((r = dh_plan_value_verify(v, &tmp, err)) < 0)
-			return r;
-		tmp.line = line;
-		*(struct dh_plan_verify *)append(FIELD(obj, k->off, void), n,
-			sizeof(tmp)) = tmp;
-	} else if (k->type == K_HEALTH) {
-		struct dh_health tmp;
-
-		if ((r = dh_plan_value_health(v, &tmp, err)) < 0)
-			return r;
-		tmp.line = line;
-		*(struct dh_health *)append(FIELD(obj, k->off, void), n,
-			sizeof(tmp)) = tmp;
-	} else {
-		struct dh_action_ref tmp = { .line = line };
-
-		if ((r = dh_plan_value_action(v, &tmp.host, &tmp.action, err)) < 0)
-			return r;
-		*(struct dh_action_ref *)append(FIELD(obj, k->off, void), n,
-			sizeof(tmp)) = tmp;
-	}
-	return 0;
+	return strcmp(((const struct dh_host *)a)->id,
+		((const struct dh_host *)b)->id);
 }
 
 static int
-parse_string_kind(const struct key_spec *k, void *obj, const char *v,
-	struct dh_err *err)
+cmp_file(const void *a, const void *b)
 {
-	switch (k->type) {
-	case K_WORD:
-		if (strpbrk(v, " \t") != NULL)
-			return dh_err_set(err, DH_EPARSE, "'%s' must be one word, "
-				"without spaces", v);
-		break;
-	case K_PATH:
-		if (!dh_plan_value_is_abs_path(v))
-			return dh_err_set(err, DH_EPARSE,
-				"'%s' is not an absolute path", v);
-		break;
-	case K_URL:
-		if (dh_plan_value_url(v, err) < 0)
-			return DH_EPARSE;
-		break;
-	case K_HOSTID:
-		if (!dh_plan_value_is_id(v))
-			return dh_err_set(err, DH_EPARSE, "'%s' is not a valid host id", v);
-		break;
-	case K_HALLID:
-		if (!dh_plan_value_is_hall_id(v))
-			return dh_err_set(err, DH_EPARSE, "'%s' is not a valid hall id", v);
-		break;
-	case K_ACTNAME:
-		if (!dh_plan_value_is_action_name(v))
-			return dh_err_set(err, DH_EPARSE,
-				"'%s' is not a valid action name", v);
-		break;
-	default:
-		break;
-	}
-	*FIELD(obj, k->off, char *) = dh_xstrdup(v);
-	return 0;
-}
+	const struct dh_plan_file *const *x = a, *const *y = b;
 
-/* Parse v into the field k names; 0 or DH_EPARSE with err set. */
-static int
-parse_value(struct loader *ld, const struct key_spec *k, const char *v,
-	int line, struct dh_err *err)
-{
-	void *obj = ld->obj;
-	struct dh_action_ref *a;
-
-	switch (k->type) {
-	case K_DURATION:
-	case K_INTERVAL:
-		if (dh_duration_parse(v, k->type == K_INTERVAL,
-			FIELD(obj, k->off, int64_t)) < 0)
-			return dh_err_set(err, DH_EPARSE, "'%s' is not a duration "
-				"(like 90s, 15m, 4h, 7d, 1h30m or 0%s)", v,
-				k->type == K_INTERVAL ? ", or never" : "");
-		return 0;
-	case K_LEVEL:
-		return dh_plan_value_level(v, FIELD(obj, k->off, int), err);
-	case K_DATE:
-		return parse_date(ld, v, err);
-	case K_PORT:
-		return dh_plan_value_port(v, FIELD(obj, k->off, int), err);
-	case K_BOOL:
-		return dh_plan_value_bool(v, FIELD(obj, k->off, bool), err);
-	case K_METHOD:
-		return dh_plan_value_method(v, FIELD(obj, k->off, enum dh_restore_method), err);
-	case K_WINDOW:
-		FIELD(obj, k->off, struct dh_window)->line = line;
-		return dh_plan_value_window(v, FIELD(obj, k->off, struct dh_window), err);
-	case K_IDLIST:
-		return dh_plan_value_idlist(v, FIELD(obj, k->off, char **),
-			FIELD(obj, k->off2, size_t), err);
-	case K_ACTION:
-		a = FIELD(obj, k->off, struct dh_action_ref);
-		a->line = line;
-		return dh_plan_value_action(v, &a->host, &a->action, err);
-	case K_ACTLIST:
-	case K_VERIFY:
-	case K_HEALTH:
-		return parse_list_item(k, obj, v, line, err);
-	default:
-		return parse_string_kind(k, obj, v, err);
-	}
-}
-
-/* "sql-kluster, ad": a comment that is probably a cut dependency list. */
-static bool
-looks_like_ids(const char *c)
-{
-	if (*c == '\0')
-		return false;
-	for (; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-		    *c == '-' || *c == ',' || *c == ' '))
-			return false;
-	return true;
-}
-
-/* Control characters (a tab aside) would reach terminals and reports. */
-static bool
-has_control(const char *v)
-{
-	for (; *v; v++)
-		if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
-			return true;
-	return false;
-}
-
-static void
-on_key(struct loader *ld, const struct dh_ini_entry *e)
-{
-	const struct section_spec *sec = ld->sec;
-	const struct key_spec *k;
-	struct dh_err err;
-	int i;
-
-	if (e->section[0] == '\0') {
-		ERR(ld, e->line, "key '%s' outside any section", e->key);
-		return;
-	}
-	if (sec == NULL)
-		return; /* in a section already reported as bad */
-	if ((i = key_index(sec, e->key)) < 0) {
-		ERR(ld, e->line, "unknown key '%s' in [%s]", e->key, e->section);
-		return;
-	}
-	k = &sec->keys[i];
-	if (ld->seen[i] != 0 && !(k->flags & F_REPEAT)) {
-		ERR(ld, e->line, "duplicate key '%s' (first on line %d)", e->key,
-			ld->seen[i]);
-		return;
-	}
-	ld->seen[i] = e->line;
-	if (k->type == K_IDLIST && e->comment != NULL && looks_like_ids(e->comment))
-		WARN(ld, e->line, "'%s' was cut at ' ;': \"%s\" looks like system "
-			"ids but was read as a comment", e->key, e->comment);
-	if (k->type == K_TEXT && e->comment != NULL)
-		WARN(ld, e->line, "'%s' was cut at ' ;': \"%s\" was read as a "
-			"comment, the value is \"%s\"", e->key, e->comment, e->value);
-	if (has_control(e->value)) {
-		ERR(ld, e->line, "'%s' contains a control character", e->key);
-		return;
-	}
-	if (e->value[0] == '\0' && k->type != K_IDLIST) {
-		ERR(ld, e->line, "'%s' has no value", e->key);
-		return;
-	}
-	if (parse_value(ld, k, e->value, e->line, &err) < 0) {
-		ERR(ld, e->line, "%s: %s", e->key, err.msg);
-		return;
-	}
-	if (k->line_off != NOLINE)
-		*FIELD(ld->obj, k->line_off, int) = e->line;
-}
-
-static void
-on_entry(void *user, const struct dh_ini_entry *e)
-{
-	struct loader *ld = user;
-
-	switch (e->kind) {
-	case DH_INI_SECTION:
-		open_section(ld, e->section, e->line);
-		break;
-	case DH_INI_KEY:
-		on_key(ld, e);
-		break;
-	case DH_INI_ERROR:
-		ERR(ld, e->line, "%s", e->value);
-		break;
-	}
-}
-
-/* ---- files ---- */
-
-static void
-loader_end_file(struct loader *ld)
-{
-	close_section(ld);
-	for (size_t i = 0; i < ld->nsections; i++)
-		free(ld->sections[i].name);
-	free(ld->sections);
-	ld->sections = NULL;
-	ld->nsections = 0;
-}
-
-static void
-read_file(struct loader *ld, const struct dh_plan_file *f, enum file_kind kind)
-{
-	ld->file = f->path;
-	ld->kind = kind;
-	dh_ini_parse_string(f->text, f->len, on_entry, ld);
-	loader_end_file(ld);
-}
-
-static void
-init_system(struct dh_system *s, const char *id, const char *path)
-{
-	memset(s, 0, sizeof(*s));
-	s->id = dh_xstrdup(id);
-	s->file = dh_xstrdup(path);
-	s->confidentiality = s->integrity = s->availability = s->traceability = -1;
-	s->rpo_s = s->rto_s = DH_PLAN_UNSET;
-	s->restore_every_s = s->failover_every_s = DH_PLAN_UNSET;
-	s->supplier_rto_s = DH_PLAN_UNSET;
-	s->restore.method = DH_METHOD_NONE;
-	s->restore.timeout_s = DH_PLAN_UNSET;
-	s->failover.timeout_s = DH_PLAN_UNSET;
-}
-
-static void
-read_system(struct loader *ld, const struct dh_plan_file *f)
-{
-	struct dh_plan *p = ld->plan;
-	const char *base = f->path + strlen("systems/");
-	char *id = dh_xstrndup(base, strlen(base) - strlen(".ini"));
-	struct dh_system *s;
-
-	if (!dh_plan_value_is_id(id)) {
-		dh_problems_add(ld->pr, DH_SEV_ERROR, f->path, 0, "'%s' is not a "
-			"valid system id: a file name must be [a-z0-9][a-z0-9-]*.ini, "
-			"the id at most %d characters", id, DH_PLAN_ID_MAX);
-		free(id);
-		return;
-	}
-	p->systems = dh_xrealloc(p->systems, (p->nsystems + 1) * sizeof(*s));
-	s = &p->systems[p->nsystems++];
-	init_system(s, id, f->path);
-	free(id);
-	ld->sys = s;
-	read_file(ld, f, F_SYSTEM);
-	if (s->line == 0)
-		dh_problems_add(ld->pr, DH_SEV_ERROR, f->path, 0,
-			"missing section [system]");
-	if (s->restore.present && s->restore.timeout_s != DH_PLAN_UNSET)
-		s->restore.timeout_declared = true;
-	if (s->failover.present && s->failover.timeout_s != DH_PLAN_UNSET)
-		s->failover.timeout_declared = true;
-	ld->sys = NULL;
+	return strcmp((*x)->path, (*y)->path);
 }
 
 static void
@@ -771,30 +61,30 @@ is_system_path(const char *path)
 		strchr(path + 8, '/') == NULL && strcmp(path + n - 4, ".ini") == 0;
 }
 
-static int
-cmp_file(const void *a, const void *b)
+/* systems/ID.ini: a new system, when ID is a valid id. */
+static void
+read_system(struct dh_plan *p, const struct dh_plan_file *f,
+	struct dh_problems *pr)
 {
-	const struct dh_plan_file *const *x = a, *const *y = b;
+	const char *base = f->path + strlen("systems/");
+	char *id = dh_xstrndup(base, strlen(base) - strlen(".ini"));
 
-	return strcmp((*x)->path, (*y)->path);
-}
-
-static int
-cmp_system(const void *a, const void *b)
-{
-	return strcmp(((const struct dh_system *)a)->id,
-		((const struct dh_system *)b)->id);
-}
-
-static int
-cmp_host(const void *a, const void *b)
-{
-	return strcmp(((const struct dh_host *)a)->id,
-		((const struct dh_host *)b)->id);
+	if (!dh_plan_value_is_id(id)) {
+		dh_problems_add(pr, DH_SEV_ERROR, f->path, 0, "'%s' is not a "
+			"valid system id: a file name must be [a-z0-9][a-z0-9-]*.ini, "
+			"the id at most %d characters", id, DH_PLAN_ID_MAX);
+		free(id);
+		return;
+	}
+	p->systems = dh_xrealloc(p->systems, (p->nsystems + 1) *
+		sizeof(*p->systems));
+	dh_plan_load_system(p, &p->systems[p->nsystems++], id, f, pr);
+	free(id);
 }
 
 static void
-read_all(struct loader *ld, const struct dh_plan_file **sorted, size_t n)
+read_all(struct dh_plan *p, const struct dh_plan_file **sorted, size_t n,
+	struct dh_problems *pr)
 {
 	bool have_policy = false, have_inventory = false;
 
@@ -803,21 +93,21 @@ read_all(struct loader *ld, const struct dh_plan_file **sorted, size_t n)
 
 		if (strcmp(f->path, "policy.ini") == 0 && !have_policy) {
 			have_policy = true;
-			read_file(ld, f, F_POLICY);
+			dh_plan_load_policy(p, f, pr);
 		} else if (strcmp(f->path, "inventory.ini") == 0 && !have_inventory) {
 			have_inventory = true;
-			read_file(ld, f, F_INVENTORY);
+			dh_plan_load_inventory(p, f, pr);
 		} else if (is_system_path(f->path)) {
-			read_system(ld, f);
+			read_system(p, f, pr);
 		} else {
-			dh_problems_add(ld->pr, DH_SEV_WARNING, f->path, 0,
+			dh_problems_add(pr, DH_SEV_WARNING, f->path, 0,
 				"ignored: not policy.ini, inventory.ini or systems/ID.ini");
 		}
 	}
 	if (!have_policy)
-		dh_problems_add(ld->pr, DH_SEV_ERROR, "policy.ini", 0, "missing file");
+		dh_problems_add(pr, DH_SEV_ERROR, "policy.ini", 0, "missing file");
 	if (!have_inventory)
-		dh_problems_add(ld->pr, DH_SEV_ERROR, "inventory.ini", 0,
+		dh_problems_add(pr, DH_SEV_ERROR, "inventory.ini", 0,
 			"missing file");
 }
 
@@ -827,14 +117,13 @@ dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
 {
 	struct dh_plan *p = dh_xmalloc(sizeof(*p));
 	const struct dh_plan_file **sorted = dh_xcalloc(nfiles, sizeof(*sorted));
-	struct loader ld = { .plan = p, .pr = pr };
 
 	init_plan(p);
 	for (size_t i = 0; i < nfiles; i++)
 		sorted[i] = &files[i];
 	qsort(sorted, nfiles, sizeof(*sorted), cmp_file);
 	dh_plan_revision(p->revision, sorted, nfiles);
-	read_all(&ld, sorted, nfiles);
+	read_all(p, sorted, nfiles, pr);
 	/* qsort() must not see NULL, even with nothing to sort. */
 	if (p->nsystems > 0)
 		qsort(p->systems, p->nsystems, sizeof(*p->systems), cmp_system);
@@ -842,4 +131,159 @@ dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
 		qsort(p->inv.hosts, p->inv.nhosts, sizeof(*p->inv.hosts), cmp_host);
 	free(sorted);
 	*out = p;
+}
+
+int
+dh_plan_load(struct dh_plan **out, const char *dir, struct dh_problems *pr,
+	struct dh_err *err)
+{
+	struct dh_plan_files fs;
+	int r;
+
+	*out = NULL;
+	dh_plan_files_init(&fs);
+	if ((r = dh_plan_files_read(&fs, dir, pr, err)) < 0)
+		goto out;
+	dh_plan_load_files(out, fs.v, fs.n, pr);
+	(*out)->dir = dh_xstrdup(dir);
+out:
+	dh_plan_files_fini(&fs);
+	return r;
+}
+
+struct dh_system *
+dh_plan_system_get(const struct dh_plan *plan, const char *id)
+{
+	struct dh_system key = { .id = (char *)id };
+
+	if (plan->nsystems == 0)
+		return NULL;
+	return bsearch(&key, plan->systems, plan->nsystems,
+		sizeof(*plan->systems), cmp_system);
+}
+
+struct dh_host *
+dh_plan_host_get(const struct dh_plan *plan, const char *id)
+{
+	struct dh_host key = { .id = (char *)id };
+
+	if (plan->inv.nhosts == 0)
+		return NULL;
+	return bsearch(&key, plan->inv.hosts, plan->inv.nhosts,
+		sizeof(*plan->inv.hosts), cmp_host);
+}
+
+struct dh_hall *
+dh_plan_hall_get(const struct dh_plan *plan, const char *id)
+{
+	for (size_t i = 0; i < plan->inv.nhalls; i++)
+		if (strcmp(plan->inv.halls[i].id, id) == 0)
+			return &plan->inv.halls[i];
+	return NULL;
+}
+
+const char *
+dh_plan_method_name(enum dh_restore_method m)
+{
+	return dh_restore_method_name(m);
+}
+
+const char *
+dh_plan_source_name(enum dh_plan_source s)
+{
+	return s == DH_SRC_DECLARED ? "declared" : "policy";
+}
+
+static void
+free_actions(struct dh_action_ref *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].host);
+		free(a[i].action);
+	}
+}
+
+static void
+free_system(struct dh_system *s)
+{
+	struct dh_restore *r = &s->restore;
+	struct dh_failover *f = &s->failover;
+
+	free(s->id);
+	free(s->file);
+	free(s->name);
+	free(s->board);
+	free(s->object);
+	free(s->system_owner);
+	free(s->contact);
+	free(s->supplier);
+	free(s->reserve_routine);
+	free(s->deviation);
+	for (size_t i = 0; i < s->ndeps; i++)
+		free(s->depends_on[i]);
+	free(s->depends_on);
+	free(s->dep_idx);
+	free(r->host);
+	free(r->repository);
+	free(r->password_file);
+	free(r->pattern);
+	free(r->restore_action);
+	free(r->backup_time_action);
+	for (size_t i = 0; i < r->nverify; i++)
+		free(r->verify[i].arg);
+	free(r->verify);
+	free(f->primary);
+	free(f->standby);
+	free_actions(&f->marker_write, 1);
+	free_actions(&f->marker_check, 1);
+	free_actions(f->steps, f->nsteps);
+	free(f->steps);
+	free_actions(f->failbacks, f->nfailbacks);
+	free(f->failbacks);
+	for (size_t i = 0; i < f->nhealth; i++) {
+		free(f->health[i].host);
+		free(f->health[i].url);
+		free(f->health[i].action);
+	}
+	free(f->health);
+}
+
+static void
+free_inventory(struct dh_inventory *inv)
+{
+	free(inv->url);
+	free(inv->ssh_key);
+	free(inv->known_hosts);
+	for (size_t i = 0; i < inv->nhalls; i++) {
+		free(inv->halls[i].id);
+		free(inv->halls[i].name);
+	}
+	free(inv->halls);
+	for (size_t i = 0; i < inv->nhosts; i++) {
+		struct dh_host *h = &inv->hosts[i];
+
+		free(h->id);
+		free(h->hall);
+		free(h->address);
+		free(h->user);
+		free(h->agent);
+	}
+	free(inv->hosts);
+}
+
+void
+dh_plan_free(struct dh_plan *plan)
+{
+	if (plan == NULL)
+		return;
+	free(plan->dir);
+	free(plan->policy.name);
+	free(plan->policy.owner);
+	free(plan->policy.timezone);
+	free_inventory(&plan->inv);
+	for (size_t i = 0; i < plan->nsystems; i++)
+		free_system(&plan->systems[i]);
+	free(plan->systems);
+	free(plan->order);
+	free(plan);
 }

@@ -2,10 +2,11 @@
  * The plan model: what policy.ini, inventory.ini and systems/ID.ini say
  * (SPEC "Plan files"), plus what is derived from them (effective level,
  * rpo/rto and their sources, test intervals, urgency, recovery order,
- * revision). Loaded by dh_plan_load(); checked by plan_check.c; derived by
- * plan_order.c; printed by plan_render.c. The scheduler and the SSH
- * transport build jobs from struct dh_system's restore/failover sections
- * and find hosts with dh_plan_host_get().
+ * revision). Loaded by dh_plan_load() (plan.c, reading through files.c
+ * and load.c); checked, derived and ordered by dh_plan_check() (check.h,
+ * with derive.c and order.c); printed by render/plan.c. The scheduler and
+ * the SSH transport build jobs from struct dh_system's restore/failover
+ * sections and find hosts with dh_plan_host_get().
  *
  * Every string in the model is owned by the plan and lives until
  * dh_plan_free(). Every key keeps the line it was read from (0 when it
@@ -23,12 +24,12 @@
 #include "dh/err.h"
 #include "dh/problems.h"
 #include "dh/proto.h"
+#include "plan/files.h"
+#include "plan/revision.h"
 
 #define DH_PLAN_LEVELS 5               /* KLASSA levels 0..4 */
 #define DH_PLAN_ID_MAX 64              /* longest system/host/hall id */
 #define DH_PLAN_UNSET INT64_C(-2)      /* a duration that was not given */
-#define DH_PLAN_MAX_FILES 100000       /* systems/ID.ini files read at most */
-#define DH_PLAN_REVISION_LEN 65        /* 64 hex digits + NUL */
 
 /* Where an effective value came from (SPEC "How requirements are derived"). */
 enum dh_plan_source {
@@ -123,6 +124,9 @@ struct dh_restore {
 	bool timeout_declared;
 	bool keep;
 	int host_line, method_line;
+	/* lines of the method's keys, set even when the value was bad */
+	int repository_line, password_file_line, pattern_line;
+	int restore_action_line, backup_time_action_line;
 };
 
 enum dh_health_kind {
@@ -180,7 +184,7 @@ struct dh_system {
 	int restore_every_line, failover_every_line, supplier_rto_line;
 	int depends_line, deviation_line;
 
-	/* derived by dh_plan_derive() */
+	/* derived by dh_plan_check() (derive.c, order.c) */
 	int level;                     /* effective T-level */
 	bool set_by_it;                /* unclassified: level from policy */
 	int64_t eff_rpo_s, eff_rto_s;
@@ -202,54 +206,26 @@ struct dh_plan {
 	char revision[DH_PLAN_REVISION_LEN]; /* SHA-256 hex of the plan files */
 };
 
-/* One plan file held in memory: path relative to the plans directory. */
-struct dh_plan_file {
-	const char *path; /* "policy.ini", "inventory.ini", "systems/ID.ini" */
-	const char *text;
-	size_t len;
-};
-
 /*
- * Load a plan from files in memory (tests, fuzzing; the directory loader
- * ends here too). Every problem found while reading goes to pr with its
- * file and line; structural checks are not done here (dh_plan_check).
- * Always returns a plan (*out, caller frees with dh_plan_free).
- */
-void dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
-	size_t nfiles, struct dh_problems *pr);
-
-/*
- * The revision of a set of plan files (sorted by path): SHA-256 over, for
- * each file, its path, NUL, its length in decimal, NUL, its contents;
- * written as 64 lowercase hex digits. Implemented in plan_files.c.
- */
-void dh_plan_revision(char out[DH_PLAN_REVISION_LEN],
-	const struct dh_plan_file *const *sorted, size_t n);
-
-/*
- * Read dir/policy.ini, dir/inventory.ini and dir/systems/ *.ini and load
- * them. Returns 0 (problems in pr), or DH_ENOENT / DH_EIO with err set
- * when the directory or a file could not be read at all (exit 2).
+ * Read dir/policy.ini, dir/inventory.ini and dir/systems/ *.ini (files.c)
+ * and load them (dh_plan_load_files). Returns 0 with *out set (problems in
+ * pr; nothing is printed), or DH_ENOENT / DH_EIO / DH_ETOOBIG with err set
+ * and *out NULL when the directory or a file could not be read at all
+ * (exit 2). Checks and derivation are dh_plan_check's (check.h).
  */
 int dh_plan_load(struct dh_plan **out, const char *dir, struct dh_problems *pr,
 	struct dh_err *err);
 
 /*
- * Cross-file checks (SPEC "Checks") and derivation: resolves
- * dependencies, checks hosts, halls, policy order, requirements, cycles;
- * derives effective values, urgency and order as of now. All problems go
- * to pr. Implemented in plan_check.c and plan_order.c.
+ * Load a plan from files in memory (tests, fuzzing; dh_plan_load ends
+ * here too): which files make a plan, each file's sections and keys
+ * (load.h), the revision (revision.h). Every problem found while reading
+ * goes to pr with its file and line; relations between keys and files
+ * are not checked here (dh_plan_check). Always returns a plan (*out,
+ * caller frees with dh_plan_free).
  */
-void dh_plan_check(struct dh_plan *plan, time_t now, struct dh_problems *pr);
-
-/*
- * Derivation (plan_order.c), called by dh_plan_check: effective level,
- * rpo/rto/intervals with sources, default timeouts, the requirement
- * warnings and errors; then dependency cycles, urgency and recovery order
- * (plan->order, plan->ordered). Needs dep_idx resolved (dh_plan_check).
- */
-void dh_plan_derive(struct dh_plan *plan, time_t now, struct dh_problems *pr);
-void dh_plan_order(struct dh_plan *plan, struct dh_problems *pr);
+void dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
+	size_t nfiles, struct dh_problems *pr);
 
 /* Free a plan; NULL is a no-op. */
 void dh_plan_free(struct dh_plan *plan);

@@ -1,5 +1,5 @@
 /*
- * Value parsers for plan files (plan_value.h). Strict on purpose, like
+ * Value parsers for plan files (value.h). Strict on purpose, like
  * dh_duration_parse: a value that could be read two ways is rejected with
  * a message saying what was expected, never guessed at.
  */
@@ -447,7 +447,7 @@ int
 dh_plan_value_method(const char *v, enum dh_restore_method *m, struct dh_err *err)
 {
 	for (int i = DH_METHOD_RESTIC; i <= DH_METHOD_ACTION; i++)
-		if (strcmp(v, dh_plan_method_name((enum dh_restore_method)i)) == 0) {
+		if (strcmp(v, dh_restore_method_name((enum dh_restore_method)i)) == 0) {
 			*m = (enum dh_restore_method)i;
 			return 0;
 		}

@@ -1,8 +1,8 @@
 /*
  * Parsers for the values plan files write: levels, ports, counts, ids,
  * "HOST NAME" action references, verify and health entries, time windows.
- * Pure functions of a string, used by the plan loader (plan.c) and its
- * tests. Each returns 0, or DH_EPARSE with a message in err that the
+ * Pure functions of a string, used by the plan loader (load.c, plan.c)
+ * and its tests. Each returns 0, or DH_EPARSE with a message in err that the
  * loader places at the key's file:line.
  */
 #ifndef DH_PLAN_VALUE_H

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dh/buf.h"
+#include "plan/check.h"
 #include "plan/plan.h"
 #include "render/plan.h"
 

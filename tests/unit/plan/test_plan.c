@@ -1,8 +1,8 @@
 /*
- * The plan loader from files in memory (dh_plan_load_files): every key
- * lands in the model with its line, repeated keys keep their order,
- * defaults are filled in, lookups work, the revision depends on content
- * only; and the directory loader's exit-2 cases.
+ * The plan loader from files in memory (dh_plan_load_files, load.c):
+ * every key lands in the model with its line, repeated keys keep their
+ * order, defaults are filled in, lookups work, relations between keys are
+ * left to the check; and the directory loader's exit-2 cases.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,26 +175,27 @@ test_restore_and_failover(void **state)
 	dh_problems_fini(&pr);
 }
 
+/* Loading reads; relations between keys are dh_plan_check's (check.c). */
 static void
-test_revision(void **state)
+test_load_leaves_relations(void **state)
 {
-	struct dh_problems pr1, pr2, pr3;
-	struct dh_plan *a = load(procapita, &pr1), *b = load(procapita, &pr2);
-	char *changed = strdup(procapita);
-	struct dh_plan *c;
+	static const char odd[] =
+		"[system]\nname = P\nboard = B\nclassified = 2025-01-01\n"
+		"[restore]\nhost = app-b1\nmethod = action\n"   /* 7 */
+		"repository = relative\npattern = *.tgz\n";       /* 9 */
+	struct dh_problems pr;
+	struct dh_plan *p = load(odd, &pr);
+	struct dh_system *s = dh_plan_system_get(p, "procapita");
 
-	changed[strlen(changed) - 2] = '9'; /* timeout = 19m */
-	c = load(changed, &pr3);
-	assert_int_equal(strlen(a->revision), 64);
-	assert_string_equal(a->revision, b->revision);
-	assert_string_not_equal(a->revision, c->revision);
-	dh_plan_free(a);
-	dh_plan_free(b);
-	dh_plan_free(c);
-	free(changed);
-	dh_problems_fini(&pr1);
-	dh_problems_fini(&pr2);
-	dh_problems_fini(&pr3);
+	assert_int_equal(pr.n, 2); /* the cut free text; the bad path */
+	assert_string_equal(pr.v[1].message,
+		"repository: 'relative' is not an absolute path");
+	assert_null(s->restore.repository);
+	assert_int_equal(s->restore.repository_line, 8); /* kept all the same */
+	assert_int_equal(s->restore.pattern_line, 9);
+	assert_int_equal(s->restore.restore_action_line, 0);
+	dh_plan_free(p);
+	dh_problems_fini(&pr);
 }
 
 static void
@@ -219,7 +220,7 @@ main(void)
 		cmocka_unit_test(test_policy_and_inventory),
 		cmocka_unit_test(test_system_keys),
 		cmocka_unit_test(test_restore_and_failover),
-		cmocka_unit_test(test_revision),
+		cmocka_unit_test(test_load_leaves_relations),
 		cmocka_unit_test(test_directory_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 
 #include "dh/buf.h"
 #include "dh/timefmt.h"
+#include "plan/check.h"
 #include "plan/plan.h"
 
 #define MAXF 32
@@ -147,6 +148,7 @@ RULE(test_comment_cut, "comment-cut")
 RULE(test_duplicates, "duplicate")
 RULE(test_clean, "clean")
 RULE(test_policy_gaps, "policy-gaps")
+RULE(test_relations, "relations")
 
 int
 main(void)
@@ -170,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_policy_gaps),
+		cmocka_unit_test(test_relations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
