@@ -13,7 +13,7 @@
 
 #include "dh/problems.h"
 #include "plan/files.h"
-#include "plan/plan.h"
+#include "plan/model.h"
 
 /* Read policy.ini into plan->policy (which starts unset: dh_plan_load_files). */
 void dh_plan_load_policy(struct dh_plan *plan, const struct dh_plan_file *f,

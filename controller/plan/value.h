@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "dh/err.h"
-#include "plan/plan.h"
+#include "plan/model.h"
 
 /* [a-z0-9][a-z0-9-]*, at most DH_PLAN_ID_MAX bytes (systems and hosts). */
 bool dh_plan_value_is_id(const char *s);
