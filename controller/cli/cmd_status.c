@@ -24,7 +24,8 @@
 #include "dh/buf.h"
 #include "dh/duration.h"
 #include "dh/timefmt.h"
-#include "plan/iface.h"
+#include "cli/cmdplan.h"
+#include "plan/plan.h"
 
 static const char usage[] =
 	"usage: drillhall status [--format text|json|csv] [--now RFC3339] [--plans DIR] [--db FILE]\n"
@@ -40,7 +41,7 @@ struct kind_status {
 };
 
 struct sys_status {
-	const struct dh_plan_iface_system *sys;
+	const struct dh_system *sys;
 	struct dh_record **recs[2];
 	size_t nrecs[2];
 	struct kind_status k[2]; /* DH_JOB_RESTORE, DH_JOB_FAILOVER */
@@ -57,7 +58,7 @@ static void
 evaluate(struct sys_status *st, int kind, int64_t every, time_t now)
 {
 	struct kind_status *k = &st->k[kind];
-	const struct dh_plan_iface_system *s = st->sys;
+	const struct dh_system *s = st->sys;
 	const char *what = kind == DH_JOB_RESTORE ? "restore test" : "failover drill";
 
 	for (size_t i = 0; i < st->nrecs[kind]; i++) {
@@ -81,15 +82,15 @@ evaluate(struct sys_status *st, int kind, int64_t every, time_t now)
 	} else if (now >= k->due) {
 		k->ok = false;
 		snprintf(k->why, sizeof(k->why), "%s overdue", what);
-	} else if ((k->pass->rpo_actual_s >= 0 && k->pass->rpo_actual_s > s->rpo_s) ||
-	    (k->pass->rto_actual_s >= 0 && k->pass->rto_actual_s > s->rto_s)) {
+	} else if ((k->pass->rpo_actual_s >= 0 && k->pass->rpo_actual_s > s->eff_rpo_s) ||
+	    (k->pass->rto_actual_s >= 0 && k->pass->rto_actual_s > s->eff_rto_s)) {
 		k->ok = false;
 		snprintf(k->why, sizeof(k->why), "last %s does not meet today's rpo/rto", what);
 	}
 }
 
 static int
-load_status(struct dh_db *db, const struct dh_plan_iface_system *s, time_t now,
+load_status(struct dh_db *db, const struct dh_system *s, time_t now,
 	struct sys_status *st, struct dh_err *err)
 {
 	static const char *kinds[2] = { "restore", "failover" };
@@ -100,8 +101,8 @@ load_status(struct dh_db *db, const struct dh_plan_iface_system *s, time_t now,
 		if ((r = dh_db_history(db, s->id, kinds[k], 0, 0, &st->recs[k], &st->nrecs[k],
 		    err)) != 0)
 			return r;
-	evaluate(st, DH_JOB_RESTORE, s->restore_every_s, now);
-	evaluate(st, DH_JOB_FAILOVER, s->failover_every_s, now);
+	evaluate(st, DH_JOB_RESTORE, s->eff_restore_every_s, now);
+	evaluate(st, DH_JOB_FAILOVER, s->eff_failover_every_s, now);
 	st->compliant = st->k[0].ok && st->k[1].ok;
 	return 0;
 }
@@ -133,8 +134,8 @@ print_text(const struct sys_status *st, size_t n)
 		const struct kind_status *k = &st[i].k[0];
 		char rpo[24], rto[24], last[DH_RFC3339_LEN], due[DH_RFC3339_LEN], ra[24], ta[24];
 
-		fmt_d(st[i].sys->rpo_s, rpo, sizeof(rpo));
-		fmt_d(st[i].sys->rto_s, rto, sizeof(rto));
+		fmt_d(st[i].sys->eff_rpo_s, rpo, sizeof(rpo));
+		fmt_d(st[i].sys->eff_rto_s, rto, sizeof(rto));
 		fmt_t(k->last ? rec_time(k->last) : 0, last, sizeof(last));
 		fmt_t(k->due, due, sizeof(due));
 		fmt_d(k->last ? k->last->rpo_actual_s : -2, ra, sizeof(ra));
@@ -199,8 +200,8 @@ print_json(const struct sys_status *st, size_t n, time_t now)
 			json_null());
 		json_object_set_new(o, "availability", json_integer(st[i].sys->level));
 		json_object_set_new(o, "set_by_it", json_boolean(st[i].sys->set_by_it));
-		json_object_set_new(o, "rpo_s", json_integer(st[i].sys->rpo_s));
-		json_object_set_new(o, "rto_s", json_integer(st[i].sys->rto_s));
+		json_object_set_new(o, "rpo_s", json_integer(st[i].sys->eff_rpo_s));
+		json_object_set_new(o, "rto_s", json_integer(st[i].sys->eff_rto_s));
 		json_object_set_new(o, "restore", kind_json(&st[i].k[0]));
 		json_object_set_new(o, "failover", kind_json(&st[i].k[1]));
 		json_object_set_new(o, "compliant", json_boolean(st[i].compliant));
@@ -228,7 +229,7 @@ print_csv(const struct sys_status *st, size_t n)
 		fmt_t(f->last ? rec_time(f->last) : 0, c, sizeof(c));
 		fmt_t(f->due, d, sizeof(d));
 		printf("%s,%d,%lld,%lld,%s,%s,%lld,%lld,%s,%s,%s,%s,%s\r\n", st[i].sys->id,
-			st[i].sys->level, (long long)st[i].sys->rpo_s, (long long)st[i].sys->rto_s,
+			st[i].sys->level, (long long)st[i].sys->eff_rpo_s, (long long)st[i].sys->eff_rto_s,
 			a, r->last ? dh_verdict_name(r->last->verdict) : "",
 			(long long)(r->last ? r->last->rpo_actual_s : -1),
 			(long long)(r->last ? r->last->rto_actual_s : -1), b, c,
@@ -238,7 +239,7 @@ print_csv(const struct sys_status *st, size_t n)
 }
 
 static int
-report(struct dh_ctlopt *o, const struct dh_plan_iface *p)
+report(struct dh_ctlopt *o, const struct dh_plan *p)
 {
 	struct sys_status *st = dh_xcalloc(p->nsystems, sizeof(*st));
 	struct dh_db *db = NULL;
@@ -274,11 +275,9 @@ int
 dh_cmd_status(int argc, char **argv)
 {
 	struct dh_ctlopt o;
-	struct dh_plan_iface *p = NULL;
-	struct dh_err err;
+	struct dh_plan *p = NULL;
 	int rc = DH_EXIT_USAGE;
 
-	dh_err_clear(&err);
 	if ((rc = dh_ctlopt_start(&o, "status", argc, argv, NULL, 0, usage)) >= 0)
 		goto out;
 	rc = DH_EXIT_USAGE;
@@ -287,13 +286,11 @@ dh_cmd_status(int argc, char **argv)
 			"format is text, json or csv", usage);
 		goto out;
 	}
-	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, true, &p, &err) != 0) {
-		dh_ctlopt_error("status", &err, "");
+	if ((rc = dh_cmdplan_open("status", o.plans, o.now, true, &p)) != DH_EXIT_OK)
 		goto out;
-	}
 	rc = report(&o, p);
 out:
-	dh_plan_iface_free(p);
+	dh_plan_free(p);
 	dh_ctlopt_fini(&o);
 	return rc;
 }
