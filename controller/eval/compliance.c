@@ -128,7 +128,7 @@ rule_last_test(struct dh_compliance *c, int kind, const struct dh_compliance_req
 	due_date(d, t, req->every_s[kind], now);
 	if (t->last_evidence == NULL) {
 		add_reason(c, kind, "no %s ever%s", what, kind == DH_JOB_RESTORE &&
-			!req->has_restore ? " (no [restore])" : "");
+			!req->has_restore ? ": the system has no [restore]" : "");
 		return;
 	}
 	if (t->last_evidence->verdict != DH_VERDICT_PASSED) {
@@ -152,8 +152,8 @@ rule_failover_required(struct dh_compliance *c, const struct dh_compliance_req *
 	if (req->has_failover || req->level < 0 || req->failover_required_from < 0 ||
 	    req->level < req->failover_required_from)
 		return;
-	add_reason(c, DH_JOB_FAILOVER, "no [failover], which T-level %d requires "
-		"(failover_required_from = %d)", req->level, req->failover_required_from);
+	add_reason(c, DH_JOB_FAILOVER, "no [failover], which T-level %d requires",
+		req->level);
 }
 
 void
