@@ -21,6 +21,7 @@
 #include "cli/cmd_status.h"
 #include "plan/check.h"
 #include "plan/plan.h"
+#include "plan/open.h"
 
 struct cmd {
 	const char *name;
@@ -305,13 +306,10 @@ dh_cli_load_plan(const struct dh_cli_opts *o, struct dh_plan **out,
 	struct dh_err err;
 
 	dh_err_clear(&err);
-	if (dh_plan_load(out, o->plans, pr, &err) < 0) {
-		dh_problems_sort(pr);
+	if (dh_plan_open(out, o->plans, o->now, pr, &err) < 0) {
 		dh_problems_print(pr, stderr);
 		fprintf(stderr, "drillhall %s: %s\n", o->command, err.msg);
 		return DH_EXIT_USAGE;
 	}
-	dh_plan_check(*out, o->now, pr);
-	dh_problems_sort(pr);
 	return DH_EXIT_OK;
 }

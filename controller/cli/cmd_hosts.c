@@ -17,8 +17,10 @@
 
 #include "cli/cli.h"
 #include "dh/buf.h"
+#include "cli/cmdplan.h"
 #include "cli/ctlopt.h"
-#include "plan/iface.h"
+#include "jobs/job.h"
+#include "plan/plan.h"
 #include "jobs/ssh.h"
 
 #define HOSTS_EXEC_MS 20000
@@ -50,12 +52,12 @@ host_ok(const struct dh_ssh_result *r)
 }
 
 static void
-print_text(const struct dh_plan_iface *p, const struct dh_ssh_result *res)
+print_text(const struct dh_plan *p, const struct dh_ssh_result *res)
 {
 	printf("%-16s %-4s %-22s %-9s %-8s %s\n", "HOST", "HALL", "ADDRESS", "REACHABLE",
 		"HOSTKEY", "AGENT");
-	for (size_t i = 0; i < p->nhosts; i++) {
-		const struct dh_plan_iface_host *h = &p->hosts[i];
+	for (size_t i = 0; i < p->inv.nhosts; i++) {
+		const struct dh_host *h = &p->inv.hosts[i];
 		char addr[300], *v = agent_version(&res[i]);
 
 		snprintf(addr, sizeof(addr), "%s:%d", h->address ? h->address : "-", h->port);
@@ -69,13 +71,13 @@ print_text(const struct dh_plan_iface *p, const struct dh_ssh_result *res)
 }
 
 static void
-print_json(const struct dh_plan_iface *p, const struct dh_ssh_result *res)
+print_json(const struct dh_plan *p, const struct dh_ssh_result *res)
 {
 	json_t *arr = json_array(), *root = json_object();
 	char *s;
 
-	for (size_t i = 0; i < p->nhosts; i++) {
-		const struct dh_plan_iface_host *h = &p->hosts[i];
+	for (size_t i = 0; i < p->inv.nhosts; i++) {
+		const struct dh_host *h = &p->inv.hosts[i];
 		json_t *o = json_object();
 		char *v = agent_version(&res[i]);
 
@@ -103,24 +105,23 @@ print_json(const struct dh_plan_iface *p, const struct dh_ssh_result *res)
 }
 
 static int
-check_hosts(const struct dh_plan_iface *p, const char *format, size_t parallel)
+check_hosts(const struct dh_plan *p, const char *format, size_t parallel)
 {
-	struct dh_ssh_target *t = dh_xcalloc(p->nhosts, sizeof(*t));
-	struct dh_ssh_result *res = dh_xcalloc(p->nhosts, sizeof(*res));
+	struct dh_ssh_target *t = dh_xcalloc(p->inv.nhosts, sizeof(*t));
+	struct dh_ssh_result *res = dh_xcalloc(p->inv.nhosts, sizeof(*res));
 	int rc = DH_EXIT_OK;
 
-	for (size_t i = 0; i < p->nhosts; i++)
-		t[i] = (struct dh_ssh_target){ .name = p->hosts[i].id,
-			.address = p->hosts[i].address ? p->hosts[i].address : "",
-			.port = p->hosts[i].port, .user = p->hosts[i].user ? p->hosts[i].user : "",
-			.key = p->ssh_key, .known_hosts = p->known_hosts, .command = "version",
-			.exec_ms = HOSTS_EXEC_MS };
-	dh_ssh_run_many(t, res, p->nhosts, parallel);
+	for (size_t i = 0; i < p->inv.nhosts; i++) {
+		dh_job_host_target(&t[i], p, &p->inv.hosts[i]);
+		t[i].command = "version";
+		t[i].exec_ms = HOSTS_EXEC_MS;
+	}
+	dh_ssh_run_many(t, res, p->inv.nhosts, parallel);
 	if (strcmp(format, "json") == 0)
 		print_json(p, res);
 	else
 		print_text(p, res);
-	for (size_t i = 0; i < p->nhosts; i++) {
+	for (size_t i = 0; i < p->inv.nhosts; i++) {
 		if (!host_ok(&res[i]))
 			rc = DH_EXIT_NOTOK;
 		dh_ssh_result_fini(&res[i]);
@@ -134,13 +135,11 @@ int
 dh_cmd_hosts(int argc, char **argv)
 {
 	struct dh_ctlopt o;
-	struct dh_plan_iface *p = NULL;
+	struct dh_plan *p = NULL;
 	char *par = NULL;
 	const struct dh_opt extra[] = { { "parallel", &par, NULL } };
-	struct dh_err err;
 	int rc = DH_EXIT_USAGE;
 
-	dh_err_clear(&err);
 	if ((rc = dh_ctlopt_start(&o, "hosts", argc, argv, extra, 1, usage)) >= 0)
 		goto out;
 	rc = DH_EXIT_USAGE;
@@ -150,18 +149,17 @@ dh_cmd_hosts(int argc, char **argv)
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, false, &p, &err) != 0) {
-		dh_ctlopt_error("hosts", &err, "");
+	if ((rc = dh_cmdplan_open("hosts", o.plans, o.now, false, &p)) != DH_EXIT_OK)
 		goto out;
-	}
-	if (p->ssh_key == NULL || p->known_hosts == NULL) {
+	rc = DH_EXIT_USAGE;
+	if (p->inv.ssh_key == NULL || p->inv.known_hosts == NULL) {
 		fprintf(stderr, "drillhall hosts: inventory [controller] needs ssh_key and "
 			"known_hosts\n");
 		goto out;
 	}
 	rc = check_hosts(p, o.format, par ? (size_t)strtoul(par, NULL, 10) : 0);
 out:
-	dh_plan_iface_free(p);
+	dh_plan_free(p);
 	free(par);
 	dh_ctlopt_fini(&o);
 	return rc;

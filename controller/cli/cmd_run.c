@@ -14,10 +14,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmdplan.h"
 #include "cli/ctlopt.h"
 #include "store/db.h"
 #include "jobs/dispatch.h"
-#include "plan/iface.h"
+#include "jobs/job.h"
+#include "plan/plan.h"
 #include "render/record.h"
 #include "jobs/ssh.h"
 
@@ -26,33 +28,6 @@ static const char usage[] =
 	"                    [--config FILE] [--listen ADDRESS:PORT]\n"
 	"Dispatch a restore test of system ID now, wait for it, print the record.\n"
 	"Exit 0 passed, 1 failed, 2 error.\n";
-
-/* The system and its restore host, or an exit code after saying why. */
-static int
-resolve(const struct dh_plan_iface *p, const char *id,
-	const struct dh_plan_iface_system **sys, const struct dh_plan_iface_host **host)
-{
-	if ((*sys = dh_plan_iface_system_get(p, id)) == NULL) {
-		fprintf(stderr, "drillhall run: no system '%s' in the plan\n", id);
-		return DH_EXIT_USAGE;
-	}
-	if (!(*sys)->has_restore || (*sys)->restore.host == NULL) {
-		fprintf(stderr, "drillhall run: %s has no [restore] section with a host\n", id);
-		return DH_EXIT_USAGE;
-	}
-	if ((*host = dh_plan_iface_host_get(p, (*sys)->restore.host)) == NULL ||
-	    (*host)->address == NULL || (*host)->user == NULL) {
-		fprintf(stderr, "drillhall run: restore host '%s' of %s is not in the "
-			"inventory (with address and user)\n", (*sys)->restore.host, id);
-		return DH_EXIT_USAGE;
-	}
-	if (p->url == NULL || p->ssh_key == NULL || p->known_hosts == NULL) {
-		fprintf(stderr, "drillhall run: inventory [controller] needs url, ssh_key "
-			"and known_hosts\n");
-		return DH_EXIT_USAGE;
-	}
-	return 0;
-}
 
 static void
 print_record(const char *format, const struct dh_record *rec)
@@ -68,10 +43,9 @@ print_record(const char *format, const struct dh_record *rec)
 }
 
 static int
-run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
+run_restore(struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 {
-	const struct dh_plan_iface_system *sys;
-	const struct dh_plan_iface_host *host;
+	const struct dh_system *sys;
 	struct dh_dispatch_cfg cfg = { .db_path = o->db, .listen = o->listen,
 		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .verbose = true };
 	struct dh_ssh_target t;
@@ -79,18 +53,17 @@ run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
 	struct dh_record *rec = NULL;
 	struct dh_db *db = NULL;
 	struct dh_err err;
-	int rc;
+	int rc = DH_EXIT_USAGE;
 
-	if ((rc = resolve(p, id, &sys, &host)) != 0)
-		return rc;
-	t = (struct dh_ssh_target){ .name = host->id, .address = host->address,
-		.port = host->port, .user = host->user, .key = p->ssh_key,
-		.known_hosts = p->known_hosts };
 	dh_err_clear(&err);
-	rc = DH_EXIT_USAGE;
-	if (dh_dispatch_restore_job(p, sys, &job, &err) != 0 ||
+	if ((sys = dh_plan_system_get(p, id)) == NULL) {
+		fprintf(stderr, "drillhall run: no system '%s' in the plan\n", id);
+		return DH_EXIT_USAGE;
+	}
+	if (dh_job_restore_target(&t, p, sys, &err) != 0 ||
+	    dh_job_build_restore(&job, p, sys, &err) != 0 ||
 	    dh_ctlopt_open_db(o, false, &db, &err) != 0 ||
-	    dh_db_plan_revision(db, p->revision, p->name, &err) != 0 ||
+	    dh_db_plan_revision(db, p->revision, p->policy.name, &err) != 0 ||
 	    dh_dispatch_run(&cfg, db, job, &t, "manual", &rec, &err) != 0) {
 		fprintf(stderr, "drillhall run: %s\n", err.msg);
 		goto out;
@@ -108,11 +81,9 @@ int
 dh_cmd_run(int argc, char **argv)
 {
 	struct dh_ctlopt o;
-	struct dh_plan_iface *p = NULL;
-	struct dh_err err;
+	struct dh_plan *p = NULL;
 	int rc = DH_EXIT_USAGE;
 
-	dh_err_clear(&err);
 	if ((rc = dh_ctlopt_start(&o, "run", argc, argv, NULL, 0, usage)) >= 0)
 		goto out;
 	rc = DH_EXIT_USAGE;
@@ -130,13 +101,11 @@ dh_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, true, &p, &err) != 0) {
-		dh_ctlopt_error("run", &err, "");
+	if ((rc = dh_cmdplan_open("run", o.plans, o.now, true, &p)) != DH_EXIT_OK)
 		goto out;
-	}
 	rc = run_restore(&o, p, o.pos[1]);
 out:
-	dh_plan_iface_free(p);
+	dh_plan_free(p);
 	dh_ctlopt_fini(&o);
 	return rc;
 }

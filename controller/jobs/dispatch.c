@@ -91,68 +91,6 @@ dh_dispatch_job_id(const char *system)
 	return dh_xasprintf("%.48s-%s-%.8s", system, stamp, tok);
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? dh_xstrdup(s) : NULL;
-}
-
-static int
-restore_spec(const struct dh_plan_iface_restore *in, struct dh_job_restore *rs,
-	struct dh_err *err)
-{
-	int m = dh_restore_method_parse(in->method);
-
-	if (m < 0)
-		return dh_err_set(err, DH_EINVAL, "unknown restore method '%s'", in->method);
-	rs->method = (enum dh_restore_method)m;
-	rs->repository = dup_or_null(in->repository);
-	rs->password_file = dup_or_null(in->password_file);
-	rs->pattern = dup_or_null(in->pattern);
-	rs->restore_action = dup_or_null(in->restore_action);
-	rs->backup_time_action = dup_or_null(in->backup_time_action);
-	rs->keep = in->keep;
-	rs->verify = dh_xcalloc(in->nverify, sizeof(*rs->verify));
-	for (size_t i = 0; i < in->nverify; i++) {
-		int k = dh_verify_kind_parse(in->verify[i].kind);
-
-		if (k < 0)
-			return dh_err_set(err, DH_EINVAL, "unknown check '%s'", in->verify[i].kind);
-		rs->verify[i].kind = (enum dh_verify_kind)k;
-		rs->verify[i].arg = dup_or_null(in->verify[i].arg);
-		rs->verify[i].n = in->verify[i].n;
-		rs->nverify++;
-	}
-	return 0;
-}
-
-int
-dh_dispatch_restore_job(const struct dh_plan_iface *p, const struct dh_plan_iface_system *s,
-	struct dh_job **out, struct dh_err *err)
-{
-	struct dh_job *j;
-	int r;
-
-	if (!s->has_restore)
-		return dh_err_set(err, DH_EINVAL, "%s has no [restore] section", s->id);
-	j = dh_xcalloc(1, sizeof(*j));
-	j->version = DH_PROTO_VERSION;
-	j->kind = DH_JOB_RESTORE;
-	j->system = dh_xstrdup(s->id);
-	j->host = dup_or_null(s->restore.host);
-	j->url = dup_or_null(p->url);
-	j->plan_revision = dh_xstrdup(p->revision);
-	j->rpo_target_s = s->rpo_s;
-	j->rto_target_s = s->rto_s;
-	j->timeout_s = s->restore.timeout_s;
-	if ((r = restore_spec(&s->restore, &j->restore, err)) != 0) {
-		dh_job_free(j);
-		return r;
-	}
-	*out = j;
-	return 0;
-}
-
 int
 dh_dispatch_exit_code(const struct dh_record *r)
 {

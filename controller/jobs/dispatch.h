@@ -18,7 +18,6 @@
 #include "store/db.h"
 #include "dh/err.h"
 #include "dh/proto.h"
-#include "plan/iface.h"
 #include "jobs/ssh.h"
 
 #define DH_DISPATCH_GRACE_S 120 /* waited beyond the job's timeout */
@@ -43,16 +42,6 @@ struct dh_dispatch_cfg {
 int dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db,
 	struct dh_job *job, const struct dh_ssh_target *host, const char *trigger,
 	struct dh_record **out, struct dh_err *err);
-
-/*
- * The wire job for a restore test of system s: its [restore] section,
- * the requirement in force (effective rpo/rto), the effective timeout, the
- * plan revision and the controller's url from the inventory. No id or
- * token yet (dh_dispatch_run adds them). DH_EINVAL when s has no
- * [restore] or names an unknown method or check. *out is the caller's.
- */
-int dh_dispatch_restore_job(const struct dh_plan_iface *p,
-	const struct dh_plan_iface_system *s, struct dh_job **out, struct dh_err *err);
 
 /* Exit code for a verdict: passed 0, failed 1, error/aborted 2. */
 int dh_dispatch_exit_code(const struct dh_record *r);

@@ -130,16 +130,31 @@ assert h["b1"]["reachable"] and not h["b1"]["host_key_ok"] and h["b1"]["agent_ve
 assert not h["gone"]["reachable"], h["gone"]' || fail "hosts json after the key changed"
 grep -q 'Accepted publickey' "$work/ssh/sshd.log" && fail "hosts logged in to a host whose key changed"
 
-# status: an error record neither passes nor resets the due date; --now
+# status: an error record neither passes nor resets the due date; a T3
+# system (failover_required_from = 3) without [failover] is not compliant,
+# for that reason alone; --now
 dh status --format json | python3 -c '
 import json,sys
-s={x["id"]: x for x in json.load(sys.stdin)["systems"]}
-assert s["procapita"]["compliant"] and s["procapita"]["restore"]["last"]["verdict"] == "error", s["procapita"]
-assert not s["ecos-fail"]["compliant"] and s["ecos-fail"]["restore"]["problem"] == "no passed restore test"
-assert not s["unreach"]["compliant"]
-assert s["procapita"]["rto_s"] == 14400' || fail "status json"
-dh status --now 2099-01-01T00:00:00Z | grep -q '^procapita .*NO (restore test overdue)' || fail "status --now future"
+d=json.load(sys.stdin)
+s={x["id"]: x for x in d["systems"]}
+p=s["procapita"]
+assert p["restore"]["ok"] and p["restore"]["last"]["verdict"] == "error", p
+assert p["last_restore"]["verdict"] == "error" and p["last_drill"] is None, p
+assert not p["compliant"] and p["reasons"] == ["no [failover], which T-level 3 requires"], p
+assert not p["failover"]["required"] and p["drill_due_at"] is None, p
+assert not s["ecos-fail"]["compliant"]
+assert s["ecos-fail"]["restore"]["problem"].startswith("last restore test failed on ")
+assert not s["unreach"]["compliant"] and "no restore test ever" in s["unreach"]["reasons"]
+assert p["rto_s"] == 14400 and d["now"] == d["as_of"]' || fail "status json"
+dh status --now 2099-01-01T00:00:00Z |
+	grep -q '^procapita .*NO (restore test overdue since [0-9-]*; no \[failover\], which T-level 3 requires)$' ||
+	fail "status --now future"
 dh status --now 2000-01-01T00:00:00Z --format csv | grep -q '^procapita,3,3600,14400,-,' || fail "status --now past"
+# drills asked from T4: the passed restore test is enough, no drill is asked
+cp -r "$plans" "$work/plans4"
+sed -i 's/^failover_required_from = 3$/failover_required_from = 4/' "$work/plans4/policy.ini"
+"$bin" status --plans "$work/plans4" --db "$db" --config /dev/null | grep -q '^procapita .* yes$' ||
+	fail "status: a compliant system without [failover] below failover_required_from"
 
 # history
 [ "$(dh history --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["records"]))')" = 5 ] || fail "history json"
