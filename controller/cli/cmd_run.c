@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/ctlopt.h"
 #include "store/db.h"
+#include "store/revisions.h"
 #include "jobs/dispatch.h"
 #include "plan/iface.h"
 #include "render/record.h"

@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "cli/ctlopt.h"
 #include "store/db.h"
+#include "store/records.h"
 #include "dh/buf.h"
 #include "dh/duration.h"
 #include "dh/timefmt.h"

@@ -17,6 +17,11 @@
 #include <sqlite3.h>
 
 #include "store/db.h"
+#include "store/events.h"
+#include "store/jobs.h"
+#include "store/records.h"
+#include "store/revisions.h"
+#include "store/verify.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
 #include "tmpl.h"

@@ -17,6 +17,9 @@
 #include <sqlite3.h>
 
 #include "store/db.h"
+#include "store/events.h"
+#include "store/jobs.h"
+#include "store/records.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
 #include "tmpl.h"
