@@ -1,6 +1,6 @@
 /*
- * The hash-chained audit log (controller/db.c): an untouched database
- * verifies; an edit made behind the controller's back through a second
+ * The hash-chained audit log (controller/store/audit.c, verify.c): an
+ * untouched database verifies; an edit made behind the controller's back through a second
  * SQLite connection (an audit row, an audited event, a record, a deleted
  * audit row, an unaudited row) is found and the first bad record named.
  */
