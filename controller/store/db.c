@@ -108,7 +108,7 @@ out:
 
 /* A connection with the store's busy timeout and SQL functions. */
 static int
-connect(struct dh_db **out, const char *path, int flags, struct dh_err *err)
+db_connect(struct dh_db **out, const char *path, int flags, struct dh_err *err)
 {
 	struct dh_db *db = dh_xcalloc(1, sizeof(*db));
 
@@ -132,7 +132,7 @@ dh_db_open(struct dh_db **out, const char *path, struct dh_err *err)
 	struct dh_db *db = NULL;
 	int r;
 
-	if ((r = connect(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err)) != 0)
+	if ((r = db_connect(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err)) != 0)
 		return r;
 	if ((r = dh_sql_exec(db, "PRAGMA journal_mode = WAL", err)) != 0 ||
 	    (r = dh_sql_exec(db, "PRAGMA synchronous = FULL", err)) != 0 ||
@@ -166,7 +166,7 @@ dh_db_open_readonly(struct dh_db **out, const char *path, struct dh_err *err)
 	if (access(path, F_OK) != 0 && (r = prepare_for_readers(path, err)) != 0)
 		return r;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if ((r = connect(&db, path, SQLITE_OPEN_READONLY, err)) != 0)
+		if ((r = db_connect(&db, path, SQLITE_OPEN_READONLY, err)) != 0)
 			return r;
 		if ((r = schema_version(db, &version, err)) != 0)
 			goto out;

@@ -49,9 +49,9 @@ int dh_db_open_readonly(struct dh_db **out, const char *path, struct dh_err *err
 void dh_db_close(struct dh_db *db);
 
 /*
- * Begin a read transaction: every read on db until dh_db_read_end sees
- * one snapshot (the last commit before this call), and no writer makes it
- * wait. Calls nest; only the outermost pair begins and ends the
+ * Begin a read transaction on db (read-only or not): every read on db
+ * until dh_db_read_end sees one snapshot (the last commit before this
+ * call), and no writer makes it wait. Calls nest; only the outermost pair begins and ends the
  * transaction. Do not call a writing function on db inside one. Returns
  * 0, DH_EDB or DH_ELOCKED (nothing to end then).
  */
