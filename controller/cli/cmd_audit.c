@@ -17,6 +17,7 @@
 #include "store/audit.h"
 #include "cli/ctlopt.h"
 #include "store/db.h"
+#include "store/verify.h"
 #include "dh/timefmt.h"
 
 static const char usage[] =

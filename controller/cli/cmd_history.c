@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/ctlopt.h"
 #include "store/db.h"
+#include "store/records.h"
 #include "dh/duration.h"
 #include "dh/proto.h"
 #include "dh/timefmt.h"

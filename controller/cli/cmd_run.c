@@ -17,6 +17,7 @@
 #include "cli/cmdplan.h"
 #include "cli/ctlopt.h"
 #include "store/db.h"
+#include "store/revisions.h"
 #include "jobs/dispatch.h"
 #include "jobs/job.h"
 #include "plan/plan.h"

@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/ctlopt.h"
 #include "store/db.h"
+#include "store/jobs.h"
 #include "http/events.h"
 #include "http/httpd.h"
 

@@ -22,6 +22,7 @@
 #include "plan/plan.h"
 #include "render/status.h"
 #include "store/db.h"
+#include "store/records.h"
 
 static const char usage[] =
 	"usage: drillhall status [--format text|json|csv] [--now RFC3339] [--plans DIR] [--db FILE]\n"

@@ -18,6 +18,8 @@
 #include <jansson.h>
 
 #include "store/db.h"
+#include "store/events.h"
+#include "store/jobs.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
 #include "dh/sign.h"

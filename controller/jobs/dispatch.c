@@ -15,6 +15,9 @@
 #include <time.h>
 
 #include "dh/buf.h"
+#include "store/events.h"
+#include "store/jobs.h"
+#include "store/records.h"
 #include "dh/sign.h"
 #include "dh/timefmt.h"
 #include "http/events.h"

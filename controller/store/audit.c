@@ -1,8 +1,11 @@
 /*
- * Canonical audit records, the hash chain and sealed test records
- * (controller/audit.h). Pure functions over JSON and SHA-256: db.c calls
- * them when it appends and when `audit verify` walks the chain, so both
- * directions use exactly the same canonical form.
+ * The hash-chained audit log (controller/store/audit.h): canonical audit
+ * records, the chain hash, appending inside a writer's transaction,
+ * export and verification. Appending and verifying read the audited row
+ * with the same query (its kind's row_sql), so `audit verify` notices an
+ * edited job, event or record as well as an edited audit row. The table
+ * modules call dh_audit_append with their own kind inside their
+ * transaction; this file knows the audit table and nothing of theirs.
  */
 #include "store/audit.h"
 
@@ -10,11 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "store/sql.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
+#include "dh/timefmt.h"
 
-char *
-dh_audit_sorted(const json_t *o)
+#define AUDIT_COLUMNS "SELECT seq, at, kind, ref, coalesce(ref_seq, 0), body," \
+	" prev_hash, hash FROM audit ORDER BY seq"
+
+/* --- canonical form and the chain */
+
+static char *
+sorted(const json_t *o)
 {
 	char *s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
 	char *out;
@@ -42,7 +54,7 @@ dh_audit_canonical(const struct dh_audit_rec *a, const char *data_json)
 	json_object_set_new(o, "ref_seq", a->ref_seq > 0 ? json_integer(a->ref_seq) :
 		json_null());
 	json_object_set_new(o, "data", data ? data : json_null());
-	s = dh_audit_sorted(o);
+	s = sorted(o);
 	json_decref(o);
 	return s;
 }
@@ -98,7 +110,7 @@ dh_audit_check(const struct dh_audit_rec *a, int64_t want_seq, const char *prev,
 		snprintf(why, whysz, "unreadable audit record");
 		goto out;
 	}
-	data = dh_audit_sorted(json_object_get(body, "data"));
+	data = sorted(json_object_get(body, "data"));
 	canon = dh_audit_canonical(a, data);
 	if (strcmp(canon, a->body) != 0) {
 		snprintf(why, whysz, "columns do not match the hashed content");
@@ -121,41 +133,238 @@ out:
 	return ok;
 }
 
-static void
-set_str(char **dst, const char *src)
+/* --- reading the audited row */
+
+/* The column of st as JSON: integers stay numbers, the rest text or null. */
+static json_t *
+column_json(sqlite3_stmt *st, int i)
 {
-	free(*dst);
-	*dst = src ? dh_xstrdup(src) : NULL;
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_NULL:
+		return json_null();
+	default:
+		return json_stringn_nocheck((const char *)sqlite3_column_text(st, i),
+			(size_t)sqlite3_column_bytes(st, i));
+	}
 }
 
-void
-dh_audit_record_seal(struct dh_record *r, const struct dh_db_job *j)
+/* The audited row as canonical JSON, or NULL (*r = DH_ENOENT) when gone. */
+static char *
+audit_row(struct dh_db *db, const struct dh_audit_kind *k, const char *ref,
+	int64_t ref_seq, int *r, struct dh_err *err)
 {
-	int kind = dh_job_kind_parse(j->kind);
-	char *json;
-	char hash[65];
+	sqlite3_stmt *st = NULL;
+	json_t *o = NULL;
+	char *text = NULL;
 
-	set_str(&r->id, j->id);
-	set_str(&r->system, j->system);
-	r->kind = kind < 0 ? DH_JOB_RESTORE : (enum dh_job_kind)kind;
-	set_str(&r->trigger, j->trigger);
-	set_str(&r->plan_revision, j->plan_revision);
-	r->rpo_target_s = j->rpo_target_s;
-	r->rto_target_s = j->rto_target_s;
-	if (r->nhosts == 0)
-		dh_record_add_host(r, j->host);
-	if (r->verdict == DH_VERDICT_PASSED && r->kind == DH_JOB_RESTORE) {
-		bool bad = (r->rpo_actual_s < 0 || r->rpo_actual_s > r->rpo_target_s ||
-			r->rto_actual_s < 0 || r->rto_actual_s > r->rto_target_s);
-
-		for (size_t i = 0; i < r->nchecks; i++)
-			bad = bad || r->checks[i].verdict != DH_VERDICT_PASSED;
-		if (bad)
-			r->verdict = DH_VERDICT_FAILED;
+	if ((*r = dh_sql_prepare(db, k->row_sql, &st, err)) != 0)
+		return NULL;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, ref_seq);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		*r = DH_ENOENT;
+		goto out;
 	}
-	set_str(&r->record_hash, NULL);
-	json = dh_record_to_json(r, 0);
-	dh_sha256_hex(json, strlen(json), hash);
-	free(json);
-	set_str(&r->record_hash, hash);
+	o = json_object();
+	for (int i = 0; i < sqlite3_column_count(st); i++)
+		json_object_set_new(o, sqlite3_column_name(st, i), column_json(st, i));
+	text = sorted(o);
+	json_decref(o);
+out:
+	sqlite3_finalize(st);
+	return text;
+}
+
+/* --- appending */
+
+int
+dh_audit_append(struct dh_db *db, const struct dh_audit_kind *k, const char *ref,
+	int64_t ref_seq, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char prev[65] = DH_AUDIT_GENESIS, hash[65];
+	struct dh_audit_rec a = { .seq = 1, .at = (int64_t)dh_time_now(), .kind = k->kind,
+		.ref = ref, .ref_seq = ref_seq };
+	char *body = NULL, *data;
+	int r;
+
+	if ((data = audit_row(db, k, ref, ref_seq, &r, err)) == NULL)
+		return r == DH_ENOENT ? dh_err_set(err, DH_EDB, "audited row vanished") : r;
+	if ((r = dh_sql_prepare(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+	    &st, err)) != 0)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		a.seq = sqlite3_column_int64(st, 0) + 1;
+		snprintf(prev, sizeof(prev), "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	body = dh_audit_canonical(&a, data);
+	dh_audit_chain_hash(prev, body, hash);
+	if ((r = dh_sql_prepare(db, "INSERT INTO audit (seq, at, kind, ref, ref_seq, body,"
+	    " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err)) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, a.seq);
+	sqlite3_bind_int64(st, 2, a.at);
+	dh_sql_bind_text(st, 3, k->kind);
+	dh_sql_bind_text(st, 4, ref);
+	if (ref_seq > 0)
+		sqlite3_bind_int64(st, 5, ref_seq);
+	dh_sql_bind_text(st, 6, body);
+	dh_sql_bind_text(st, 7, prev);
+	dh_sql_bind_text(st, 8, hash);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = dh_sql_err(db, err, "append to audit log");
+out:
+	sqlite3_finalize(st);
+	free(data);
+	free(body);
+	return r;
+}
+
+/* --- export and verification */
+
+/* The audit record in the current row of an AUDIT_COLUMNS statement. */
+static struct dh_audit_rec
+rec_from_row(sqlite3_stmt *st)
+{
+	struct dh_audit_rec a = {
+		.seq = sqlite3_column_int64(st, 0),
+		.at = sqlite3_column_int64(st, 1),
+		.kind = (const char *)sqlite3_column_text(st, 2),
+		.ref = (const char *)sqlite3_column_text(st, 3),
+		.ref_seq = sqlite3_column_int64(st, 4),
+		.body = (const char *)sqlite3_column_text(st, 5),
+		.prev = (const char *)sqlite3_column_text(st, 6),
+		.hash = (const char *)sqlite3_column_text(st, 7),
+	};
+
+	return a;
+}
+
+int
+dh_db_audit_each(struct dh_db *db, int (*fn)(void *user, const struct dh_audit_rec *a),
+	void *user, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r, rc = 0;
+
+	if ((r = dh_sql_prepare(db, AUDIT_COLUMNS, &st, err)) != 0)
+		return r;
+	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dh_audit_rec a = rec_from_row(st);
+
+		if (a.kind && a.ref && a.body && a.prev && a.hash)
+			rc = fn(user, &a);
+	}
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = dh_sql_err(db, err, "read audit log");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static const struct dh_audit_kind *
+kind_find(const struct dh_audit_kind *const *kinds, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kinds[i]->kind, name) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+/* Check one stored record against its predecessor and its row. */
+static bool
+rec_check(struct dh_db *db, const struct dh_audit_kind *const *kinds, size_t n,
+	const struct dh_audit_rec *a, int64_t want_seq, const char *prev,
+	char *why, size_t whysz)
+{
+	const struct dh_audit_kind *k = kind_find(kinds, n, a->kind);
+	char *row;
+	bool ok;
+	int r;
+
+	if (k == NULL) {
+		snprintf(why, whysz, "unknown audit kind '%s'", a->kind);
+		return false;
+	}
+	row = audit_row(db, k, a->ref, a->ref_seq, &r, NULL);
+	ok = dh_audit_check(a, want_seq, prev, row, why, whysz);
+	free(row);
+	return ok;
+}
+
+/* Rows that should have an audit record but have none. */
+static int
+orphans(struct dh_db *db, const struct dh_audit_kind *const *kinds, size_t n,
+	struct dh_audit_result *res, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < n && res->bad_seq == 0; i++) {
+		if (kinds[i]->orphan_sql == NULL)
+			continue;
+		if ((r = dh_sql_prepare(db, kinds[i]->orphan_sql, &st, err)) != 0)
+			return r;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			res->bad_seq = -1;
+			snprintf(res->why, sizeof(res->why), "%s %s is not in the audit log",
+				(const char *)sqlite3_column_text(st, 0),
+				(const char *)sqlite3_column_text(st, 1));
+		}
+		sqlite3_finalize(st);
+	}
+	return r;
+}
+
+/* Walk the chain, stopping at the first record that does not hold. */
+static int
+walk(struct dh_db *db, const struct dh_audit_kind *const *kinds, size_t n,
+	struct dh_audit_result *res, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char prev[65] = DH_AUDIT_GENESIS;
+	int r, rc;
+
+	if ((r = dh_sql_prepare(db, AUDIT_COLUMNS, &st, err)) != 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dh_audit_rec a = rec_from_row(st);
+
+		if (!a.kind || !a.ref || !a.body || !a.prev || !a.hash) {
+			res->bad_seq = a.seq;
+			snprintf(res->why, sizeof(res->why), "a column is empty");
+			goto out;
+		}
+		if (!rec_check(db, kinds, n, &a, res->records + 1, prev, res->why,
+		    sizeof(res->why))) {
+			res->bad_seq = a.seq;
+			goto out;
+		}
+		snprintf(prev, sizeof(prev), "%s", a.hash);
+		res->records++;
+	}
+	if (rc != SQLITE_DONE)
+		r = dh_sql_err(db, err, "read audit log");
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+dh_audit_verify(struct dh_db *db, const struct dh_audit_kind *const *kinds, size_t n,
+	struct dh_audit_result *res, struct dh_err *err)
+{
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	if ((r = dh_db_read_begin(db, err)) != 0)
+		return r;
+	if ((r = walk(db, kinds, n, res, err)) == 0 && res->bad_seq == 0)
+		r = orphans(db, kinds, n, res, err);
+	dh_db_read_end(db);
+	return r;
 }

@@ -1,11 +1,13 @@
 /*
- * What the controller vouches for, independent of where it is stored
- * (controller/audit.c): the canonical text of an audit record (compact
- * JSON, keys sorted, ASCII), the hash chain hash = SHA-256(prev_hash ||
- * canonical record), the check of one stored audit record against its
- * predecessor and the row it audits, and the sealing of a test record
- * (identity, requirement and plan revision from the job; record_hash).
- * db.c stores and reads; this module decides what matches.
+ * The hash-chained audit log (controller/store/audit.c, SPEC "History
+ * and audit"): the canonical text of an audit record (compact JSON, keys
+ * sorted, ASCII), the chain hash = SHA-256(prev_hash || canonical record),
+ * appending a record for a row written in the caller's transaction,
+ * walking the chain for export, and verifying it. The chain knows no
+ * table: each table module describes its audited row by a struct
+ * dh_audit_kind (the query that reads the row as the record's data) and
+ * passes it in; store/verify.h gathers the kinds to verify the whole
+ * store. Depends on store/db.h only; no table module's header.
  */
 #ifndef DH_AUDIT_H
 #define DH_AUDIT_H
@@ -14,10 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "store/db.h"
-#include "dh/proto.h"
 
 #define DH_AUDIT_GENESIS \
 	"0000000000000000000000000000000000000000000000000000000000000000"
@@ -28,8 +27,27 @@ struct dh_audit_rec {
 	const char *kind, *ref, *body, *prev, *hash;
 };
 
-/* Canonical JSON text of o (sorted keys, compact, ASCII). Caller frees. */
-char *dh_audit_sorted(const json_t *o);
+/*
+ * What one kind of audit record vouches for, owned by the table module
+ * that writes the row. row_sql reads the audited row (?1 = ref, ?2 =
+ * ref_seq when the kind has one); its column names become the record's
+ * data (secrets and large bodies enter only as dh_sha256(...)). orphan_sql
+ * (NULL: not checked) finds one row that has no audit record: two text
+ * columns, the kind and the row's name.
+ */
+struct dh_audit_kind {
+	const char *kind;
+	const char *row_sql;
+	const char *orphan_sql;
+};
+
+/* The outcome of a verification. bad_seq 0 = the chain holds. */
+struct dh_audit_result {
+	int64_t records;   /* audit records checked */
+	int64_t bad_seq;   /* first record that does not match; 0 = the chain
+	                      holds; -1 = a row that was never audited */
+	char why[256];
+};
 
 /*
  * The canonical body of audit record a (its body field is ignored) whose
@@ -50,12 +68,31 @@ bool dh_audit_check(const struct dh_audit_rec *a, int64_t want_seq, const char *
 	const char *row_json, char *why, size_t whysz);
 
 /*
- * Seal a test record with the controller's word: id, system, kind,
- * trigger, targets and plan revision from the job (not from the agent);
- * the job's host when the record names none; a "passed" restore that its
- * own figures contradict becomes "failed"; record_hash = SHA-256 of the
- * record's compact JSON without record_hash.
+ * Inside the caller's write transaction: append the audit record of the
+ * row (kind k, ref, ref_seq; 0 = none) written in that transaction.
+ * 0, DH_EDB (the row cannot be read, or the append failed) or DH_ELOCKED.
  */
-void dh_audit_record_seal(struct dh_record *r, const struct dh_db_job *j);
+int dh_audit_append(struct dh_db *db, const struct dh_audit_kind *k, const char *ref,
+	int64_t ref_seq, struct dh_err *err);
+
+/*
+ * Call fn for every audit record in order (strings valid during the
+ * call); stops early when fn returns non-zero and returns that. For
+ * `audit export`: an auditor can recompute each hash from prev_hash and
+ * body. 0, fn's value, or DH_EDB.
+ */
+int dh_db_audit_each(struct dh_db *db, int (*fn)(void *user, const struct dh_audit_rec *a),
+	void *user, struct dh_err *err);
+
+/*
+ * In one read transaction, recompute the chain: each record's hash from
+ * its predecessor and canonical text, the sequence without gaps, each
+ * audited row (found by its kind among kinds[0..n)) against what its
+ * record says, and then, in the order of kinds, rows that were never
+ * audited. Returns 0 when it could read the chain (res says whether it
+ * holds), else DH_EDB or DH_ELOCKED.
+ */
+int dh_audit_verify(struct dh_db *db, const struct dh_audit_kind *const *kinds, size_t n,
+	struct dh_audit_result *res, struct dh_err *err);
 
 #endif

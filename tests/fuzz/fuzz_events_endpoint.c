@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "store/jobs.h"
+#include "store/verify.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
 #include "dh/timefmt.h"

@@ -17,6 +17,8 @@
 #include <curl/curl.h>
 
 #include "store/db.h"
+#include "store/events.h"
+#include "store/jobs.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
 #include "dh/timefmt.h"

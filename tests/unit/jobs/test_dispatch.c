@@ -23,6 +23,9 @@
 #include <cmocka.h>
 
 #include "store/db.h"
+#include "store/events.h"
+#include "store/jobs.h"
+#include "store/verify.h"
 #include "dh/buf.h"
 #include "dh/timefmt.h"
 #include "jobs/dispatch.h"

@@ -1,6 +1,6 @@
 /*
- * The hash-chained audit log (controller/db.c): an untouched database
- * verifies; an edit made behind the controller's back through a second
+ * The hash-chained audit log (controller/store/audit.c, verify.c): an
+ * untouched database verifies; an edit made behind the controller's back through a second
  * SQLite connection (an audit row, an audited event, a record, a deleted
  * audit row, an unaudited row) is found and the first bad record named.
  */
@@ -17,6 +17,11 @@
 #include <sqlite3.h>
 
 #include "store/db.h"
+#include "store/events.h"
+#include "store/jobs.h"
+#include "store/records.h"
+#include "store/revisions.h"
+#include "store/verify.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
 #include "tmpl.h"

@@ -1,92 +1,20 @@
 /*
- * The store (controller/db.c) against a real SQLite file in a temporary
- * directory: schema and pragmas, jobs with tokens, events idempotent on
- * (job, seq) in group-commit batches, records completed from their job,
- * history order and filters.
+ * The store's connection (controller/store/db.c) against a real SQLite
+ * file in a temporary directory: schema version and WAL, migrating a
+ * version 1 database, refusing a newer one; the read-only open (creating
+ * or migrating first when it must, refusing writes) and read
+ * transactions that see one snapshot and never wait for a writer holding
+ * its transaction open on another connection (SPEC "Read-only commands
+ * ... never wait for the writer").
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <cmocka.h>
+#include "store_fx.h"
+
+#include <time.h>
 
 #include <sqlite3.h>
 
-#include "store/db.h"
-#include "dh/buf.h"
-#include "dh/proto.h"
-#include "tmpl.h"
-
-struct fx {
-	char dir[64];
-	char path[128];
-	struct dh_db *db;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *f = dh_xcalloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-db-"));
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/dh.db", f->dir);
-	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-	char cmd[200];
-
-	dh_db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
-	return 0;
-}
-
-static void
-add_job(struct dh_db *db, const char *id, const char *system)
-{
-	struct dh_job j = { .version = 1, .kind = DH_JOB_RESTORE,
-		.host = "backup-b1", .plan_revision = "rev1",
-		.rpo_target_s = 3600, .rto_target_s = 7200, .timeout_s = 14400 };
-	char tok[DH_TOKEN_HEX + 1];
-
-	memset(tok, 'a', DH_TOKEN_HEX);
-	tok[DH_TOKEN_HEX] = '\0';
-	j.id = (char *)id;
-	j.system = (char *)system;
-	j.token = tok;
-	assert_int_equal(dh_db_job_insert(db, &j, "manual", NULL), 0);
-}
-
-static struct dh_event *
-event(const char *job, int64_t seq, const char *type, char **body)
-{
-	char *json = dh_xasprintf("{\"job\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
-		"\"at\":\"2026-11-27T10:00:0%lldZ\",\"host\":\"b1\"%s}", job,
-		(long long)seq, type, (long long)(seq % 10),
-		strcmp(type, "finished") == 0 ? ",\"record\":{\"id\":\"x\",\"system\":\"evil\","
-		"\"kind\":\"restore\",\"verdict\":\"passed\",\"started_at\":"
-		"\"2026-11-27T09:00:00Z\",\"finished_at\":\"2026-11-27T09:30:00Z\","
-		"\"rpo_target_s\":99999,\"rpo_actual_s\":600,\"rto_target_s\":99999,"
-		"\"rto_actual_s\":1800,\"checks\":[],\"mismatches\":[]}" : "");
-	struct dh_event *ev = NULL;
-	struct dh_err err;
-
-	assert_int_equal(dh_event_parse(json, strlen(json), &ev, &err), 0);
-	*body = json;
-	return ev;
-}
+#include "store/records.h"
+#include "store/verify.h"
 
 static void
 test_open_pragmas(void **state)
@@ -128,132 +56,112 @@ test_open_pragmas(void **state)
 	assert_null(f->db);
 }
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A second connection that begins a write and holds it, as a writer would. */
+static sqlite3 *
+writer_hold(const char *path)
+{
+	sqlite3 *h;
+
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE;"
+		" INSERT INTO jobs (id, system, kind, trigger, host, token, state, created_at,"
+		" rpo_target_s, rto_target_s, timeout_s) VALUES ('w1', 's', 'restore',"
+		" 'manual', 'h', 't', 'dispatched', 1, 1, 1, 1)", NULL, NULL, NULL), SQLITE_OK);
+	return h;
+}
+
 static void
-test_jobs(void **state)
+test_reader_not_blocked(void **state)
 {
 	struct fx *f = *state;
+	struct dh_db *ro = NULL;
 	struct dh_db_job *j = NULL;
-	struct dh_job dup = { .id = "j1", .system = "s", .host = "h", .token = "t" };
-
-	add_job(f->db, "j1", "procapita");
-	assert_int_equal(dh_db_job_insert(f->db, &dup, "manual", NULL), DH_EEXIST);
-	assert_int_equal(dh_db_job_get(f->db, "j1", &j, NULL), 0);
-	assert_string_equal(j->system, "procapita");
-	assert_string_equal(j->state, "dispatched");
-	assert_int_equal(strlen(j->token), DH_TOKEN_HEX);
-	assert_int_equal(j->rto_target_s, 7200);
-	dh_db_job_free(j);
-	assert_int_equal(dh_db_job_get(f->db, "nope", &j, NULL), DH_ENOENT);
-}
-
-static void
-test_events_idempotent(void **state)
-{
-	struct fx *f = *state;
-	struct dh_db_event_in in[4];
-	char *bodies[4];
-	int64_t n = 0;
-
-	add_job(f->db, "j1", "procapita");
-	in[0].ev = event("j1", 1, "accepted", &bodies[0]);
-	in[1].ev = event("j1", 2, "step", &bodies[1]);
-	in[2].ev = event("j1", 1, "accepted", &bodies[2]);  /* duplicate in batch */
-	in[3].ev = event("ghost", 1, "accepted", &bodies[3]); /* unknown job */
-	for (int i = 0; i < 4; i++) {
-		in[i].body = bodies[i];
-		in[i].len = strlen(bodies[i]);
-	}
-	assert_int_equal(dh_db_event_batch(f->db, in, 4, NULL), 0);
-	assert_int_equal(in[0].result, DH_DB_NEW);
-	assert_int_equal(in[1].result, DH_DB_NEW);
-	assert_int_equal(in[2].result, DH_DB_DUPLICATE);
-	assert_int_equal(in[3].result, DH_ENOENT);
-	assert_int_equal(dh_db_event_batch(f->db, in, 2, NULL), 0); /* resend */
-	assert_int_equal(in[0].result, DH_DB_DUPLICATE);
-	assert_int_equal(in[1].result, DH_DB_DUPLICATE);
-	in[0].len--; /* same (job, seq), other bytes: reported, first one kept */
-	assert_int_equal(dh_db_event_batch(f->db, in, 1, NULL), 0);
-	assert_int_equal(in[0].result, DH_DB_CONFLICT);
-	assert_int_equal(dh_db_event_count(f->db, "j1", &n, NULL), 0);
-	assert_int_equal(n, 2);
-	for (int i = 0; i < 4; i++) {
-		dh_event_free(in[i].ev);
-		free(bodies[i]);
-	}
-}
-
-static void
-test_finished_record(void **state)
-{
-	struct fx *f = *state;
-	struct dh_db_event_in in = { 0 };
-	struct dh_record *r = NULL;
-	struct dh_db_job *j = NULL;
-	char *body;
-
-	add_job(f->db, "j1", "procapita");
-	in.ev = event("j1", 3, "finished", &body);
-	in.body = body;
-	in.len = strlen(body);
-	assert_int_equal(dh_db_event_batch(f->db, &in, 1, NULL), 0);
-	assert_int_equal(in.result, DH_DB_NEW);
-	assert_int_equal(dh_db_record_get(f->db, "j1", &r, NULL), 0);
-	/* The job's word, not the agent's: system, targets, revision, trigger. */
-	assert_string_equal(r->system, "procapita");
-	assert_int_equal(r->rpo_target_s, 3600);
-	assert_int_equal(r->rto_target_s, 7200);
-	assert_string_equal(r->plan_revision, "rev1");
-	assert_string_equal(r->trigger, "manual");
-	assert_int_equal(r->verdict, DH_VERDICT_PASSED);
-	assert_int_equal(strlen(r->record_hash), 64);
-	assert_int_equal(r->nhosts, 1);
-	assert_string_equal(r->hosts[0], "backup-b1");
-	dh_record_free(r);
-	assert_int_equal(dh_db_job_get(f->db, "j1", &j, NULL), 0);
-	assert_string_equal(j->state, "finished");
-	dh_db_job_free(j);
-	dh_event_free(in.ev);
-	free(body);
-}
-
-static void
-test_record_store_and_history(void **state)
-{
-	struct fx *f = *state;
 	struct dh_record **recs = NULL;
+	struct dh_audit_result res;
 	size_t n = 0;
-	const char *ids[] = { "a1", "a2", "b1" };
-	const char *sys[] = { "alpha", "alpha", "beta" };
+	sqlite3 *w;
+	double t0;
 
-	for (int i = 0; i < 3; i++) {
-		struct dh_record *r = dh_record_new();
+	add_job(f->db, "j1", "procapita");
+	assert_int_equal(dh_db_open_readonly(&ro, f->path, NULL), 0);
+	w = writer_hold(f->path);
+	t0 = now_s();
+	assert_int_equal(dh_db_read_begin(ro, NULL), 0);
+	assert_int_equal(dh_db_job_get(ro, "j1", &j, NULL), 0);
+	dh_db_job_free(j);
+	assert_int_equal(dh_db_job_get(ro, "w1", &j, NULL), DH_ENOENT); /* uncommitted */
+	assert_int_equal(dh_db_history(ro, NULL, NULL, 0, 0, &recs, &n, NULL), 0);
+	dh_db_records_free(recs, n);
+	assert_int_equal(dh_db_audit_verify(ro, &res, NULL), 0); /* nests */
+	assert_int_equal(res.bad_seq, 0);
+	assert_int_equal(res.records, 1);
+	/* Far below DH_DB_BUSY_MS: the reader never waited for the lock. */
+	assert_true(now_s() - t0 < 2.0);
+	assert_int_equal(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	/* One snapshot until the read transaction ends. */
+	assert_int_equal(dh_db_job_get(ro, "w1", &j, NULL), DH_ENOENT);
+	dh_db_read_end(ro);
+	assert_int_equal(dh_db_job_get(ro, "w1", &j, NULL), 0);
+	dh_db_job_free(j);
+	sqlite3_close(w);
+	dh_db_close(ro);
+}
 
-		add_job(f->db, ids[i], sys[i]);
-		r->id = dh_xstrdup(ids[i]);
-		r->verdict = DH_VERDICT_ERROR;
-		r->started_at = 1000 + i;
-		r->finished_at = 1000 + i;
-		r->error = dh_xstrdup("host key changed");
-		assert_int_equal(dh_db_record_store(f->db, r, NULL), 0);
-		assert_int_equal(dh_db_record_store(f->db, r, NULL), DH_EEXIST);
-		dh_record_free(r);
-	}
-	assert_int_equal(dh_db_history(f->db, NULL, NULL, 0, 0, &recs, &n, NULL), 0);
-	assert_int_equal(n, 3);
-	assert_string_equal(recs[0]->id, "b1"); /* newest first */
-	assert_string_equal(recs[2]->id, "a1");
-	dh_db_records_free(recs, n);
-	assert_int_equal(dh_db_history(f->db, "alpha", "restore", 1001, 0, &recs, &n, NULL), 0);
-	assert_int_equal(n, 1);
-	assert_string_equal(recs[0]->id, "a2");
-	assert_string_equal(recs[0]->error, "host key changed");
-	dh_db_records_free(recs, n);
-	assert_int_equal(dh_db_history(f->db, "alpha", "failover", 0, 0, &recs, &n, NULL), 0);
-	assert_int_equal(n, 0);
-	dh_db_records_free(recs, n);
-	assert_int_equal(dh_db_history(f->db, NULL, NULL, 0, 1, &recs, &n, NULL), 0);
-	assert_int_equal(n, 1);
-	dh_db_records_free(recs, n);
+static void
+test_readonly_refuses_writes(void **state)
+{
+	struct fx *f = *state;
+	struct dh_db *ro = NULL;
+	struct dh_job job = { .id = "j9", .system = "s", .host = "h", .token = "t" };
+
+	assert_int_equal(dh_db_open_readonly(&ro, f->path, NULL), 0);
+	assert_int_equal(dh_db_job_insert(ro, &job, "manual", NULL), DH_EDB);
+	assert_int_equal(dh_db_serve_set(ro, "127.0.0.1:1", 42, NULL), DH_EDB);
+	/* Nested read transactions end with the outermost. */
+	assert_int_equal(dh_db_read_begin(ro, NULL), 0);
+	assert_int_equal(dh_db_read_begin(ro, NULL), 0);
+	dh_db_read_end(ro);
+	dh_db_read_end(ro);
+	dh_db_read_end(ro); /* unmatched: nothing to end */
+	dh_db_close(ro);
+}
+
+static void
+test_readonly_creates_and_migrates(void **state)
+{
+	struct fx *f = *state;
+	struct dh_db *ro = NULL;
+	char *fresh = dh_xasprintf("%s/fresh.db", f->dir);
+	long pid = 0;
+	sqlite3 *h;
+
+	assert_int_equal(dh_db_open_readonly(&ro, fresh, NULL), 0); /* created */
+	assert_int_equal(dh_db_serve_get(ro, "x", &pid, NULL), DH_ENOENT);
+	dh_db_close(ro);
+	ro = NULL;
+	dh_db_close(f->db);
+	f->db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "DROP TABLE serves; PRAGMA user_version = 1",
+		NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(dh_db_open_readonly(&ro, f->path, NULL), 0); /* migrated */
+	assert_int_equal(dh_db_serve_get(ro, "x", &pid, NULL), DH_ENOENT);
+	dh_db_close(ro);
+	ro = NULL;
+	assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(dh_db_open_readonly(&ro, f->path, NULL), DH_EDB);
+	assert_null(ro);
+	free(fresh);
 }
 
 int
@@ -261,10 +169,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_pragmas, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_events_idempotent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_finished_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_store_and_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_not_blocked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_refuses_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_creates_and_migrates, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,46 @@
+/*
+ * Plan revisions in the store (controller/store/revisions.h): the
+ * plan_revisions table, written once per revision with its audit record
+ * in the same transaction. How a revision is audited is said here, in
+ * dh_db_revision_audit; a revision is never checked for being unaudited
+ * (it is written and audited together or not at all).
+ */
+#include "store/revisions.h"
+
+#include <stdint.h>
+
+#include "store/sql.h"
+#include "dh/timefmt.h"
+
+const struct dh_audit_kind dh_db_revision_audit = {
+	"plan",
+	"SELECT revision, loaded_at, name FROM plan_revisions"
+	" WHERE revision = ?1",
+	NULL,
+};
+
+int
+dh_db_plan_revision(struct dh_db *db, const char *revision, const char *name,
+	struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = dh_sql_write_begin(db, err)) != 0)
+		return r;
+	if ((r = dh_sql_prepare(db, "INSERT OR IGNORE INTO plan_revisions (revision, loaded_at,"
+	    " name) VALUES (?, ?, ?)", &st, err)) != 0)
+		goto out;
+	dh_sql_bind_text(st, 1, revision);
+	sqlite3_bind_int64(st, 2, (int64_t)dh_time_now());
+	dh_sql_bind_text(st, 3, name);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		r = dh_sql_err(db, err, "insert plan revision");
+		goto out;
+	}
+	if (sqlite3_changes(db->h) > 0)
+		r = dh_audit_append(db, &dh_db_revision_audit, revision, 0, err);
+out:
+	sqlite3_finalize(st);
+	return dh_sql_write_end(db, r, err);
+}
