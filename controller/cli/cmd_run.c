@@ -17,6 +17,7 @@
 #include "cli/ctlopt.h"
 #include "store/db.h"
 #include "jobs/dispatch.h"
+#include "http/receiver.h"
 #include "plan/iface.h"
 #include "render/record.h"
 #include "jobs/ssh.h"
@@ -72,8 +73,10 @@ run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
 {
 	const struct dh_plan_iface_system *sys;
 	const struct dh_plan_iface_host *host;
-	struct dh_dispatch_cfg cfg = { .db_path = o->db, .listen = o->listen,
-		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .verbose = true };
+	struct dh_dispatch_cfg cfg = { .verbose = true };
+	struct dh_receiver_cfg rcfg = { .db_path = o->db, .listen = o->listen,
+		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .mode = DH_RECEIVER_RUN };
+	struct dh_receiver *rv = NULL;
 	struct dh_ssh_target t;
 	struct dh_job *job = NULL;
 	struct dh_record *rec = NULL;
@@ -91,6 +94,8 @@ run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
 	if (dh_dispatch_restore_job(p, sys, &job, &err) != 0 ||
 	    dh_ctlopt_open_db(o, false, &db, &err) != 0 ||
 	    dh_db_plan_revision(db, p->revision, p->name, &err) != 0 ||
+	    dh_receiver_start(&rv, &rcfg, &err) != 0 ||
+	    (cfg.events_via = dh_receiver_where(rv)) == NULL ||
 	    dh_dispatch_run(&cfg, db, job, &t, "manual", &rec, &err) != 0) {
 		fprintf(stderr, "drillhall run: %s\n", err.msg);
 		goto out;
@@ -98,6 +103,7 @@ run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
 	print_record(o->format, rec);
 	rc = dh_dispatch_exit_code(rec);
 out:
+	dh_receiver_stop(rv, NULL);
 	dh_record_free(rec);
 	dh_db_close(db);
 	dh_job_free(job);
