@@ -1,9 +1,11 @@
 /*
- * The libcurl adapter (report.h): one reusable easy handle, a signed POST
- * per event, and the mapping of what came back — transfer errors and HTTP
- * statuses — to delivered / retry / rejected. TLS peer and host checks
- * are always on; ca_file pins the controller's CA. Nothing here logs: the
- * caller (deliver.c) decides what to say, and err never holds the token.
+ * Posting one event (report.h): the URL policy, the signature, and the
+ * mapping of what came back — transfer errors and HTTP statuses — to
+ * delivered / retry / rejected. The transfer itself goes through the
+ * shared libcurl adapter (dh/http_client.h), which keeps one connection
+ * handle and always verifies TLS peer and host; ca_file pins the
+ * controller's CA. Nothing here logs: the caller (deliver.c) decides what
+ * to say, and err never holds the token.
  */
 #include "events/report.h"
 
@@ -13,61 +15,33 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #include "dh/buf.h"
+#include "dh/http_client.h"
 #include "dh/proto.h"
 #include "dh/sign.h"
 
 #define RESPONSE_MAX 4096 /* bytes of a response body we keep for messages */
 
 struct dh_report {
-	CURL *curl;
-	char *ca_file;
-	long connect_timeout_s;
-	long timeout_s;
-	char errbuf[CURL_ERROR_SIZE];
-	struct dh_buf resp;
+	struct dh_http_client *http;
 };
-
-static size_t
-on_body(char *p, size_t size, size_t n, void *user)
-{
-	struct dh_buf *b = user;
-	size_t len = size * n;
-
-	size_t keep = b->len < RESPONSE_MAX ? RESPONSE_MAX - b->len : 0;
-
-	if (keep > len)
-		keep = len;
-	/* kept only for messages: one line of printable text */
-	for (size_t i = 0; i < keep; i++)
-		dh_buf_putc(b, p[i] >= 0x20 && p[i] < 0x7f ? p[i] : ' ');
-	return len;
-}
 
 struct dh_report *
 dh_report_new(const char *ca_file, long connect_timeout_s, long timeout_s,
 	struct dh_err *err)
 {
+	struct dh_http_client_opts o = { .ca_file = ca_file,
+		.connect_timeout_s = connect_timeout_s > 0 ? connect_timeout_s :
+			DH_REPORT_CONNECT_TIMEOUT_S,
+		.timeout_s = timeout_s > 0 ? timeout_s : DH_REPORT_TIMEOUT_S,
+		.body_max = RESPONSE_MAX, .user_agent = "drillhall-agent/" DH_VERSION };
+	struct dh_http_client *http = dh_http_client_new(&o, err);
 	struct dh_report *r;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		dh_err_set(err, DH_ESYS, "libcurl could not start");
+	if (http == NULL)
 		return NULL;
-	}
 	r = dh_xcalloc(1, sizeof(*r));
-	if ((r->curl = curl_easy_init()) == NULL) {
-		dh_err_set(err, DH_ESYS, "libcurl could not start");
-		free(r);
-		curl_global_cleanup();
-		return NULL;
-	}
-	r->ca_file = ca_file != NULL ? dh_xstrdup(ca_file) : NULL;
-	r->connect_timeout_s = connect_timeout_s > 0 ? connect_timeout_s
-		: DH_REPORT_CONNECT_TIMEOUT_S;
-	r->timeout_s = timeout_s > 0 ? timeout_s : DH_REPORT_TIMEOUT_S;
-	dh_buf_init(&r->resp);
+	r->http = http;
 	return r;
 }
 
@@ -76,11 +50,8 @@ dh_report_free(struct dh_report *r)
 {
 	if (r == NULL)
 		return;
-	curl_easy_cleanup(r->curl);
-	free(r->ca_file);
-	dh_buf_fini(&r->resp);
+	dh_http_client_free(r->http);
 	free(r);
-	curl_global_cleanup();
 }
 
 static bool
@@ -114,46 +85,32 @@ dh_report_is_allowed_url(const char *url)
 	return is_loopback_host(h, (size_t)(end - h));
 }
 
+/* The answer as one line of printable text, for messages. */
 static void
-setup_handle(struct dh_report *r, const char *target, struct curl_slist *hdrs,
-	const char *body, size_t len)
+printable(const struct dh_http_response *resp, char *out, size_t outsz)
 {
-	CURL *c = r->curl;
+	size_t i = 0;
 
-	curl_easy_reset(c);
-	curl_easy_setopt(c, CURLOPT_URL, target);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (r->ca_file != NULL)
-		curl_easy_setopt(c, CURLOPT_CAINFO, r->ca_file);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, r->connect_timeout_s);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, r->timeout_s);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->errbuf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->resp);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "drillhall-agent/" DH_VERSION);
+	for (; i < resp->len && i + 1 < outsz; i++)
+		out[i] = resp->body[i] >= 0x20 && resp->body[i] < 0x7f ? resp->body[i] : ' ';
+	out[i] = '\0';
 }
 
 static enum dh_report_outcome
-classify(struct dh_report *r, long code, struct dh_err *err)
+classify(const struct dh_http_response *resp, struct dh_err *err)
 {
-	const char *why = r->resp.data != NULL ? r->resp.data : "";
+	long code = resp->status;
+	char why[201];
 
 	if (code >= 200 && code <= 299)
 		return DH_REPORT_DELIVERED;
+	printable(resp, why, sizeof(why));
 	if (code >= 400 && code <= 499 && code != 408 && code != 429) {
-		dh_err_set(err, DH_EREFUSED, "controller refused the event: HTTP %ld %.200s",
+		dh_err_set(err, DH_EREFUSED, "controller refused the event: HTTP %ld %s",
 			code, why);
 		return DH_REPORT_REJECTED;
 	}
-	dh_err_set(err, DH_ENET, "controller answered HTTP %ld %.200s", code, why);
+	dh_err_set(err, DH_ENET, "controller answered HTTP %ld %s", code, why);
 	return DH_REPORT_RETRY;
 }
 
@@ -163,12 +120,12 @@ dh_report_post(struct dh_report *r, const char *url, const char *job,
 	struct dh_err *err)
 {
 	char sig[DH_SIGN_VALUE_MAX], hdr[DH_SIGN_VALUE_MAX + 64];
-	struct curl_slist *hdrs = NULL;
+	const char *hdrs[] = { "Content-Type: application/json", hdr, NULL };
+	struct dh_http_response resp;
+	struct dh_err terr;
 	enum dh_report_outcome out;
 	size_t ulen = url != NULL ? strlen(url) : 0;
 	char *target = NULL;
-	long code = 0;
-	CURLcode cc;
 
 	*status = 0;
 	if (!dh_report_is_allowed_url(url) || !dh_proto_is_job_id(job)) {
@@ -181,24 +138,16 @@ dh_report_post(struct dh_report *r, const char *url, const char *job,
 	target = dh_xasprintf("%.*s/api/v1/jobs/%s/events", (int)ulen, url, job);
 	dh_sign_make(token, time(NULL), body, len, sig, sizeof(sig));
 	snprintf(hdr, sizeof(hdr), "%s: %s", DH_SIGN_HEADER, sig);
-	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-	hdrs = curl_slist_append(hdrs, hdr);
-	hdrs = curl_slist_append(hdrs, "Expect:");
-	dh_buf_reset(&r->resp);
-	r->errbuf[0] = '\0';
-	setup_handle(r, target, hdrs, body, len);
-	cc = curl_easy_perform(r->curl);
-	if (cc != CURLE_OK) {
-		dh_err_set(err, DH_ENET, "cannot reach the controller: %s",
-			r->errbuf[0] ? r->errbuf : curl_easy_strerror(cc));
+	dh_err_clear(&terr);
+	if (dh_http_client_post(r->http, target, hdrs, body, len, &resp, &terr) != 0) {
+		dh_err_set(err, DH_ENET, "cannot reach the controller: %s", terr.msg);
 		out = DH_REPORT_RETRY;
 		goto out;
 	}
-	curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &code);
-	*status = code;
-	out = classify(r, code, err);
+	*status = resp.status;
+	out = classify(&resp, err);
 out:
-	curl_slist_free_all(hdrs);
+	explicit_bzero(hdr, sizeof(hdr));
 	free(target);
 	return out;
 }

@@ -2,10 +2,9 @@
  * Sending one event to the controller (SPEC "Events to the controller"):
  * POST {url}/api/v1/jobs/{job}/events, JSON body, signed with the job
  * token in the X-Drillhall-Signature header, over HTTPS with certificate
- * verification (plain HTTP only to a loopback controller). The libcurl
- * adapter: the only file that includes curl's header. One handle is
- * reused for all posts so the connection is kept alive. Called by
- * deliver.c.
+ * verification (plain HTTP only to a loopback controller), through the
+ * shared HTTP client (dh/http_client.h), whose one handle is reused for
+ * all posts so the connection is kept alive. Called by deliver.c.
  */
 #ifndef DH_REPORT_H
 #define DH_REPORT_H

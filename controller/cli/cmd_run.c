@@ -19,6 +19,7 @@
 #include "store/db.h"
 #include "store/revisions.h"
 #include "jobs/dispatch.h"
+#include "http/receiver.h"
 #include "jobs/job.h"
 #include "plan/plan.h"
 #include "render/record.h"
@@ -47,8 +48,10 @@ static int
 run_restore(struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 {
 	const struct dh_system *sys;
-	struct dh_dispatch_cfg cfg = { .db_path = o->db, .listen = o->listen,
-		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .verbose = true };
+	struct dh_dispatch_cfg cfg = { .verbose = true };
+	struct dh_receiver_cfg rcfg = { .db_path = o->db, .listen = o->listen,
+		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .mode = DH_RECEIVER_RUN };
+	struct dh_receiver *rv = NULL;
 	struct dh_ssh_target t;
 	struct dh_job *job = NULL;
 	struct dh_record *rec = NULL;
@@ -65,6 +68,8 @@ run_restore(struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 	    dh_job_build_restore(&job, p, sys, &err) != 0 ||
 	    dh_ctlopt_open_db(o, false, &db, &err) != 0 ||
 	    dh_db_plan_revision(db, p->revision, p->policy.name, &err) != 0 ||
+	    dh_receiver_start(&rv, &rcfg, &err) != 0 ||
+	    (cfg.events_via = dh_receiver_where(rv)) == NULL ||
 	    dh_dispatch_run(&cfg, db, job, &t, "manual", &rec, &err) != 0) {
 		fprintf(stderr, "drillhall run: %s\n", err.msg);
 		goto out;
@@ -72,6 +77,7 @@ run_restore(struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 	print_record(o->format, rec);
 	rc = dh_dispatch_exit_code(rec);
 out:
+	dh_receiver_stop(rv, NULL);
 	dh_record_free(rec);
 	dh_db_close(db);
 	dh_job_free(job);

@@ -17,10 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/ctlopt.h"
-#include "store/db.h"
-#include "store/jobs.h"
-#include "http/events.h"
-#include "http/httpd.h"
+#include "http/receiver.h"
 
 static const char usage[] =
 	"usage: drillhall serve [--config FILE] [--db FILE] [--listen ADDRESS:PORT]\n"
@@ -31,12 +28,11 @@ static const char usage[] =
 static int
 serve(const struct dh_ctlopt *o, bool quiet)
 {
-	struct dh_events *ev = NULL;
-	struct dh_httpd *h = NULL;
-	struct dh_db *db = NULL;
+	struct dh_receiver *rv = NULL;
 	struct dh_events_stats st;
-	struct dh_httpd_config hc = { .listen = o->listen, .tls_cert = o->tls_cert,
-		.tls_key = o->tls_key, .events = dh_events_handle, .quiet = quiet };
+	struct dh_receiver_cfg rcfg = { .db_path = o->db, .listen = o->listen,
+		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .mode = DH_RECEIVER_SERVE,
+		.quiet = quiet };
 	struct dh_err err;
 	sigset_t set;
 	int sig, rc = DH_EXIT_USAGE;
@@ -48,35 +44,21 @@ serve(const struct dh_ctlopt *o, bool quiet)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	dh_err_clear(&err);
-	if (dh_events_new(&ev, o->db, &err) != 0) {
-		fprintf(stderr, "drillhall serve: %s\n", err.msg);
-		goto out;
-	}
-	hc.user = ev;
-	if (dh_httpd_start(&h, &hc, &err) != 0) {
-		fprintf(stderr, "drillhall serve: %s\n", err.msg);
-		goto out;
-	}
-	if (dh_db_open(&db, o->db, &err) != 0 ||
-	    dh_db_serve_set(db, o->listen, (long)getpid(), &err) != 0) {
+	if (dh_receiver_start(&rv, &rcfg, &err) != 0) {
 		fprintf(stderr, "drillhall serve: %s\n", err.msg);
 		goto out;
 	}
 	fprintf(stderr, "drillhall serve: listening on %s (port %u, %s), database %s\n",
-		o->listen, dh_httpd_port(h), o->tls_cert ? "https" : "http", o->db);
+		o->listen, dh_receiver_port(rv), o->tls_cert ? "https" : "http", o->db);
 	sigwait(&set, &sig);
-	dh_httpd_stop(h);
-	h = NULL;
-	dh_db_serve_set(db, o->listen, 0, NULL);
-	dh_events_stats(ev, &st);
+	dh_receiver_stop(rv, &st);
+	rv = NULL;
 	fprintf(stderr, "drillhall serve: stopping on signal %d: %llu events stored, "
 		"%llu duplicates, %llu rejected, %llu commits\n", sig, st.stored,
 		st.duplicates, st.rejected, st.commits);
 	rc = DH_EXIT_OK;
 out:
-	dh_httpd_stop(h);
-	dh_events_free(ev);
-	dh_db_close(db);
+	dh_receiver_stop(rv, NULL);
 	return rc;
 }
 

@@ -1,5 +1,5 @@
 /*
- * The event endpoint and its group-commit writer (controller/events.h).
+ * The event endpoint and its group-commit writer (http/events.h).
  * Request threads (one per agent connection, from httpd.c) check the
  * request against the job's token with a reader connection, then queue
  * the parsed event and sleep; the writer thread takes everything queued,
@@ -41,6 +41,7 @@ struct dh_events {
 	bool stop;
 	pthread_t thread;
 	struct dh_events_stats stats;
+	struct dh_http_route routes[1];
 };
 
 static void
@@ -113,6 +114,9 @@ dh_events_new(struct dh_events **out, const char *db_path, struct dh_err *err)
 		free(e);
 		return r;
 	}
+	e->routes[0] = (struct dh_http_route){ .method = "POST",
+		.pattern = "/api/v1/jobs/{job}/events", .handler = dh_events_handle,
+		.user = e, .body_max = DH_EVENTS_BODY_MAX, .need = DH_HTTP_NEED_SIGNED };
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->work, NULL);
 	pthread_cond_init(&e->done, NULL);
@@ -140,6 +144,13 @@ dh_events_free(struct dh_events *e)
 	dh_db_close(e->reader);
 	dh_db_close(e->writer);
 	free(e);
+}
+
+const struct dh_http_route *
+dh_events_routes(struct dh_events *e, size_t *n)
+{
+	*n = sizeof(e->routes) / sizeof(e->routes[0]);
+	return e->routes;
 }
 
 void
@@ -206,31 +217,32 @@ static bool
 check_job_and_signature(struct dh_events *e, const struct dh_http_req *req,
 	struct dh_http_resp *resp)
 {
+	const char *id = dh_http_req_param(req, "job");
+	const char *sig = dh_http_req_header(req, DH_SIGN_HEADER);
 	struct dh_db_job *job = NULL;
 	struct dh_err err;
 	int r;
 
-	if (req->param == NULL || !dh_proto_is_job_id(req->param)) {
+	if (id == NULL || !dh_proto_is_job_id(id)) {
 		answer(e, resp, 404, "unknown job", "not a job id");
 		return false;
 	}
 	dh_err_clear(&err);
-	r = dh_db_job_get(e->reader, req->param, &job, &err);
+	r = dh_db_job_get(e->reader, id, &job, &err);
 	if (r != 0) {
 		if (r == DH_ENOENT)
-			answer(e, resp, 404, "unknown job", req->param);
+			answer(e, resp, 404, "unknown job", id);
 		else
 			answer(e, resp, 503, "database unavailable", err.msg);
 		return false;
 	}
-	if (req->signature == NULL)
+	if (sig == NULL)
 		r = DH_EPARSE;
 	else
-		r = dh_sign_check(job->token, req->signature, req->body, req->len,
-			dh_time_now());
+		r = dh_sign_check(job->token, sig, req->body, req->len, dh_time_now());
 	if (r != 0) {
 		answer(e, resp, 401, "bad or stale signature",
-			req->signature == NULL ? "no " DH_SIGN_HEADER " header" :
+			sig == NULL ? "no " DH_SIGN_HEADER " header" :
 			r == DH_EPARSE ? "malformed signature header" :
 			"wrong or older than 300 s");
 	}
@@ -243,6 +255,7 @@ void
 dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp *resp)
 {
 	struct dh_events *e = user;
+	const char *id = dh_http_req_param(req, "job");
 	struct dh_event *ev = NULL;
 	struct dh_err err;
 	int r;
@@ -254,7 +267,7 @@ dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp 
 		answer(e, resp, 400, "malformed event", err.msg);
 		goto out;
 	}
-	if (strcmp(ev->job, req->param) != 0) {
+	if (strcmp(ev->job, id) != 0) {
 		answer(e, resp, 400, "event names another job", ev->job);
 		goto out;
 	}
@@ -268,7 +281,7 @@ dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp 
 		resp->body = dh_xasprintf("{\"ok\":true,\"stored\":\"%s\"}",
 			r == DH_DB_NEW ? "new" : "duplicate");
 	} else if (r == DH_ENOENT) {
-		answer(e, resp, 404, "unknown job", req->param);
+		answer(e, resp, 404, "unknown job", id);
 	} else {
 		answer(e, resp, 503, "could not store the event", dh_err_name(r));
 	}

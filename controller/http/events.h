@@ -6,7 +6,8 @@
  * naming another job 400; then it is queued for the writer thread, which
  * commits queued events in one transaction and only then releases their
  * requests, so a 200 means the event is durable. A seq already stored is
- * answered 200 and stored once. Called by httpd.c through its route table.
+ * answered 200 and stored once. The endpoint supplies its route
+ * (dh_events_routes) for whoever starts httpd: the receiver, or a test.
  */
 #ifndef DH_EVENTS_H
 #define DH_EVENTS_H
@@ -18,6 +19,7 @@
 #include "http/httpd.h"
 
 #define DH_EVENTS_BATCH_MAX 512 /* events per commit */
+#define DH_EVENTS_BODY_MAX (1024 * 1024) /* SPEC: 413 over 1 MiB */
 
 struct dh_events;
 
@@ -30,7 +32,17 @@ int dh_events_new(struct dh_events **out, const char *db_path, struct dh_err *er
 /* Stop the writer after it drained the queue, close, free. NULL is a no-op. */
 void dh_events_free(struct dh_events *e);
 
-/* The dh_http_handler for the endpoint; user is a struct dh_events. */
+/*
+ * The endpoint's routes, bound to e (POST /api/v1/jobs/{job}/events,
+ * signed, bodies up to DH_EVENTS_BODY_MAX): *n entries, borrowed until
+ * dh_events_free.
+ */
+const struct dh_http_route *dh_events_routes(struct dh_events *e, size_t *n);
+
+/*
+ * The handler behind that route; user is a struct dh_events, the job is
+ * the {job} parameter, the signature the X-Drillhall-Signature header.
+ */
 void dh_events_handle(void *user, const struct dh_http_req *req,
 	struct dh_http_resp *resp);
 

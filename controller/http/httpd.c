@@ -1,12 +1,14 @@
 /*
- * The libmicrohttpd adapter (controller/httpd.h): the only file that
- * includes <microhttpd.h>. It owns the listening socket (bound here so
- * "address in use" is a clear answer and loopback can be enforced for
- * plain HTTP), TLS setup, body limits (Content-Length checked before the
- * body is read, and bytes counted while it arrives), the route table, and
- * the rejection log. Handlers (the event endpoint in events.c) see only
- * struct dh_http_req. libmicrohttpd runs one thread per connection, so a
- * handler that waits for a group commit blocks only its own agent.
+ * The libmicrohttpd adapter (http/httpd.h): the only file that includes
+ * <microhttpd.h>. It owns the listening socket (bound here so "address in
+ * use" is a clear answer and loopback can be enforced for plain HTTP), TLS
+ * setup, body limits (Content-Length checked before the body is read, and
+ * bytes counted while it arrives, against the matched route's limit),
+ * matching requests to the caller's route table, the guard call, and the
+ * rejection log. The routes themselves belong to the caller (the receiver
+ * passes the event endpoint's and /healthz). Handlers see only struct
+ * dh_http_req. libmicrohttpd runs one thread per connection, so a handler
+ * that waits for a group commit blocks only its own agent.
  */
 #include "http/httpd.h"
 
@@ -25,36 +27,25 @@
 #include "dh/buf.h"
 
 #define TLS_FILE_MAX (256 * 1024)
-#define DH_HTTPD_DRAIN_MAX (4 * DH_HTTPD_BODY_MAX) /* read and dropped before a 413 */
+#define DRAIN_FACTOR 4 /* a body up to 4 x the limit is read and dropped before a 413 */
 
 struct dh_httpd {
 	struct MHD_Daemon *mhd;
 	struct dh_httpd_config cfg;
+	struct dh_http_route *routes; /* the caller's table, copied */
 	uint16_t port;
 	char *cert, *key; /* PEM in memory for libmicrohttpd */
 };
 
 /* Per-request state between libmicrohttpd's calls. */
 struct conn_ctx {
+	const struct dh_http_route *route; /* NULL: 404 or 405 */
+	bool wrong_method;
+	struct dh_http_req req;            /* params filled when route is set */
+	size_t body_max;
 	struct dh_buf body;
 	size_t seen;
 	bool too_big;
-};
-
-static void route_events(struct dh_httpd *h, struct dh_http_req *req,
-	struct dh_http_resp *resp);
-static void route_healthz(struct dh_httpd *h, struct dh_http_req *req,
-	struct dh_http_resp *resp);
-
-/* Paths are prefix + optional {param} + suffix; param has no '/'. */
-static const struct route {
-	const char *method;
-	const char *prefix;
-	const char *suffix; /* NULL: the path is exactly prefix */
-	void (*fn)(struct dh_httpd *, struct dh_http_req *, struct dh_http_resp *);
-} routes[] = {
-	{ "POST", "/api/v1/jobs/", "/events", route_events },
-	{ "GET", "/healthz", NULL, route_healthz },
 };
 
 int
@@ -192,48 +183,101 @@ set_error(struct dh_http_resp *resp, int status, const char *why)
 	resp->body = dh_xasprintf("{\"error\":\"%s\"}", why);
 }
 
-static void
-route_events(struct dh_httpd *h, struct dh_http_req *req, struct dh_http_resp *resp)
+const char *
+dh_http_req_param(const struct dh_http_req *req, const char *name)
 {
-	if (h->cfg.events == NULL) {
-		set_error(resp, 404, "no event endpoint here");
-		return;
+	for (size_t i = 0; i < req->nparams; i++)
+		if (strcmp(req->params[i].name, name) == 0)
+			return req->params[i].value;
+	return NULL;
+}
+
+const char *
+dh_http_req_header(const struct dh_http_req *req, const char *name)
+{
+	return req->header != NULL ? req->header(req->conn, name) : NULL;
+}
+
+static const char *
+conn_header(void *conn, const char *name)
+{
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+static void
+params_fini(struct dh_http_req *req)
+{
+	for (size_t i = 0; i < req->nparams; i++)
+		free(req->params[i].value);
+	req->nparams = 0;
+}
+
+/* A "{name}" segment of pat[0..n), its name's length in *nl. */
+static bool
+is_param_segment(const char *pat, size_t n, size_t *nl)
+{
+	if (n < 3 || pat[0] != '{' || pat[n - 1] != '}')
+		return false;
+	*nl = n - 2;
+	return true;
+}
+
+/*
+ * Whether url matches pattern, segment by segment; the {name} segments
+ * go into req->params (freed by params_fini) only on a match.
+ */
+static bool
+route_match(const char *pat, const char *url, struct dh_http_req *req)
+{
+	const char *val[DH_HTTP_PARAMS_MAX], *name[DH_HTTP_PARAMS_MAX];
+	size_t vl[DH_HTTP_PARAMS_MAX], nlen[DH_HTTP_PARAMS_MAX], n = 0, pl, ul, nl;
+
+	for (;;) {
+		if (*pat == '\0' || *url == '\0') {
+			if (*pat != *url)
+				return false;
+			break;
+		}
+		if (*pat++ != '/' || *url++ != '/')
+			return false;
+		pl = strcspn(pat, "/");
+		ul = strcspn(url, "/");
+		if (is_param_segment(pat, pl, &nl)) {
+			if (ul == 0 || n == DH_HTTP_PARAMS_MAX)
+				return false;
+			name[n] = pat + 1;
+			nlen[n] = nl;
+			val[n] = url;
+			vl[n++] = ul;
+		} else if (pl != ul || strncmp(pat, url, pl) != 0) {
+			return false;
+		}
+		pat += pl;
+		url += ul;
 	}
-	h->cfg.events(h->cfg.user, req, resp);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(req->params[i].name, sizeof(req->params[i].name), "%.*s",
+			(int)nlen[i], name[i]);
+		req->params[i].value = dh_xstrndup(val[i], vl[i]);
+	}
+	req->nparams = n;
+	return true;
 }
 
-static void
-route_healthz(struct dh_httpd *h, struct dh_http_req *req, struct dh_http_resp *resp)
-{
-	resp->status = 200;
-	resp->body = dh_xstrdup("{\"ok\":true,\"service\":\"drillhall\"}");
-}
-
-/* Find the route for url; *param gets the {param} part (caller frees). */
-static const struct route *
-route_find(const char *method, const char *url, char **param, bool *wrong_method)
+/* The route for method and url (params into req), or NULL. */
+static const struct dh_http_route *
+route_find(const struct dh_httpd *h, const char *method, const char *url,
+	struct dh_http_req *req, bool *wrong_method)
 {
 	*wrong_method = false;
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		const struct route *rt = &routes[i];
-		size_t pl = strlen(rt->prefix), ul = strlen(url), sl;
+	for (size_t i = 0; i < h->cfg.nroutes; i++) {
+		const struct dh_http_route *rt = &h->routes[i];
 
-		if (strncmp(url, rt->prefix, pl) != 0)
+		if (!route_match(rt->pattern, url, req))
 			continue;
-		if (rt->suffix == NULL) {
-			if (ul != pl)
-				continue;
-		} else {
-			sl = strlen(rt->suffix);
-			if (ul <= pl + sl || strcmp(url + ul - sl, rt->suffix) != 0 ||
-			    memchr(url + pl, '/', ul - pl - sl) != NULL)
-				continue;
-			*param = dh_xstrndup(url + pl, ul - pl - sl);
-		}
 		if (strcmp(method, rt->method) != 0) {
 			*wrong_method = true;
-			free(*param);
-			*param = NULL;
+			params_fini(req);
 			continue;
 		}
 		return rt;
@@ -241,34 +285,106 @@ route_find(const char *method, const char *url, char **param, bool *wrong_method
 	return NULL;
 }
 
+/* A pattern httpd can match: "/" segments, {name}s that fit. */
+static int
+check_route(const struct dh_http_route *rt, const struct dh_httpd_config *cfg,
+	struct dh_err *err)
+{
+	const char *p = rt->pattern;
+	size_t n = 0, pl, nl;
+
+	if (rt->method == NULL || p == NULL || p[0] != '/' || rt->handler == NULL)
+		return dh_err_set(err, DH_EINVAL, "a route needs a method, a pattern "
+			"starting with '/' and a handler");
+	if (rt->need > DH_HTTP_NEED_SIGNED && cfg->guard == NULL)
+		return dh_err_set(err, DH_EINVAL, "route %s %s needs a guard", rt->method, p);
+	for (; *p == '/'; p += pl) {
+		pl = strcspn(++p, "/");
+		if (is_param_segment(p, pl, &nl) &&
+		    (++n > DH_HTTP_PARAMS_MAX || nl >= DH_HTTP_PARAM_NAME_MAX))
+			return dh_err_set(err, DH_EINVAL, "route %s %s: too many or too "
+				"long {names}", rt->method, rt->pattern);
+	}
+	return 0;
+}
+
+static void
+size_text(size_t n, char *out, size_t outsz)
+{
+	if (n > 0 && n % (1024 * 1024) == 0)
+		snprintf(out, outsz, "%zu MiB", n / (1024 * 1024));
+	else if (n > 0 && n % 1024 == 0)
+		snprintf(out, outsz, "%zu KiB", n / 1024);
+	else
+		snprintf(out, outsz, "%zu bytes", n);
+}
+
+static void
+set_too_big(struct dh_http_resp *resp, size_t max, const char *more)
+{
+	char why[80], sz[32];
+
+	size_text(max, sz, sizeof(sz));
+	snprintf(why, sizeof(why), "body over %s%s", sz, more);
+	set_error(resp, 413, why);
+}
+
 static enum MHD_Result
 dispatch(struct dh_httpd *h, struct MHD_Connection *c, const char *url,
 	const char *method, struct conn_ctx *ctx)
 {
 	struct dh_http_resp resp = { .status = 500 };
-	struct dh_http_req req = { .method = method, .path = url };
+	struct dh_http_req *req = &ctx->req;
+	const struct dh_http_route *rt = ctx->route;
 	char peer[DH_HTTPD_PEER_MAX];
-	char *param = NULL;
-	bool wrong_method;
-	const struct route *rt = route_find(method, url, &param, &wrong_method);
 	enum MHD_Result ret;
 
 	if (rt == NULL) {
-		set_error(&resp, wrong_method ? 405 : 404,
-			wrong_method ? "method not allowed" : "no such path");
+		set_error(&resp, ctx->wrong_method ? 405 : 404,
+			ctx->wrong_method ? "method not allowed" : "no such path");
 		return reply(h, c, method, url, &resp);
 	}
 	peer_name(c, peer, sizeof(peer));
-	req.param = param;
-	req.peer = peer;
-	req.signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Drillhall-Signature");
-	req.body = ctx->body.data ? ctx->body.data : "";
-	req.len = ctx->body.len;
-	rt->fn(h, &req, &resp);
+	req->method = method;
+	req->path = url;
+	req->peer = peer;
+	req->header = conn_header;
+	req->conn = c;
+	req->body = ctx->body.data ? ctx->body.data : "";
+	req->len = ctx->body.len;
+	if (rt->need <= DH_HTTP_NEED_SIGNED ||
+	    h->cfg.guard(h->cfg.guard_user, rt->need, req, &resp))
+		rt->handler(rt->user, req, &resp);
 	ret = reply(h, c, method, url, &resp);
 	free(resp.body);
-	free(param);
 	return ret;
+}
+
+/* First call for a request: find its route, and answer now when far too big. */
+static enum MHD_Result
+begin(struct dh_httpd *h, struct MHD_Connection *c, const char *url,
+	const char *method, void **con_cls)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		MHD_HTTP_HEADER_CONTENT_LENGTH);
+	struct conn_ctx *ctx = dh_xcalloc(1, sizeof(*ctx));
+	struct dh_http_resp resp = { 0 };
+
+	dh_buf_init(&ctx->body);
+	*con_cls = ctx;
+	ctx->route = route_find(h, method, url, &ctx->req, &ctx->wrong_method);
+	ctx->body_max = ctx->route ? ctx->route->body_max : DH_HTTPD_UNROUTED_BODY_MAX;
+	/*
+	 * Far too big: answer before reading (the connection closes).
+	 * Somewhat too big: read and discard it, so the client, still
+	 * sending, is not cut off before it sees the 413.
+	 */
+	if (cl != NULL && strtoull(cl, NULL, 10) > DRAIN_FACTOR * ctx->body_max) {
+		ctx->too_big = true;
+		set_too_big(&resp, ctx->body_max, "");
+		return reply(h, c, method, url, &resp);
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result
@@ -279,35 +395,18 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	struct conn_ctx *ctx = *con_cls;
 	struct dh_http_resp resp = { 0 };
 
-	if (ctx == NULL) {
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-			MHD_HTTP_HEADER_CONTENT_LENGTH);
-
-		ctx = dh_xcalloc(1, sizeof(*ctx));
-		dh_buf_init(&ctx->body);
-		*con_cls = ctx;
-		/*
-		 * Far too big: answer before reading (the connection closes).
-		 * Somewhat too big: read and discard it, so the client, still
-		 * sending, is not cut off before it sees the 413.
-		 */
-		if (cl != NULL && strtoull(cl, NULL, 10) > DH_HTTPD_DRAIN_MAX) {
-			ctx->too_big = true;
-			set_error(&resp, 413, "body over 1 MiB");
-			return reply(h, c, method, url, &resp);
-		}
-		return MHD_YES;
-	}
+	if (ctx == NULL)
+		return begin(h, c, url, method, con_cls);
 	if (*upload_size > 0) {
 		ctx->seen += *upload_size;
-		if (ctx->seen > DH_HTTPD_DRAIN_MAX) {
+		if (ctx->seen > DRAIN_FACTOR * ctx->body_max) {
 			/* No answer can be queued mid-upload: log it and hang up. */
-			set_error(&resp, 413, "body over 1 MiB, connection closed");
+			set_too_big(&resp, ctx->body_max, ", connection closed");
 			log_rejection(h, c, method, url, &resp);
 			free(resp.body);
 			return MHD_NO;
 		}
-		if (ctx->seen > DH_HTTPD_BODY_MAX) {
+		if (ctx->seen > ctx->body_max) {
 			ctx->too_big = true;
 			dh_buf_fini(&ctx->body);
 		} else {
@@ -317,7 +416,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return MHD_YES;
 	}
 	if (ctx->too_big) {
-		set_error(&resp, 413, "body over 1 MiB");
+		set_too_big(&resp, ctx->body_max, "");
 		return reply(h, c, method, url, &resp);
 	}
 	return dispatch(h, c, url, method, ctx);
@@ -331,6 +430,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	if (ctx == NULL)
 		return;
+	params_fini(&ctx->req);
 	dh_buf_fini(&ctx->body);
 	free(ctx);
 	*con_cls = NULL;
@@ -412,6 +512,13 @@ dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg,
 	int fd = -1, r;
 
 	h->cfg = *cfg;
+	h->routes = dh_xcalloc(cfg->nroutes + 1, sizeof(*h->routes));
+	for (size_t i = 0; i < cfg->nroutes; i++) {
+		if ((r = check_route(&cfg->routes[i], cfg, err)) != 0)
+			goto out;
+		h->routes[i] = cfg->routes[i];
+	}
+	h->cfg.routes = h->routes;
 	if ((r = dh_httpd_parse_listen(cfg->listen, addr, sizeof(addr), &port, err)) != 0 ||
 	    (r = load_tls(h, cfg, err)) != 0)
 		goto out;
@@ -459,6 +566,7 @@ dh_httpd_stop(struct dh_httpd *h)
 		return;
 	if (h->mhd)
 		MHD_stop_daemon(h->mhd);
+	free(h->routes);
 	free(h->cert);
 	if (h->key) {
 		explicit_bzero(h->key, strlen(h->key));

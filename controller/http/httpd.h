@@ -1,11 +1,13 @@
 /*
- * The controller's HTTP(S) server (libmicrohttpd adapter, controller/
- * httpd.c). It binds the `listen` address itself (so a caller learns that
- * another process holds it, and port 0 gives an ephemeral port), refuses
- * plain HTTP on a non-loopback address, serves TLS from the configured
- * certificate and key, bounds every request body, and dispatches through a
- * route table to handlers that see a plain request, never a libmicrohttpd
- * type. Every rejection (4xx) is logged to stderr with the peer address.
+ * The controller's HTTP(S) server (libmicrohttpd adapter, http/httpd.c).
+ * It binds the `listen` address itself (so a caller learns that another
+ * process holds it, and port 0 gives an ephemeral port), refuses plain
+ * HTTP on a non-loopback address, serves TLS from the configured
+ * certificate and key, bounds every request body by its route's limit,
+ * and dispatches through a route table that the caller passes in at start
+ * (the event API, /healthz, later /metrics and pages) to handlers that see
+ * a plain request, never a libmicrohttpd type. Every rejection (4xx) is
+ * logged to stderr with the peer address.
  */
 #ifndef DH_HTTPD_H
 #define DH_HTTPD_H
@@ -16,19 +18,35 @@
 
 #include "dh/err.h"
 
-#define DH_HTTPD_BODY_MAX (1024 * 1024) /* SPEC: 413 over 1 MiB */
 #define DH_HTTPD_PEER_MAX 64
+#define DH_HTTP_PARAMS_MAX 4          /* {name} segments in one pattern */
+#define DH_HTTP_PARAM_NAME_MAX 24     /* bytes of a {name}, with its NUL */
+#define DH_HTTPD_UNROUTED_BODY_MAX (64 * 1024) /* read before a 404/405 */
+
+/* One {name} of a route pattern and the path segment it matched. */
+struct dh_http_param {
+	char name[DH_HTTP_PARAM_NAME_MAX];
+	char *value;            /* owned by httpd for the call */
+};
 
 /* A request as a handler sees it; all pointers borrowed for the call. */
 struct dh_http_req {
 	const char *method;
 	const char *path;
-	const char *param;      /* the {job} of a route pattern, or NULL */
 	const char *peer;       /* "127.0.0.1:50412", "[::1]:50412" */
-	const char *signature;  /* X-Drillhall-Signature header or NULL */
 	const char *body;       /* NUL-terminated, len bytes */
 	size_t len;
+	struct dh_http_param params[DH_HTTP_PARAMS_MAX];
+	size_t nparams;
+	/* Header lookup (case-insensitive name); set by httpd, or by a test. */
+	const char *(*header)(void *conn, const char *name);
+	void *conn;
 };
+
+/* The path segment matched by {name}, or NULL. */
+const char *dh_http_req_param(const struct dh_http_req *req, const char *name);
+/* A request header's value, or NULL when absent. */
+const char *dh_http_req_header(const struct dh_http_req *req, const char *name);
 
 /* A handler's answer: status, a body it allocated, and for a 4xx the reason to log. */
 struct dh_http_resp {
@@ -41,12 +59,52 @@ struct dh_http_resp {
 typedef void (*dh_http_handler)(void *user, const struct dh_http_req *req,
 	struct dh_http_resp *resp);
 
+/*
+ * What a request must show before its route's handler runs. NONE and
+ * SIGNED routes go straight to the handler (a signed route's handler
+ * checks the per-job signature itself); the others go through the
+ * configured guard first, and httpd refuses to start with such a route
+ * but no guard, so a page is never served unguarded by mistake.
+ */
+enum dh_http_need {
+	DH_HTTP_NEED_NONE,      /* anyone: /healthz, the login form */
+	DH_HTTP_NEED_SIGNED,    /* the handler checks a signature: the event API */
+	DH_HTTP_NEED_TOKEN,     /* a bearer token, or a loopback peer: /metrics */
+	DH_HTTP_NEED_AUDITOR,   /* a session whose user reads: pages */
+	DH_HTTP_NEED_OPERATOR,  /* a session whose user may act: POST /systems/ID/run */
+};
+
+/*
+ * One route. pattern is '/'-separated; a segment "{name}" matches one
+ * non-empty segment, found by dh_http_req_param(req, "name"); other
+ * segments match exactly. A path that matches with another method is
+ * answered 405, no match 404. A body over body_max bytes is answered 413
+ * (0: the route takes no body).
+ */
+struct dh_http_route {
+	const char *method;     /* "GET", "POST" */
+	const char *pattern;    /* "/api/v1/jobs/{job}/events" */
+	dh_http_handler handler;
+	void *user;             /* passed to handler */
+	size_t body_max;
+	enum dh_http_need need;
+};
+
+/*
+ * The guard for routes that need more than NONE or SIGNED: true lets the
+ * request through; false means it filled resp (401, 403, a redirect).
+ */
+typedef bool (*dh_http_guard)(void *user, enum dh_http_need need,
+	const struct dh_http_req *req, struct dh_http_resp *resp);
+
 struct dh_httpd_config {
 	const char *listen;     /* "ADDRESS:PORT", "[::1]:PORT"; port 0 = ephemeral */
 	const char *tls_cert;   /* PEM files; both NULL = plain HTTP (loopback only) */
 	const char *tls_key;
-	dh_http_handler events; /* POST /api/v1/jobs/{job}/events */
-	void *user;             /* passed to handlers */
+	const struct dh_http_route *routes; /* copied at start; strings and */
+	size_t nroutes;                     /* users borrowed until stop */
+	dh_http_guard guard;    /* NULL: only NONE and SIGNED routes allowed */
+	void *guard_user;
 	bool quiet;             /* do not log rejections (benchmarks) */
 };
 
@@ -54,7 +112,8 @@ struct dh_httpd;
 
 /*
  * Bind and start serving in libmicrohttpd's threads. Returns 0,
- * DH_EINVAL (bad listen address, only one of cert/key), DH_EREFUSED
+ * DH_EINVAL (bad listen address, only one of cert/key, a malformed
+ * pattern, a guarded route without a guard), DH_EREFUSED
  * (plain HTTP on a non-loopback address, or TLS unsupported), DH_EEXIST
  * (the address is in use: another serve holds it), DH_EIO (cert/key
  * unreadable) or DH_ENET.

@@ -1,14 +1,13 @@
 /*
- * One job from dispatch to verdict (controller/dispatch.h). The order of
- * steps is the guarantee: listener first (so the first event has
- * somewhere to go), job stored second (so an event is never for an
- * unknown job), SSH third; then wait on the database. Every way of not
- * getting a verdict ends in a stored error record, never in silence.
+ * One job from dispatch to verdict (jobs/dispatch.h). The order of steps
+ * is the guarantee: the caller's receiver is already listening (so the
+ * first event has somewhere to go), the job is stored first (so an event
+ * is never for an unknown job), SSH second; then wait on the database.
+ * Every way of not getting a verdict ends in a stored error record, never
+ * in silence.
  */
 #include "jobs/dispatch.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,65 +19,6 @@
 #include "store/records.h"
 #include "dh/sign.h"
 #include "dh/timefmt.h"
-#include "http/events.h"
-#include "http/httpd.h"
-
-/* The receiving side for one job: ours, or a running serve's. */
-struct receiver {
-	struct dh_events *events;
-	struct dh_httpd *httpd;
-	bool serve_holds_it;
-};
-
-/* Whether a live serve on this database holds cfg->listen. */
-static bool
-serve_is_ours(struct dh_db *db, const char *listen)
-{
-	long pid = 0;
-
-	if (dh_db_serve_get(db, listen, &pid, NULL) != 0 || pid <= 0)
-		return false;
-	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
-}
-
-static int
-receiver_start(struct receiver *rv, const struct dh_dispatch_cfg *cfg, struct dh_db *db,
-	struct dh_err *err)
-{
-	struct dh_httpd_config hc = { .listen = cfg->listen, .tls_cert = cfg->tls_cert,
-		.tls_key = cfg->tls_key, .events = dh_events_handle };
-	int r;
-
-	if ((r = dh_events_new(&rv->events, cfg->db_path, err)) != 0)
-		return r;
-	hc.user = rv->events;
-	r = dh_httpd_start(&rv->httpd, &hc, err);
-	if (r == DH_EEXIST && !serve_is_ours(db, cfg->listen)) {
-		r = dh_err_set(err, DH_EEXIST, "%s is in use, but not by a drillhall serve "
-			"on this database; its events would not reach the job", cfg->listen);
-	} else if (r == DH_EEXIST) {
-		/* A serve on this database holds the address: it stores the events. */
-		rv->serve_holds_it = true;
-		dh_events_free(rv->events);
-		rv->events = NULL;
-		dh_err_clear(err);
-		return 0;
-	}
-	if (r != 0) {
-		dh_events_free(rv->events);
-		rv->events = NULL;
-	}
-	return r;
-}
-
-static void
-receiver_stop(struct receiver *rv)
-{
-	dh_httpd_stop(rv->httpd);
-	dh_events_free(rv->events);
-	rv->httpd = NULL;
-	rv->events = NULL;
-}
 
 char *
 dh_dispatch_job_id(const char *system)
@@ -185,7 +125,6 @@ dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_j
 	const struct dh_ssh_target *host, const char *trigger, struct dh_record **out,
 	struct dh_err *err)
 {
-	struct receiver rv = { 0 };
 	struct dh_ssh_target t = *host;
 	struct dh_ssh_result res = { 0 };
 	char tok[DH_TOKEN_HEX + 1], *json = NULL, *why = NULL;
@@ -199,13 +138,11 @@ dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_j
 	free(job->token);
 	job->token = dh_xstrdup(tok);
 	explicit_bzero(tok, sizeof(tok));
-	if ((r = receiver_start(&rv, cfg, db, err)) != 0)
-		goto out;
 	if ((r = dh_db_job_insert(db, job, trigger, err)) != 0)
 		goto out;
 	if (cfg->verbose)
 		fprintf(stderr, "drillhall: job %s: dispatching to %s (events via %s)\n",
-			job->id, host->name, rv.serve_holds_it ? "the running serve" : cfg->listen);
+			job->id, host->name, cfg->events_via ? cfg->events_via : "?");
 	json = dh_job_to_json(job);
 	t.command = DH_DISPATCH_COMMAND;
 	t.input = json;
@@ -227,7 +164,6 @@ dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_j
 		r = record_error(db, job, host->name, started, why, out, err);
 	}
 out:
-	receiver_stop(&rv);
 	dh_ssh_result_fini(&res);
 	if (json) {
 		explicit_bzero(json, strlen(json));

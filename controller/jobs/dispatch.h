@@ -3,10 +3,10 @@
  * "Commands: run"): the job gets a fresh token and id, is stored (with
  * the token) before it leaves, goes to the host's forced command over SSH
  * on stdin, and the caller waits until its record is in the database.
- * Events arrive either at a listener started here for the job's duration
- * or, when a `serve` already holds the listen address, at that serve;
- * both write the same database, so waiting is the same: poll for the
- * record. When the host cannot be reached, refuses, or no verdict comes
+ * Receiving the agent's events is not done here: the caller has an event
+ * receiver running before it dispatches (http/receiver.h: run's own, or
+ * a serve's), and it writes the same database, so waiting is polling for
+ * the record. When the host cannot be reached, refuses, or no verdict comes
  * before the job's timeout, the controller stores a record with verdict
  * `error` saying why. Used by `run` and (later) the scheduler.
  */
@@ -24,9 +24,7 @@
 #define DH_DISPATCH_COMMAND "run" /* the exec string; the forced command decides */
 
 struct dh_dispatch_cfg {
-	const char *db_path;
-	const char *listen;          /* where the agent's events arrive */
-	const char *tls_cert, *tls_key;
+	const char *events_via;      /* where the agent's events arrive, for progress */
 	int64_t grace_s;             /* 0 = DH_DISPATCH_GRACE_S */
 	double poll_s;               /* 0 = 0.2 */
 	bool verbose;                /* progress on stderr */
@@ -36,7 +34,7 @@ struct dh_dispatch_cfg {
  * Give job an id (when it has none) and a token, store it, dispatch it to
  * host (the target's command and input are set here) and wait for its
  * record. Returns 0 with *out set (whatever the verdict) or an error when
- * nothing could be recorded (database, listener). The record's verdict
+ * nothing could be recorded (database). The record's verdict
  * tells the story: error records carry the reason in `error`.
  */
 int dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db,

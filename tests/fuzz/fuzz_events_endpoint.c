@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the event endpoint past its signature check
- * (controller/events.c + db.c): each input is a body, signed correctly
+ * (http/events.c + store/): each input is a body, signed correctly
  * for a stored job and handed to dh_events_handle, so parsing, the
  * controller's completion of records, the group-commit writer, the store
  * and the audit log all see hostile-but-authentic input. Answers other
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "store/db.h"
@@ -31,6 +32,13 @@ static struct dh_events *ev;
 static struct dh_db *db;
 static unsigned long runs;
 static char dir[] = DH_TMPL("/tmp/dh-fuzz-events-");
+
+/* The request's only header: conn is the signature. */
+static const char *
+header(void *conn, const char *name)
+{
+	return strcasecmp(name, DH_SIGN_HEADER) == 0 ? conn : NULL;
+}
 
 static void
 cleanup(void)
@@ -66,15 +74,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char sig[DH_SIGN_VALUE_MAX];
 	char *body = dh_xstrndup((const char *)data, size);
-	struct dh_http_req req = { .method = "POST", .param = "fuzz-job",
-		.peer = "127.0.0.1:1", .body = body, .len = size };
+	struct dh_http_req req = { .method = "POST", .params = { { "job", "fuzz-job" } },
+		.nparams = 1, .peer = "127.0.0.1:1", .body = body, .len = size,
+		.header = header };
 	struct dh_http_resp resp = { 0 };
 	struct dh_audit_result res;
 
 	if (ev == NULL)
 		init();
 	dh_sign_make(token, dh_time_now(), body, size, sig, sizeof(sig));
-	req.signature = sig;
+	req.conn = sig;
 	dh_events_handle(ev, &req, &resp);
 	if (resp.status != 200 && resp.status != 400) {
 		fprintf(stderr, "unexpected status %d: %s\n", resp.status, resp.why);

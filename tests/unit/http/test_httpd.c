@@ -1,8 +1,10 @@
 /*
- * The HTTP(S) server and the event endpoint (controller/httpd.c,
- * events.c) over real sockets: a listener on 127.0.0.1 with an ephemeral
- * port, requests made with libcurl, every status code the spec names, and
- * a TLS listener with a self-signed certificate made by `openssl req`.
+ * The HTTP(S) server and the event endpoint (http/httpd.c, events.c) over
+ * real sockets: a listener on 127.0.0.1 with an ephemeral port serving a
+ * route table made here (the event endpoint's route and a /healthz),
+ * requests made with libcurl, every status code the spec names, pattern
+ * parameters, per-route body limits and the guard, and a TLS listener
+ * with a self-signed certificate made by `openssl req`.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -93,6 +95,27 @@ post_signed(struct fx *f, const char *job, const char *body, time_t t)
 	return st;
 }
 
+static void
+healthz(void *user, const struct dh_http_req *req, struct dh_http_resp *resp)
+{
+	resp->status = 200;
+	resp->body = dh_xstrdup("{\"ok\":true}");
+}
+
+/* The event endpoint's routes and GET /healthz, into routes[0..3). */
+static size_t
+table(struct fx *f, struct dh_http_route *routes)
+{
+	size_t n;
+	const struct dh_http_route *ev = dh_events_routes(f->ev, &n);
+
+	assert_int_equal(n, 1);
+	routes[0] = ev[0];
+	routes[1] = (struct dh_http_route){ .method = "GET", .pattern = "/healthz",
+		.handler = healthz };
+	return 2;
+}
+
 static int
 setup(void **state)
 {
@@ -100,7 +123,8 @@ setup(void **state)
 	struct dh_job j = { .version = 1, .id = "job-1", .system = "procapita",
 		.host = "b1", .token = (char *)token, .rpo_target_s = 60,
 		.rto_target_s = 60, .timeout_s = 120 };
-	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .events = dh_events_handle };
+	struct dh_http_route routes[2];
+	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .routes = routes };
 
 	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-httpd-"));
 	assert_non_null(mkdtemp(f->dir));
@@ -108,7 +132,7 @@ setup(void **state)
 	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
 	assert_int_equal(dh_db_job_insert(f->db, &j, "manual", NULL), 0);
 	assert_int_equal(dh_events_new(&f->ev, f->path, NULL), 0);
-	hc.user = f->ev;
+	hc.nroutes = table(f, routes);
 	assert_int_equal(dh_httpd_start(&f->h, &hc, NULL), 0);
 	snprintf(f->base, sizeof(f->base), "http://127.0.0.1:%u", dh_httpd_port(f->h));
 	*state = f;
@@ -165,7 +189,7 @@ test_rejections(void **state)
 {
 	struct fx *f = *state;
 	struct dh_buf resp;
-	char *big = dh_xmalloc(DH_HTTPD_BODY_MAX + 2);
+	char *big = dh_xmalloc(DH_EVENTS_BODY_MAX + 2);
 	static const char other[] =
 		"{\"job\":\"job-2\",\"seq\":1,\"type\":\"accepted\",\"at\":\"2026-11-27T10:00:00Z\"}";
 
@@ -185,19 +209,19 @@ test_rejections(void **state)
 		assert_non_null(strstr(resp.data, "\"detail\":\"missing \\\"job\\\"\""));
 	}
 	assert_int_equal(post_signed(f, "job-1", other, dh_time_now()), 400);
-	memset(big, ' ', DH_HTTPD_BODY_MAX + 1);
-	big[DH_HTTPD_BODY_MAX + 1] = '\0';
-	assert_int_equal(post(f, "job-1", big, DH_HTTPD_BODY_MAX + 1, "t=1,sig=0", false,
+	memset(big, ' ', DH_EVENTS_BODY_MAX + 1);
+	big[DH_EVENTS_BODY_MAX + 1] = '\0';
+	assert_int_equal(post(f, "job-1", big, DH_EVENTS_BODY_MAX + 1, "t=1,sig=0", false,
 		&resp), 413);
-	assert_int_equal(post(f, "job-1", big, DH_HTTPD_BODY_MAX + 1, "t=1,sig=0", true,
+	assert_int_equal(post(f, "job-1", big, DH_EVENTS_BODY_MAX + 1, "t=1,sig=0", true,
 		&resp), 413);
 	free(big);
 	/* Far over: answered before the body is read, or (no length) cut off. */
-	big = dh_xcalloc(1, 5 * DH_HTTPD_BODY_MAX + 1);
-	memset(big, ' ', 5 * DH_HTTPD_BODY_MAX);
-	assert_int_equal(post(f, "job-1", big, 5 * DH_HTTPD_BODY_MAX, "t=1,sig=0", false,
+	big = dh_xcalloc(1, 5 * DH_EVENTS_BODY_MAX + 1);
+	memset(big, ' ', 5 * DH_EVENTS_BODY_MAX);
+	assert_int_equal(post(f, "job-1", big, 5 * DH_EVENTS_BODY_MAX, "t=1,sig=0", false,
 		&resp), 413);
-	assert_int_equal(post(f, "job-1", big, 5 * DH_HTTPD_BODY_MAX, "t=1,sig=0", true,
+	assert_int_equal(post(f, "job-1", big, 5 * DH_EVENTS_BODY_MAX, "t=1,sig=0", true,
 		&resp), -1);
 	dh_buf_fini(&resp);
 	free(big);
@@ -235,6 +259,108 @@ test_routes(void **state)
 	dh_buf_fini(&resp);
 }
 
+/* GET url (or POST body) with one optional header; the status, -1 on no answer. */
+static long
+request(const char *url, const char *hdr, const char *body, struct dh_buf *resp)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hd = hdr ? curl_slist_append(NULL, hdr) : NULL;
+	long status = -1;
+
+	dh_buf_reset(resp);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hd);
+	if (body)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hd);
+	curl_easy_cleanup(c);
+	return status;
+}
+
+static void
+echo(void *user, const struct dh_http_req *req, struct dh_http_resp *resp)
+{
+	const char *a = dh_http_req_param(req, "a"), *b = dh_http_req_param(req, "b");
+
+	resp->status = 200;
+	resp->content_type = "text/plain";
+	resp->body = dh_xasprintf("%s a=%s b=%s len=%zu %s", (const char *)user,
+		a ? a : "-", b ? b : "-", req->len, dh_http_req_param(req, "c") ? "c" : "-");
+}
+
+static bool
+guard(void *user, enum dh_http_need need, const struct dh_http_req *req,
+	struct dh_http_resp *resp)
+{
+	const char *auth = dh_http_req_header(req, "authorization");
+
+	if (need == DH_HTTP_NEED_TOKEN && auth && strcmp(auth, (const char *)user) == 0)
+		return true;
+	resp->status = 401;
+	snprintf(resp->why, sizeof(resp->why), "no token");
+	return false;
+}
+
+static void
+test_route_table(void **state)
+{
+	struct fx *f = *state;
+	struct dh_http_route routes[] = {
+		{ .method = "GET", .pattern = "/things/{a}/x/{b}", .handler = echo,
+			.user = "things" },
+		{ .method = "POST", .pattern = "/small", .handler = echo, .user = "small",
+			.body_max = 16 },
+		{ .method = "GET", .pattern = "/metrics", .handler = echo, .user = "metrics",
+			.need = DH_HTTP_NEED_TOKEN },
+	};
+	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .routes = routes,
+		.nroutes = 3, .quiet = true };
+	struct dh_httpd *h = NULL;
+	struct dh_buf resp;
+	struct dh_err err;
+	char base[64], url[128];
+
+	/* A guarded route without a guard, or a malformed pattern, never starts. */
+	assert_int_equal(dh_httpd_start(&h, &hc, &err), DH_EINVAL);
+	assert_non_null(strstr(err.msg, "needs a guard"));
+	routes[0].pattern = "things/{a}";
+	hc.guard = guard;
+	hc.guard_user = "Bearer s3cret";
+	assert_int_equal(dh_httpd_start(&h, &hc, &err), DH_EINVAL);
+	assert_null(h);
+	routes[0].pattern = "/things/{a}/x/{b}";
+	assert_int_equal(dh_httpd_start(&h, &hc, &err), 0);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%u", dh_httpd_port(h));
+	dh_buf_init(&resp);
+	snprintf(url, sizeof(url), "%s/things/t1/x/t2", base);
+	assert_int_equal(request(url, NULL, NULL, &resp), 200);
+	assert_string_equal(resp.data, "things a=t1 b=t2 len=0 -");
+	snprintf(url, sizeof(url), "%s/things//x/t2", base);
+	assert_int_equal(request(url, NULL, NULL, &resp), 404);
+	snprintf(url, sizeof(url), "%s/things/t1/x/t2/", base);
+	assert_int_equal(request(url, NULL, NULL, &resp), 404);
+	snprintf(url, sizeof(url), "%s/small", base);
+	assert_int_equal(request(url, NULL, "0123456789abcdef", &resp), 200);
+	assert_string_equal(resp.data, "small a=- b=- len=16 -");
+	assert_int_equal(request(url, NULL, "0123456789abcdefg", &resp), 413);
+	assert_non_null(strstr(resp.data, "body over 16 bytes"));
+	assert_int_equal(request(url, NULL, NULL, &resp), 405);
+	snprintf(url, sizeof(url), "%s/metrics", base);
+	assert_int_equal(request(url, NULL, NULL, &resp), 401);
+	assert_int_equal(request(url, "Authorization: Bearer nope", NULL, &resp), 401);
+	assert_int_equal(request(url, "Authorization: Bearer s3cret", NULL, &resp), 200);
+	assert_string_equal(resp.data, "metrics a=- b=- len=0 -");
+	/* The fixture's table is not this one. */
+	snprintf(url, sizeof(url), "%s/small", f->base);
+	assert_int_equal(request(url, NULL, "x", &resp), 404);
+	dh_buf_fini(&resp);
+	dh_httpd_stop(h);
+}
+
 static void
 test_listen_policy(void **state)
 {
@@ -270,8 +396,9 @@ test_tls(void **state)
 	struct fx *f = *state;
 	struct dh_httpd *h = NULL;
 	char cert[128], key[128], cmd[600], url[128];
+	struct dh_http_route routes[2];
 	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .tls_cert = cert,
-		.tls_key = key, .events = dh_events_handle, .user = f->ev };
+		.tls_key = key, .routes = routes, .nroutes = table(f, routes) };
 	struct dh_buf resp;
 	CURL *c;
 	long status = 0;
@@ -311,6 +438,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_routes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_route_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listen_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
 	};

@@ -1,9 +1,11 @@
 /*
- * One job from dispatch to verdict (controller/dispatch.c) with a real
+ * One job from dispatch to verdict (jobs/dispatch.c) with a real
  * sshd (tests/data/ssh_fixture.sh) whose forced command is a stand-in
- * agent (tests/data/fake_agent.py) that reports signed events over HTTP:
- * passed and failed verdicts received by run's own listener or by a
- * listener that already holds the address (a serve); a changed host key
+ * agent (tests/data/fake_agent.py) that reports signed events over HTTP
+ * to a receiver started around each dispatch as `run` starts it
+ * (http/receiver.h): passed and failed verdicts received by run's own
+ * listener or by a listener that already holds the address (a serve,
+ * while one that is not a serve is refused); a changed host key
  * (error, exit 2, nothing executed, no login), an unreachable host, an
  * agent that refuses the job, an agent that never reports — each an error
  * record stored with the reason; a session that fails after the agent
@@ -31,6 +33,7 @@
 #include "jobs/dispatch.h"
 #include "http/events.h"
 #include "http/httpd.h"
+#include "http/receiver.h"
 #include "tmpl.h"
 
 struct fx {
@@ -116,8 +119,10 @@ teardown(void **state)
 static struct dh_record *
 dispatch(struct fx *f, const char *system, int64_t timeout_s, struct dh_ssh_target *t)
 {
-	struct dh_dispatch_cfg cfg = { .db_path = f->dbpath, .listen = f->listen,
-		.grace_s = 1, .poll_s = 0.05 };
+	struct dh_dispatch_cfg cfg = { .grace_s = 1, .poll_s = 0.05 };
+	struct dh_receiver_cfg rc = { .db_path = f->dbpath, .listen = f->listen,
+		.mode = DH_RECEIVER_RUN };
+	struct dh_receiver *rv = NULL;
 	struct dh_job job = { .version = 1, .kind = DH_JOB_RESTORE,
 		.host = "b1", .url = f->url, .plan_revision = "rev-7",
 		.rpo_target_s = 3600, .rto_target_s = 600, .timeout_s = timeout_s,
@@ -130,8 +135,11 @@ dispatch(struct fx *f, const char *system, int64_t timeout_s, struct dh_ssh_targ
 
 	job.system = (char *)system;
 	job.restore.repository = "/srv/backup/x";
+	assert_int_equal(dh_receiver_start(&rv, &rc, &err), 0);
+	cfg.events_via = dh_receiver_where(rv);
 	assert_int_equal(dh_dispatch_run(&cfg, f->db, &job, t ? t : &def, "manual", &r,
 		&err), 0);
+	dh_receiver_stop(rv, NULL);
 	free(job.id);
 	free(job.token);
 	return r;
@@ -166,29 +174,29 @@ test_serve_holds_address(void **state)
 	struct fx *f = *state;
 	struct dh_events *ev = NULL;
 	struct dh_httpd *h = NULL;
-	struct dh_httpd_config hc = { .listen = f->listen, .events = dh_events_handle };
+	struct dh_httpd_config hc = { .listen = f->listen };
 	struct dh_events_stats st;
 	struct dh_record *r;
 
 	NEED_SSHD(f);
 	assert_int_equal(dh_events_new(&ev, f->dbpath, NULL), 0);
-	hc.user = ev;
+	hc.routes = dh_events_routes(ev, &hc.nroutes);
 	assert_int_equal(dh_httpd_start(&h, &hc, NULL), 0);
 	/* Not registered as a serve on this database: run refuses, stores nothing. */
 	{
-		struct dh_dispatch_cfg cfg = { .db_path = f->dbpath, .listen = f->listen };
-		struct dh_job job = { .version = 1, .system = "procapita", .url = f->url,
-			.rpo_target_s = 1, .rto_target_s = 1, .timeout_s = 5 };
-		struct dh_ssh_target t = { .name = "b1" };
+		struct dh_receiver_cfg rc = { .db_path = f->dbpath, .listen = f->listen,
+			.mode = DH_RECEIVER_RUN };
+		struct dh_receiver *rv = NULL;
 		struct dh_err err;
+		char *id = dh_dispatch_job_id("procapita");
 		int64_t n = -1;
 
-		assert_int_equal(dh_dispatch_run(&cfg, f->db, &job, &t, "manual", &r, &err),
-			DH_EEXIST);
+		assert_int_equal(dh_receiver_start(&rv, &rc, &err), DH_EEXIST);
 		assert_non_null(strstr(err.msg, "not by a drillhall serve"));
-		assert_int_equal(dh_db_event_count(f->db, job.id, &n, NULL), 0);
-		free(job.id);
-		free(job.token);
+		assert_null(rv);
+		assert_int_equal(dh_db_event_count(f->db, id, &n, NULL), 0);
+		assert_int_equal(n, 0);
+		free(id);
 	}
 	assert_int_equal(dh_db_serve_set(f->db, f->listen, (long)getpid(), NULL), 0);
 	r = dispatch(f, "procapita", 20, NULL);

@@ -1,0 +1,210 @@
+/*
+ * The shared HTTP client (agent/common/http_client.c) against a real
+ * local listener (tests/support/http_stub.py): 2xx with headers and body
+ * delivered, 4xx and 5xx answered (not errors), a refused connection, a
+ * timeout, the response body bound (kept bytes, truncated flag, the
+ * connection still usable), a URL that cannot be used, and an err that
+ * never repeats the URL.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "dh/buf.h"
+#include "dh/http_client.h"
+#include "dh/timefmt.h"
+#include "tmpl.h"
+
+struct fx {
+	char dir[64];
+	pid_t pid;
+	int port;
+	struct dh_http_client *c;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = dh_xcalloc(1, sizeof(*f));
+	const char *data = getenv("DH_TEST_DATA"); /* SRC/tests/data */
+	size_t dl = data != NULL && strlen(data) >= 5 ? strlen(data) - 5 : 0;
+	char *script = dl > 0 ? dh_xasprintf("%.*s/support/http_stub.py", (int)dl, data)
+		: dh_xstrdup("tests/support/http_stub.py");
+	char portf[128];
+	struct dh_buf b;
+
+	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-http-client-"));
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(portf, sizeof(portf), "%s/port", f->dir);
+	f->pid = fork();
+	assert_true(f->pid >= 0);
+	if (f->pid == 0) {
+		execlp("python3", "python3", script, portf, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200 && access(portf, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	dh_buf_init(&b);
+	assert_int_equal(dh_file_read(portf, 64, &b, NULL), 0);
+	f->port = atoi(b.data);
+	dh_buf_fini(&b);
+	free(script);
+	f->c = dh_http_client_new(NULL, NULL);
+	assert_non_null(f->c);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+
+	dh_http_client_free(f->c);
+	kill(f->pid, SIGTERM);
+	waitpid(f->pid, NULL, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* POST body to path on the stub with client c; the dh_http_client_post result. */
+static int
+post(struct fx *f, struct dh_http_client *c, const char *path,
+	const char *const *hdrs, const char *body, struct dh_http_response *resp,
+	struct dh_err *err)
+{
+	char url[128];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", f->port, path);
+	dh_err_clear(err);
+	return dh_http_client_post(c, url, hdrs, body, body ? strlen(body) : 0, resp, err);
+}
+
+static void
+test_statuses(void **state)
+{
+	struct fx *f = *state;
+	const char *hdrs[] = { "X-Test: hello", "Content-Type: text/plain", NULL };
+	struct dh_http_response resp;
+	struct dh_err err;
+
+	assert_int_equal(post(f, f->c, "/echo", hdrs, "payload", &resp, &err), 0);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.body, "hello|payload");
+	assert_int_equal(resp.len, 13);
+	assert_false(resp.truncated);
+	assert_int_equal(post(f, f->c, "/status/204", NULL, NULL, &resp, &err), 0);
+	assert_int_equal(resp.status, 204);
+	assert_string_equal(resp.body, "");
+	assert_int_equal(post(f, f->c, "/status/404", NULL, "x", &resp, &err), 0);
+	assert_int_equal(resp.status, 404);
+	assert_string_equal(resp.body, "status 404");
+	assert_int_equal(post(f, f->c, "/status/429", NULL, "x", &resp, &err), 0);
+	assert_int_equal(resp.status, 429);
+	assert_int_equal(post(f, f->c, "/status/503", NULL, "x", &resp, &err), 0);
+	assert_int_equal(resp.status, 503);
+	assert_string_equal(resp.body, "status 503");
+}
+
+static void
+test_refused_and_bad_url(void **state)
+{
+	struct fx *f = *state;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct dh_http_response resp;
+	struct dh_err err;
+	char url[128];
+
+	/* A port bound but not listening: connection refused. */
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook/s3cr3t-path", ntohs(sa.sin_port));
+	dh_err_clear(&err);
+	assert_int_equal(dh_http_client_post(f->c, url, NULL, "x", 1, &resp, &err), DH_ENET);
+	close(fd);
+	assert_int_equal(resp.status, 0);
+	assert_true(err.msg[0] != '\0');
+	assert_null(strstr(err.msg, "s3cr3t"));
+	assert_int_equal(dh_http_client_post(f->c, "ftp://127.0.0.1/x", NULL, "x", 1, &resp,
+		&err), DH_EINVAL);
+	assert_int_equal(dh_http_client_post(f->c, "not a url", NULL, "x", 1, &resp,
+		&err) < 0, 1);
+	/* The client still works after failures. */
+	assert_int_equal(post(f, f->c, "/status/200", NULL, "x", &resp, &err), 0);
+	assert_int_equal(resp.status, 200);
+}
+
+static void
+test_timeout(void **state)
+{
+	struct fx *f = *state;
+	struct dh_http_client_opts o = { .timeout_s = 1, .connect_timeout_s = 1 };
+	struct dh_http_client *c = dh_http_client_new(&o, NULL);
+	struct dh_http_response resp;
+	struct dh_err err;
+	double start = dh_time_mono();
+
+	assert_non_null(c);
+	assert_int_equal(post(f, c, "/slow", NULL, "x", &resp, &err), DH_ETIMEOUT);
+	assert_true(dh_time_mono() - start < 3.0);
+	assert_int_equal(resp.status, 0);
+	assert_true(err.msg[0] != '\0');
+	dh_http_client_free(c);
+}
+
+static void
+test_body_bound(void **state)
+{
+	struct fx *f = *state;
+	struct dh_http_client_opts o = { .body_max = 16 };
+	struct dh_http_client *c = dh_http_client_new(&o, NULL);
+	struct dh_http_response resp;
+	struct dh_err err;
+
+	assert_non_null(c);
+	assert_int_equal(post(f, c, "/big", NULL, "x", &resp, &err), 0);
+	assert_int_equal(resp.status, 200);
+	assert_int_equal(resp.len, 16);
+	assert_string_equal(resp.body, "xxxxxxxxxxxxxxxx");
+	assert_true(resp.truncated);
+	assert_int_equal(post(f, c, "/status/201", NULL, "x", &resp, &err), 0);
+	assert_int_equal(resp.status, 201);
+	assert_string_equal(resp.body, "status 201");
+	assert_false(resp.truncated);
+	/* The default bound keeps DH_HTTP_CLIENT_BODY_MAX bytes. */
+	assert_int_equal(post(f, f->c, "/big", NULL, "x", &resp, &err), 0);
+	assert_int_equal(resp.len, DH_HTTP_CLIENT_BODY_MAX);
+	assert_true(resp.truncated);
+	dh_http_client_free(c);
+	dh_http_client_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_statuses),
+		cmocka_unit_test(test_refused_and_bad_url),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_body_bound),
+	};
+	/* One stub for the group: python starts slowly on a busy machine. */
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
