@@ -19,13 +19,6 @@
 #include "store/db.h"
 #include "dh/timefmt.h"
 
-static const char usage[] =
-	"usage: drillhall audit verify|export [--format text|json] [--db FILE]\n"
-	"verify: recompute the hash-chained audit log; name the first record that does\n"
-	"        not match (exit 1).\n"
-	"export: print every audit record with its canonical body and hashes, so the\n"
-	"        chain can be recomputed elsewhere: hash = SHA-256(prev_hash || body).\n";
-
 static void
 print_json(const struct dh_audit_result *res)
 {
@@ -110,31 +103,25 @@ export(struct dh_db *db, const char *format, struct dh_err *err)
 }
 
 int
-dh_cmd_audit(int argc, char **argv)
+dh_cmd_audit(struct dh_ctlopt *o)
 {
-	struct dh_ctlopt o;
 	struct dh_audit_result res;
 	struct dh_db *db = NULL;
 	struct dh_err err;
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if ((rc = dh_ctlopt_start(&o, "audit", argc, argv, NULL, 0, usage)) >= 0)
-		goto out;
-	rc = DH_EXIT_USAGE;
-	if (o.npos != 1 || (strcmp(o.pos[0], "verify") != 0 &&
-	    strcmp(o.pos[0], "export") != 0) || !dh_ctlopt_is_format(o.format, "text,json")) {
-		fprintf(stderr, "drillhall audit: %s\n%s", o.npos == 1 ?
-			"expected 'verify' or 'export', format text or json" :
-			"expected 'verify' or 'export'", usage);
+	if (strcmp(o->pos[0], "verify") != 0 && strcmp(o->pos[0], "export") != 0) {
+		fprintf(stderr, "drillhall audit: expected verify or export, not '%s'\n",
+			o->pos[0]);
 		goto out;
 	}
-	if (dh_ctlopt_open_db(&o, true, &db, &err) != 0) {
+	if (dh_ctlopt_open_db(o, true, &db, &err) != 0) {
 		fprintf(stderr, "drillhall audit: %s\n", err.msg);
 		goto out;
 	}
-	if (strcmp(o.pos[0], "export") == 0) {
-		if (export(db, o.format, &err) != 0)
+	if (strcmp(o->pos[0], "export") == 0) {
+		if (export(db, o->format, &err) != 0)
 			fprintf(stderr, "drillhall audit: %s\n", err.msg);
 		else
 			rc = DH_EXIT_OK;
@@ -144,13 +131,12 @@ dh_cmd_audit(int argc, char **argv)
 		fprintf(stderr, "drillhall audit: %s\n", err.msg);
 		goto out;
 	}
-	if (strcmp(o.format, "json") == 0)
+	if (strcmp(o->format, "json") == 0)
 		print_json(&res);
 	else
 		print_text(&res);
 	rc = res.bad_seq == 0 ? DH_EXIT_OK : DH_EXIT_NOTOK;
 out:
 	dh_db_close(db);
-	dh_ctlopt_fini(&o);
 	return rc;
 }

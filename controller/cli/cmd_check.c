@@ -13,7 +13,7 @@
 #include "render/plan.h"
 
 int
-dh_cmd_check(const struct dh_cli_opts *o)
+dh_cmd_check(struct dh_ctlopt *o)
 {
 	struct dh_problems pr;
 	struct dh_plan *plan = NULL;
@@ -21,11 +21,6 @@ dh_cmd_check(const struct dh_cli_opts *o)
 	size_t nerr, nwarn;
 	int r;
 
-	if (o->argc > 0) {
-		fprintf(stderr, "drillhall check: unexpected argument '%s'\n",
-			o->argv[0]);
-		return DH_EXIT_USAGE;
-	}
 	dh_problems_init(&pr);
 	dh_buf_init(&out);
 	if ((r = dh_cli_load_plan(o, &plan, &pr)) != DH_EXIT_OK)

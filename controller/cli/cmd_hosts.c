@@ -23,10 +23,6 @@
 
 #define HOSTS_EXEC_MS 20000
 
-static const char usage[] =
-	"usage: drillhall hosts [--format text|json] [--plans DIR] [--parallel N]\n"
-	"Per inventory host: reachable, host key ok, agent version.\n";
-
 /* The agent's version line, trimmed; NULL when it did not answer. */
 static char *
 agent_version(const struct dh_ssh_result *r)
@@ -131,26 +127,15 @@ check_hosts(const struct dh_plan_iface *p, const char *format, size_t parallel)
 }
 
 int
-dh_cmd_hosts(int argc, char **argv)
+dh_cmd_hosts(struct dh_ctlopt *o)
 {
-	struct dh_ctlopt o;
 	struct dh_plan_iface *p = NULL;
-	char *par = NULL;
-	const struct dh_opt extra[] = { { "parallel", &par, NULL } };
 	struct dh_err err;
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if ((rc = dh_ctlopt_start(&o, "hosts", argc, argv, extra, 1, usage)) >= 0)
-		goto out;
-	rc = DH_EXIT_USAGE;
-	if (o.npos != 0 || !dh_ctlopt_is_format(o.format, "text,json")) {
-		fprintf(stderr, "drillhall hosts: %s\n%s", o.npos ? "unexpected argument" :
-			"format is text or json", usage);
-		goto out;
-	}
 	signal(SIGPIPE, SIG_IGN);
-	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, false, &p, &err) != 0) {
+	if (dh_plan_iface_load(o->plans, o->now, false, &p, &err) != 0) {
 		dh_ctlopt_error("hosts", &err, "");
 		goto out;
 	}
@@ -159,10 +144,8 @@ dh_cmd_hosts(int argc, char **argv)
 			"known_hosts\n");
 		goto out;
 	}
-	rc = check_hosts(p, o.format, par ? (size_t)strtoul(par, NULL, 10) : 0);
+	rc = check_hosts(p, o->format, (size_t)o->parallel);
 out:
 	dh_plan_iface_free(p);
-	free(par);
-	dh_ctlopt_fini(&o);
 	return rc;
 }

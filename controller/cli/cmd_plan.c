@@ -24,18 +24,13 @@ static const struct renderer {
 };
 
 int
-dh_cmd_plan(const struct dh_cli_opts *o)
+dh_cmd_plan(struct dh_ctlopt *o)
 {
 	struct dh_problems pr;
 	struct dh_plan *plan = NULL;
 	struct dh_buf out;
 	int r;
 
-	if (o->argc > 0) {
-		fprintf(stderr, "drillhall plan: unexpected argument '%s'\n",
-			o->argv[0]);
-		return DH_EXIT_USAGE;
-	}
 	dh_problems_init(&pr);
 	dh_buf_init(&out);
 	if ((r = dh_cli_load_plan(o, &plan, &pr)) != DH_EXIT_OK)

@@ -21,12 +21,6 @@
 #include "render/record.h"
 #include "jobs/ssh.h"
 
-static const char usage[] =
-	"usage: drillhall run restore ID [--format text|json] [--plans DIR] [--db FILE]\n"
-	"                    [--config FILE] [--listen ADDRESS:PORT]\n"
-	"Dispatch a restore test of system ID now, wait for it, print the record.\n"
-	"Exit 0 passed, 1 failed, 2 error.\n";
-
 /* The system and its restore host, or an exit code after saying why. */
 static int
 resolve(const struct dh_plan_iface *p, const char *id,
@@ -68,7 +62,7 @@ print_record(const char *format, const struct dh_record *rec)
 }
 
 static int
-run_restore(struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
+run_restore(const struct dh_ctlopt *o, const struct dh_plan_iface *p, const char *id)
 {
 	const struct dh_plan_iface_system *sys;
 	const struct dh_plan_iface_host *host;
@@ -105,38 +99,28 @@ out:
 }
 
 int
-dh_cmd_run(int argc, char **argv)
+dh_cmd_run(struct dh_ctlopt *o)
 {
-	struct dh_ctlopt o;
 	struct dh_plan_iface *p = NULL;
 	struct dh_err err;
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if ((rc = dh_ctlopt_start(&o, "run", argc, argv, NULL, 0, usage)) >= 0)
-		goto out;
-	rc = DH_EXIT_USAGE;
-	if (o.npos != 2 || !dh_ctlopt_is_format(o.format, "text,json")) {
-		fprintf(stderr, "drillhall run: %s\n%s", o.npos != 2 ?
-			"expected 'restore ID'" : "format is text or json", usage);
-		goto out;
-	}
-	if (strcmp(o.pos[0], "failover") == 0) {
+	if (strcmp(o->pos[0], "failover") == 0) {
 		fprintf(stderr, "drillhall run: this version runs restore tests; failover drills come in a later release\n");
 		goto out;
 	}
-	if (strcmp(o.pos[0], "restore") != 0) {
-		fprintf(stderr, "drillhall run: expected 'restore ID'\n%s", usage);
+	if (strcmp(o->pos[0], "restore") != 0) {
+		fprintf(stderr, "drillhall run: expected restore ID\n");
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, true, &p, &err) != 0) {
+	if (dh_plan_iface_load(o->plans, o->now, true, &p, &err) != 0) {
 		dh_ctlopt_error("run", &err, "");
 		goto out;
 	}
-	rc = run_restore(&o, p, o.pos[1]);
+	rc = run_restore(o, p, o->pos[1]);
 out:
 	dh_plan_iface_free(p);
-	dh_ctlopt_fini(&o);
 	return rc;
 }

@@ -21,21 +21,16 @@
 #include "http/events.h"
 #include "http/httpd.h"
 
-static const char usage[] =
-	"usage: drillhall serve [--config FILE] [--db FILE] [--listen ADDRESS:PORT]\n"
-	"                       [--tls-cert FILE --tls-key FILE] [--quiet]\n"
-	"Receive the agents' events over HTTP(S) until SIGINT or SIGTERM.\n";
-
 /* Serve until SIGINT/SIGTERM; returns the exit code. */
 static int
-serve(const struct dh_ctlopt *o, bool quiet)
+serve(const struct dh_ctlopt *o)
 {
 	struct dh_events *ev = NULL;
 	struct dh_httpd *h = NULL;
 	struct dh_db *db = NULL;
 	struct dh_events_stats st;
 	struct dh_httpd_config hc = { .listen = o->listen, .tls_cert = o->tls_cert,
-		.tls_key = o->tls_key, .events = dh_events_handle, .quiet = quiet };
+		.tls_key = o->tls_key, .events = dh_events_handle, .quiet = o->quiet };
 	struct dh_err err;
 	sigset_t set;
 	int sig, rc = DH_EXIT_USAGE;
@@ -80,40 +75,7 @@ out:
 }
 
 int
-dh_cmd_serve(int argc, char **argv)
+dh_cmd_serve(struct dh_ctlopt *o)
 {
-	struct dh_ctlopt o;
-	char *cert = NULL, *key = NULL;
-	bool quiet = false;
-	const struct dh_opt extra[] = {
-		{ "tls-cert", &cert, NULL }, { "tls-key", &key, NULL },
-		{ "quiet", NULL, &quiet },
-	};
-	struct dh_err err;
-	int rc = DH_EXIT_USAGE;
-
-	dh_err_clear(&err);
-	if ((rc = dh_ctlopt_start(&o, "serve", argc, argv, extra, 3, usage)) >= 0)
-		goto out;
-	rc = DH_EXIT_USAGE;
-	if (o.npos > 0) {
-		fprintf(stderr, "drillhall serve: unexpected argument '%s'\n%s", o.pos[0], usage);
-		goto out;
-	}
-	if (cert) {
-		free(o.tls_cert);
-		o.tls_cert = cert;
-		cert = NULL;
-	}
-	if (key) {
-		free(o.tls_key);
-		o.tls_key = key;
-		key = NULL;
-	}
-	rc = serve(&o, quiet);
-out:
-	free(cert);
-	free(key);
-	dh_ctlopt_fini(&o);
-	return rc;
+	return serve(o);
 }

@@ -26,10 +26,6 @@
 #include "dh/timefmt.h"
 #include "plan/iface.h"
 
-static const char usage[] =
-	"usage: drillhall status [--format text|json|csv] [--now RFC3339] [--plans DIR] [--db FILE]\n"
-	"Per system: requirement, last test and verdict, measured rpo/rto, next due, compliant.\n";
-
 /* One kind of test for one system, as of now. */
 struct kind_status {
 	struct dh_record *last;   /* newest record (any verdict), borrowed */
@@ -271,29 +267,19 @@ out:
 }
 
 int
-dh_cmd_status(int argc, char **argv)
+dh_cmd_status(struct dh_ctlopt *o)
 {
-	struct dh_ctlopt o;
 	struct dh_plan_iface *p = NULL;
 	struct dh_err err;
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if ((rc = dh_ctlopt_start(&o, "status", argc, argv, NULL, 0, usage)) >= 0)
-		goto out;
-	rc = DH_EXIT_USAGE;
-	if (o.npos != 0 || !dh_ctlopt_is_format(o.format, "text,json,csv")) {
-		fprintf(stderr, "drillhall status: %s\n%s", o.npos ? "unexpected argument" :
-			"format is text, json or csv", usage);
-		goto out;
-	}
-	if (dh_plan_iface_load(o.plans ? o.plans : "plans", o.now, true, &p, &err) != 0) {
+	if (dh_plan_iface_load(o->plans, o->now, true, &p, &err) != 0) {
 		dh_ctlopt_error("status", &err, "");
 		goto out;
 	}
-	rc = report(&o, p);
+	rc = report(o, p);
 out:
 	dh_plan_iface_free(p);
-	dh_ctlopt_fini(&o);
 	return rc;
 }
