@@ -283,3 +283,14 @@ dh_cli_load_plan(const struct dh_ctlopt *o, struct dh_plan **out,
 	dh_problems_sort(pr);
 	return DH_EXIT_OK;
 }
+
+int
+dh_cli_write(const struct dh_ctlopt *o, const struct dh_buf *out)
+{
+	if ((out->len > 0 && fwrite(out->data, 1, out->len, stdout) != out->len) ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "drillhall %s: cannot write the output\n", o->command);
+		return DH_EXIT_USAGE;
+	}
+	return DH_EXIT_OK;
+}

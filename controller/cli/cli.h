@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli/ctlopt.h"
+#include "dh/buf.h"
 #include "dh/problems.h"
 
 /* Exit codes everywhere (SPEC "Commands"). */
@@ -42,6 +43,12 @@ int dh_cli_parse(struct dh_ctlopt *o, int argc, char **argv, struct dh_err *err)
  */
 int dh_cli_load_plan(const struct dh_ctlopt *o, struct dh_plan **out,
 	struct dh_problems *pr);
+
+/*
+ * Write a command's rendered output to stdout. Returns DH_EXIT_OK, or
+ * DH_EXIT_USAGE after saying that stdout could not be written.
+ */
+int dh_cli_write(const struct dh_ctlopt *o, const struct dh_buf *out);
 
 /* Commands (cmd_<name>.c). Each returns an exit code. */
 int dh_cmd_check(struct dh_ctlopt *o);

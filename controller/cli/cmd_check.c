@@ -29,14 +29,14 @@ dh_cmd_check(struct dh_ctlopt *o)
 	nwarn = dh_problems_count(&pr, DH_SEV_WARNING);
 	if (strcmp(o->format, "json") == 0) {
 		dh_plan_render_check_json(&pr, &out);
-		fwrite(out.data, 1, out.len, stdout);
 	} else {
-		dh_problems_print(&pr, stdout);
+		dh_plan_render_check_text(&pr, &out);
 		fprintf(stderr, "%s: %zu system%s, %zu error%s, %zu warning%s\n",
 			o->plans, plan->nsystems, plan->nsystems == 1 ? "" : "s",
 			nerr, nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
 	}
-	r = nerr > 0 ? DH_EXIT_NOTOK : DH_EXIT_OK;
+	if ((r = dh_cli_write(o, &out)) == DH_EXIT_OK)
+		r = nerr > 0 ? DH_EXIT_NOTOK : DH_EXIT_OK;
 out:
 	dh_buf_fini(&out);
 	dh_plan_free(plan);

@@ -38,19 +38,17 @@ parse_since(const char *s, time_t now, time_t *out)
 }
 
 static void
-print_records(const char *format, struct dh_record **recs, size_t n)
+render(const char *format, struct dh_record **recs, size_t n, struct dh_buf *out)
 {
 	if (strcmp(format, "json") == 0) {
-		dh_recfmt_json_list(stdout, recs, n);
+		dh_record_render_json_list(recs, n, out);
 	} else if (strcmp(format, "csv") == 0) {
-		dh_recfmt_csv_header(stdout);
+		dh_record_render_csv_header(out);
 		for (size_t i = 0; i < n; i++)
-			dh_recfmt_csv_row(stdout, recs[i]);
+			dh_record_render_csv_row(recs[i], out);
 	} else {
 		for (size_t i = 0; i < n; i++)
-			dh_recfmt_line(stdout, recs[i]);
-		if (n == 0)
-			fprintf(stderr, "drillhall history: no records\n");
+			dh_record_render_line(recs[i], out);
 	}
 }
 
@@ -59,12 +57,14 @@ dh_cmd_history(struct dh_ctlopt *o)
 {
 	struct dh_record **recs = NULL;
 	struct dh_db *db = NULL;
+	struct dh_buf out;
 	struct dh_err err;
 	size_t n = 0;
 	time_t since = 0;
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
+	dh_buf_init(&out);
 	if (o->npos == 1 && !dh_proto_is_system_id(o->pos[0])) {
 		fprintf(stderr, "drillhall history: '%s' is not a system id\n", o->pos[0]);
 		goto out;
@@ -80,9 +80,12 @@ dh_cmd_history(struct dh_ctlopt *o)
 		fprintf(stderr, "drillhall history: %s\n", err.msg);
 		goto out;
 	}
-	print_records(o->format, recs, n);
-	rc = DH_EXIT_OK;
+	render(o->format, recs, n, &out);
+	if (n == 0 && strcmp(o->format, "text") == 0)
+		fprintf(stderr, "drillhall history: no records\n");
+	rc = dh_cli_write(o, &out);
 out:
+	dh_buf_fini(&out);
 	dh_db_records_free(recs, n);
 	dh_db_close(db);
 	return rc;

@@ -13,13 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "cli/cli.h"
 #include "dh/buf.h"
 #include "cli/ctlopt.h"
 #include "plan/iface.h"
 #include "jobs/ssh.h"
+#include "render/hosts.h"
 
 #define HOSTS_EXEC_MS 20000
 
@@ -45,61 +44,48 @@ host_ok(const struct dh_ssh_result *r)
 	return ok;
 }
 
-static void
-print_text(const struct dh_plan_iface *p, const struct dh_ssh_result *res)
+/* The rows render/hosts.c formats; versions are the caller's to free. */
+static struct dh_hosts_row *
+rows_of(const struct dh_plan_iface *p, const struct dh_ssh_result *res)
 {
-	printf("%-16s %-4s %-22s %-9s %-8s %s\n", "HOST", "HALL", "ADDRESS", "REACHABLE",
-		"HOSTKEY", "AGENT");
-	for (size_t i = 0; i < p->nhosts; i++) {
-		const struct dh_plan_iface_host *h = &p->hosts[i];
-		char addr[300], *v = agent_version(&res[i]);
-
-		snprintf(addr, sizeof(addr), "%s:%d", h->address ? h->address : "-", h->port);
-		printf("%-16s %-4s %-22s %-9s %-8s %s\n", h->id, h->hall ? h->hall : "-", addr,
-			res[i].stage >= DH_SSH_CONNECTED ? "yes" : "no",
-			res[i].stage >= DH_SSH_HOSTKEY_OK ? "ok" :
-			res[i].stage >= DH_SSH_CONNECTED ? "REFUSED" : "-",
-			v ? v : (res[i].msg[0] ? res[i].msg : "no answer"));
-		free(v);
-	}
-}
-
-static void
-print_json(const struct dh_plan_iface *p, const struct dh_ssh_result *res)
-{
-	json_t *arr = json_array(), *root = json_object();
-	char *s;
+	struct dh_hosts_row *rows = dh_xcalloc(p->nhosts ? p->nhosts : 1, sizeof(*rows));
 
 	for (size_t i = 0; i < p->nhosts; i++) {
 		const struct dh_plan_iface_host *h = &p->hosts[i];
-		json_t *o = json_object();
-		char *v = agent_version(&res[i]);
 
-		json_object_set_new(o, "host", json_string(h->id));
-		json_object_set_new(o, "hall", h->hall ? json_string(h->hall) : json_null());
-		json_object_set_new(o, "address", h->address ? json_string(h->address) :
-			json_null());
-		json_object_set_new(o, "port", json_integer(h->port));
-		json_object_set_new(o, "reachable", json_boolean(res[i].stage >= DH_SSH_CONNECTED));
-		json_object_set_new(o, "host_key_ok",
-			json_boolean(res[i].stage >= DH_SSH_HOSTKEY_OK));
-		json_object_set_new(o, "agent_version", v ? json_string(v) : json_null());
-		json_object_set_new(o, "error", v ? json_null() : json_string(res[i].msg[0] ?
-			res[i].msg : "the agent did not answer"));
-		json_object_set_new(o, "seconds", json_real(res[i].seconds));
-		json_array_append_new(arr, o);
-		free(v);
+		rows[i] = (struct dh_hosts_row){ .host = h->id, .hall = h->hall,
+			.address = h->address, .port = h->port,
+			.reachable = res[i].stage >= DH_SSH_CONNECTED,
+			.host_key_ok = res[i].stage >= DH_SSH_HOSTKEY_OK,
+			.agent_version = agent_version(&res[i]), .error = res[i].msg,
+			.seconds = res[i].seconds };
 	}
-	json_object_set_new(root, "hosts", arr);
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s)
-		puts(s);
-	free(s);
-	json_decref(root);
+	return rows;
 }
 
 static int
-check_hosts(const struct dh_plan_iface *p, const char *format, size_t parallel)
+print_hosts(const struct dh_ctlopt *o, const struct dh_plan_iface *p,
+	const struct dh_ssh_result *res)
+{
+	struct dh_hosts_row *rows = rows_of(p, res);
+	struct dh_buf out;
+	int rc;
+
+	dh_buf_init(&out);
+	if (strcmp(o->format, "json") == 0)
+		dh_hosts_render_json(rows, p->nhosts, &out);
+	else
+		dh_hosts_render_text(rows, p->nhosts, &out);
+	rc = dh_cli_write(o, &out);
+	for (size_t i = 0; i < p->nhosts; i++)
+		free((char *)rows[i].agent_version);
+	free(rows);
+	dh_buf_fini(&out);
+	return rc;
+}
+
+static int
+check_hosts(const struct dh_ctlopt *o, const struct dh_plan_iface *p)
 {
 	struct dh_ssh_target *t = dh_xcalloc(p->nhosts, sizeof(*t));
 	struct dh_ssh_result *res = dh_xcalloc(p->nhosts, sizeof(*res));
@@ -111,13 +97,10 @@ check_hosts(const struct dh_plan_iface *p, const char *format, size_t parallel)
 			.port = p->hosts[i].port, .user = p->hosts[i].user ? p->hosts[i].user : "",
 			.key = p->ssh_key, .known_hosts = p->known_hosts, .command = "version",
 			.exec_ms = HOSTS_EXEC_MS };
-	dh_ssh_run_many(t, res, p->nhosts, parallel);
-	if (strcmp(format, "json") == 0)
-		print_json(p, res);
-	else
-		print_text(p, res);
+	dh_ssh_run_many(t, res, p->nhosts, (size_t)o->parallel);
+	rc = print_hosts(o, p, res);
 	for (size_t i = 0; i < p->nhosts; i++) {
-		if (!host_ok(&res[i]))
+		if (rc == DH_EXIT_OK && !host_ok(&res[i]))
 			rc = DH_EXIT_NOTOK;
 		dh_ssh_result_fini(&res[i]);
 	}
@@ -144,7 +127,7 @@ dh_cmd_hosts(struct dh_ctlopt *o)
 			"known_hosts\n");
 		goto out;
 	}
-	rc = check_hosts(p, o->format, (size_t)o->parallel);
+	rc = check_hosts(o, p);
 out:
 	dh_plan_iface_free(p);
 	return rc;

@@ -45,8 +45,7 @@ dh_cmd_plan(struct dh_ctlopt *o)
 	for (size_t i = 0; i < sizeof(renderers) / sizeof(renderers[0]); i++)
 		if (strcmp(renderers[i].format, o->format) == 0)
 			renderers[i].fn(plan, &pr, o->now, &out);
-	fwrite(out.data ? out.data : "", 1, out.len, stdout);
-	r = DH_EXIT_OK;
+	r = dh_cli_write(o, &out);
 out:
 	dh_buf_fini(&out);
 	dh_plan_free(plan);

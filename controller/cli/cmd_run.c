@@ -48,17 +48,21 @@ resolve(const struct dh_plan_iface *p, const char *id,
 	return 0;
 }
 
-static void
-print_record(const char *format, const struct dh_record *rec)
+/* The record as the format says; DH_EXIT_USAGE when it cannot be written. */
+static int
+print_record(const struct dh_ctlopt *o, const struct dh_record *rec)
 {
-	if (strcmp(format, "json") == 0) {
-		char *j = dh_record_to_json(rec, 2);
+	struct dh_buf out;
+	int rc;
 
-		puts(j);
-		free(j);
-	} else {
-		dh_recfmt_full(stdout, rec);
-	}
+	dh_buf_init(&out);
+	if (strcmp(o->format, "json") == 0)
+		dh_record_render_json(rec, &out);
+	else
+		dh_record_render_full(rec, &out);
+	rc = dh_cli_write(o, &out);
+	dh_buf_fini(&out);
+	return rc;
 }
 
 static int
@@ -89,8 +93,8 @@ run_restore(const struct dh_ctlopt *o, const struct dh_plan_iface *p, const char
 		fprintf(stderr, "drillhall run: %s\n", err.msg);
 		goto out;
 	}
-	print_record(o->format, rec);
-	rc = dh_dispatch_exit_code(rec);
+	if ((rc = print_record(o, rec)) == DH_EXIT_OK)
+		rc = dh_dispatch_exit_code(rec);
 out:
 	dh_record_free(rec);
 	dh_db_close(db);

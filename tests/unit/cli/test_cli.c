@@ -1,9 +1,9 @@
 /*
  * The controller's command table and settings (controller/cli/cli.c,
- * ctlopt.c) and record printing (render/record.c): global options before
- * and after the command, --name=value, each command's own options and
- * argument count, --help, the controller configuration filling only what
- * the command line left unset, bad input named in one line; CSV quoting.
+ * ctlopt.c): global options before and after the command, --name=value,
+ * each command's own options and argument count, --help, the controller
+ * configuration filling only what the command line left unset, bad input
+ * named in one line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +19,6 @@
 #include "cli/cli.h"
 #include "cli/ctlopt.h"
 #include "dh/buf.h"
-#include "render/record.h"
 #include "tmpl.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
@@ -174,30 +173,6 @@ test_config(void **state)
 	dh_ctlopt_fini(&o);
 }
 
-static void
-test_csv(void **state)
-{
-	struct dh_record *r = dh_record_new();
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-
-	r->id = dh_xstrdup("j1");
-	r->system = dh_xstrdup("procapita");
-	r->verdict = DH_VERDICT_ERROR;
-	r->started_at = 1795000000;
-	r->rto_target_s = 3600;
-	r->error = dh_xstrdup("host \"b1\" refused, key changed");
-	dh_record_add_host(r, "b1");
-	dh_record_add_host(r, "b2");
-	dh_recfmt_csv_row(f, r);
-	fclose(f);
-	assert_string_equal(out, "j1,procapita,restore,,2026-11-18T11:06:40Z,,error,b1 b2,,"
-		",,3600,,0,0,,,\"host \"\"b1\"\" refused, key changed\"\r\n");
-	free(out);
-	dh_record_free(r);
-}
-
 int
 main(void)
 {
@@ -206,7 +181,6 @@ main(void)
 		cmocka_unit_test(test_defaults_and_help),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_config),
-		cmocka_unit_test(test_csv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
