@@ -3,8 +3,9 @@
  * inventory host in both halls, all at once, through the same SSH path as
  * a job: connect, host key against known_hosts, public key, and the exec
  * string "version", which the forced command turns into
- * `drillhall-agent version`. Exit 0 when every host is reachable with a
- * good key and an agent that answers, 1 otherwise, 2 could not run.
+ * `drillhall-agent version`; the answers become the rows render/hosts.c
+ * formats. Exit 0 when every host is reachable with a good key and an
+ * agent that answers, 1 otherwise, 2 could not run.
  */
 #include "cli/cmd_hosts.h"
 

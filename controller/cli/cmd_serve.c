@@ -22,8 +22,8 @@
 #include "http/httpd.h"
 
 /* Serve until SIGINT/SIGTERM; returns the exit code. */
-static int
-serve(const struct dh_ctlopt *o)
+int
+dh_cmd_serve(struct dh_ctlopt *o)
 {
 	struct dh_events *ev = NULL;
 	struct dh_httpd *h = NULL;
@@ -72,10 +72,4 @@ out:
 	dh_events_free(ev);
 	dh_db_close(db);
 	return rc;
-}
-
-int
-dh_cmd_serve(struct dh_ctlopt *o)
-{
-	return serve(o);
 }

@@ -39,7 +39,7 @@ rfx_records(struct dh_record *recs[RFX_NRECS])
 	r->rto_target_s = 86400;
 	r->rto_actual_s = 600;
 	dh_record_add_check(r, "manifest", DH_VERDICT_PASSED, "%d files", 120);
-	dh_record_add_check(r, "min_files", DH_VERDICT_PASSED, NULL);
+	dh_record_add_check(r, "min_files", DH_VERDICT_PASSED, "%s", "");
 	dh_record_add_mismatch(r, "etc/x.conf", "changed");
 	r->mismatches_total = 5;
 	r->files_verified = 120;
