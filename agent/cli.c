@@ -1,9 +1,11 @@
 /*
  * The agent's command table (SPEC "The agent"): `drillhall-agent
- * [--config FILE] COMMAND`. Each command parses its own arguments and
- * returns the exit code: 0 ok, 1 the thing examined is not ok
- * (differences, a failed test), 2 usage error or could not run. Messages
- * go to stderr, data (manifests, differences, records) to stdout.
+ * [--config FILE] COMMAND`. Options are parsed here, for every command,
+ * with the shared parser (dh/opt.h), before or after the command word;
+ * usage and --help come from the same tables. Each command returns the
+ * exit code: 0 ok, 1 the thing examined is not ok (differences, a failed
+ * test), 2 usage error or could not run. Messages go to stderr, data
+ * (manifests, differences, records) to stdout.
  */
 #include "cli.h"
 
@@ -14,6 +16,7 @@
 #include "config.h"
 #include "dh/buf.h"
 #include "dh/manifest.h"
+#include "dh/opt.h"
 #include "dh/proto.h"
 #include "restore/restore.h"
 #include "run.h"
@@ -21,39 +24,27 @@
 #include "restore/verify.h"
 
 struct agent_opts {
-	const char *config; /* --config, or NULL for the default */
+	const char *config;  /* --config, or NULL for the default */
+	bool foreground;     /* run --foreground */
+	const char *local;   /* run --local JOB */
+	int64_t retry_s;     /* --retry-for, -1 when not given */
+	const char *pos[2];  /* the command's arguments */
+	size_t npos;
 };
 
 struct cmd {
 	const char *name;
-	int (*fn)(const struct agent_opts *, int, char **);
-	const char *usage;
+	int (*fn)(const struct agent_opts *);
+	const struct dh_opt_spec *opts;
+	size_t min_args, max_args;
+	const char *args;
 	const char *summary;
 };
 
 static const struct cmd cmds[];
 
 static int
-usage(const char *name)
-{
-	for (const struct cmd *c = cmds; c->name != NULL; c++)
-		if (name == NULL || strcmp(c->name, name) == 0)
-			fprintf(stderr, "usage: drillhall-agent [--config FILE] %-28s %s\n",
-				c->usage, c->summary);
-	return 2;
-}
-
-static bool
-wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
-}
-
-static int
-cmd_version(const struct agent_opts *o, int argc, char **argv)
+cmd_version(const struct agent_opts *o)
 {
 	printf("drillhall-agent %s (protocol %d)\n", DH_VERSION, DH_PROTO_VERSION);
 	return 0;
@@ -71,19 +62,18 @@ print_escaped(FILE *f, const char *path)
 }
 
 static int
-cmd_manifest(const struct agent_opts *o, int argc, char **argv)
+cmd_manifest(const struct agent_opts *o)
 {
 	struct dh_tree t;
 	struct dh_buf line;
 	struct dh_err e;
 	int rc = 2;
 
-	if (argc != 2)
-		return usage("manifest");
 	dh_err_clear(&e);
 	dh_tree_init(&t);
 	dh_buf_init(&line);
-	if (dh_tree_scan(argv[1], &t, &e) != 0 || dh_tree_hash(argv[1], &t, true, NULL, &e) != 0) {
+	if (dh_tree_scan(o->pos[0], &t, &e) != 0 ||
+	    dh_tree_hash(o->pos[0], &t, true, NULL, &e) != 0) {
 		fprintf(stderr, "drillhall-agent: %s\n", e.msg);
 		goto out;
 	}
@@ -120,7 +110,7 @@ print_difference(void *user, const char *path, const char *problem)
 }
 
 static int
-cmd_verify(const struct agent_opts *o, int argc, char **argv)
+cmd_verify(const struct agent_opts *o)
 {
 	struct dh_verify_result res;
 	struct dh_manifest m;
@@ -128,12 +118,10 @@ cmd_verify(const struct agent_opts *o, int argc, char **argv)
 	char msg[DH_ERR_MSG_MAX + 300];
 	int rc = 2;
 
-	if (argc != 3)
-		return usage("verify");
 	dh_err_clear(&e);
 	dh_manifest_init(&m);
-	if (dh_manifest_load(argv[2], &m, &e) != 0 ||
-	    dh_verify_tree(argv[1], &m, NULL, print_difference, NULL, &res, &e) != 0) {
+	if (dh_manifest_load(o->pos[1], &m, &e) != 0 ||
+	    dh_verify_tree(o->pos[0], &m, NULL, print_difference, NULL, &res, &e) != 0) {
 		dh_err_format(&e, msg, sizeof(msg));
 		fprintf(stderr, "drillhall-agent: %s\n", msg);
 		goto out;
@@ -238,53 +226,152 @@ config_path(const struct agent_opts *o)
 }
 
 static int
-cmd_run(const struct agent_opts *o, int argc, char **argv)
+cmd_run(const struct agent_opts *o)
 {
-	if (argc == 3 && strcmp(argv[1], "--local") == 0)
-		return run_local(o, argv[2]);
-	return dh_agent_run_cmd(config_path(o), argc, argv);
+	if (o->local != NULL)
+		return run_local(o, o->local);
+	return dh_agent_run_cmd(config_path(o), o->foreground, o->retry_s);
 }
 
 static int
-cmd_flush(const struct agent_opts *o, int argc, char **argv)
+cmd_flush(const struct agent_opts *o)
 {
-	return dh_agent_flush_cmd(config_path(o), argc, argv);
+	return dh_agent_flush_cmd(config_path(o), o->retry_s);
 }
 
+static const struct dh_opt_spec global_opts[] = {
+	DH_OPT_S("config", "FILE", "agent.ini (default " DH_AGENT_CONFIG_DEFAULT ")",
+		struct agent_opts, config),
+	DH_OPT_END,
+};
+
+static const struct dh_opt_spec run_opts[] = {
+	DH_OPT_F("foreground", "stay attached and log to stderr", struct agent_opts,
+		foreground),
+	DH_OPT_S("local", "JOB", "run the job in file JOB here and print its record",
+		struct agent_opts, local),
+	DH_OPT_D("retry-for", "DURATION", "keep sending events this long",
+		struct agent_opts, retry_s),
+	DH_OPT_END,
+};
+
+static const struct dh_opt_spec flush_opts[] = {
+	DH_OPT_D("retry-for", "DURATION", "keep trying this long (default: one pass)",
+		struct agent_opts, retry_s),
+	DH_OPT_END,
+};
+
 static const struct cmd cmds[] = {
-	{ "manifest", cmd_manifest, "manifest DIR", "print DIR's manifest (sha256sum format)" },
-	{ "verify", cmd_verify, "verify DIR MANIFEST", "compare DIR with a manifest" },
-	{ "run", cmd_run, "run [--foreground|--local JOB]",
+	{ "manifest", cmd_manifest, NULL, 1, 1, "DIR",
+		"print DIR's manifest (sha256sum format)" },
+	{ "verify", cmd_verify, NULL, 2, 2, "DIR MANIFEST", "compare DIR with a manifest" },
+	{ "run", cmd_run, run_opts, 0, 0, "",
 		"run the job on stdin, detached, reporting to the controller "
 		"(--local JOB: from a file, print its record)" },
-	{ "flush", cmd_flush, "flush [--retry-for DURATION]", "send spooled events" },
-	{ "version", cmd_version, "version", "print the version" },
-	{ NULL, NULL, NULL, NULL },
+	{ "flush", cmd_flush, flush_opts, 0, 0, "", "send spooled events" },
+	{ "version", cmd_version, NULL, 0, 0, "", "print the version" },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
+
+/* "COMMAND [options] ARGS" as the usage line shows it. */
+static void
+synopsis(struct dh_buf *b, const struct cmd *c)
+{
+	dh_buf_puts(b, c->name);
+	dh_opt_usage(b, c->opts);
+	if (c->args[0] != '\0')
+		dh_buf_printf(b, " %s", c->args);
+}
+
+static void
+usage(FILE *f)
+{
+	struct dh_buf b;
+
+	dh_buf_init(&b);
+	dh_buf_puts(&b, "usage: drillhall-agent [--config FILE] COMMAND [ARGS]\n\ncommands:\n");
+	for (const struct cmd *c = cmds; c->name != NULL; c++) {
+		dh_buf_puts(&b, "  ");
+		synopsis(&b, c);
+		dh_buf_printf(&b, "\n      %s\n", c->summary);
+	}
+	dh_buf_puts(&b, "\noptions (before or after the command):\n");
+	dh_opt_help(&b, global_opts);
+	dh_buf_puts(&b, "  -h, --help              this text, or a command's own\n");
+	fwrite(b.data, 1, b.len, f);
+	dh_buf_fini(&b);
+}
+
+static void
+cmd_usage(const struct cmd *c)
+{
+	struct dh_buf b;
+
+	dh_buf_init(&b);
+	dh_buf_puts(&b, "usage: drillhall-agent [--config FILE] ");
+	synopsis(&b, c);
+	dh_buf_printf(&b, "\n%s.\n\noptions:\n", c->summary);
+	dh_opt_help(&b, c->opts);
+	dh_opt_help(&b, global_opts);
+	fwrite(b.data, 1, b.len, stdout);
+	dh_buf_fini(&b);
+}
+
+static const struct cmd *
+find_cmd(const char *name)
+{
+	for (const struct cmd *c = cmds; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* Parse the command's options and arguments, then run it. */
+static int
+run_cmd(const struct cmd *c, struct dh_opt_parser *p, struct agent_opts *o)
+{
+	struct dh_err e;
+
+	dh_err_clear(&e);
+	dh_opt_add(p, c->opts);
+	if (dh_opt_rest(p, o->pos, c->max_args, &o->npos, &e) != 0) {
+		fprintf(stderr, "drillhall-agent %s: %s\n", c->name, e.msg);
+		return 2;
+	}
+	if (p->help) {
+		cmd_usage(c);
+		return 0;
+	}
+	if (o->npos < c->min_args) {
+		fprintf(stderr, "drillhall-agent %s: expected %s\n", c->name, c->args);
+		return 2;
+	}
+	return c->fn(o);
+}
 
 int
 dh_agent_cli_main(int argc, char **argv)
 {
-	struct agent_opts o = { NULL };
-	int i = 1;
+	struct agent_opts o = { .retry_s = -1 };
+	struct dh_opt_parser p;
+	const struct cmd *c;
+	const char *word;
+	struct dh_err e;
 
-	if (i + 1 < argc && strcmp(argv[i], "--config") == 0) {
-		o.config = argv[i + 1];
-		i += 2;
-	} else if (i < argc && strncmp(argv[i], "--config=", 9) == 0) {
-		o.config = argv[i++] + 9;
+	dh_err_clear(&e);
+	dh_opt_init(&p, argc, argv, &o);
+	dh_opt_add(&p, global_opts);
+	if (dh_opt_next(&p, &word, &e) != 0) {
+		fprintf(stderr, "drillhall-agent: %s\n", e.msg);
+		return 2;
 	}
-	if (i >= argc || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-		return usage(NULL);
-	for (const struct cmd *c = cmds; c->name != NULL; c++) {
-		if (strcmp(c->name, argv[i]) != 0)
-			continue;
-		if (wants_help(argc - i, argv + i)) {
-			usage(c->name);
-			return 0;
-		}
-		return c->fn(&o, argc - i, argv + i);
+	if (word == NULL) {
+		usage(p.help ? stdout : stderr);
+		return p.help ? 0 : 2;
 	}
-	fprintf(stderr, "drillhall-agent: unknown command '%s'\n", argv[i]);
-	return usage(NULL);
+	if ((c = find_cmd(word)) == NULL) {
+		fprintf(stderr, "drillhall-agent: unknown command '%s'\n", word);
+		return 2;
+	}
+	return run_cmd(c, &p, &o);
 }

@@ -32,36 +32,6 @@
 
 #define STDIN_DEADLINE_MS (60 * 1000) /* the job must arrive within this */
 
-struct run_opts {
-	bool foreground;
-	int64_t retry_ms; /* -1 = command default */
-};
-
-static int
-parse_opts(const char *cmd, int argc, char **argv, bool allow_fg, struct run_opts *o)
-{
-	int64_t s;
-
-	o->foreground = false;
-	o->retry_ms = -1;
-	for (int i = 1; i < argc; i++) {
-		if (allow_fg && strcmp(argv[i], "--foreground") == 0) {
-			o->foreground = true;
-		} else if (strcmp(argv[i], "--retry-for") == 0 && i + 1 < argc) {
-			if (dh_duration_parse(argv[++i], false, &s) != 0) {
-				fprintf(stderr, "drillhall-agent %s: bad duration '%s'\n", cmd, argv[i]);
-				return -1;
-			}
-			o->retry_ms = s * 1000;
-		} else {
-			fprintf(stderr, "usage: drillhall-agent [--config FILE] %s%s "
-				"[--retry-for DURATION]\n", cmd, allow_fg ? " [--foreground]" : "");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int
 load_config(const char *path, struct dh_agent_config **cfg)
 {
@@ -111,18 +81,15 @@ flush_spool(const struct dh_agent_config *cfg, int64_t retry_ms, bool nowait,
 }
 
 int
-dh_agent_flush_cmd(const char *config, int argc, char **argv)
+dh_agent_flush_cmd(const char *config, int64_t retry_s)
 {
 	struct dh_agent_config *cfg = NULL;
 	struct dh_deliver_stats st;
-	struct run_opts o;
 	int rc = 2;
 
-	if (parse_opts("flush", argc, argv, false, &o) != 0)
-		return 2;
 	if (load_config(config, &cfg) != 0)
 		return 2;
-	if (flush_spool(cfg, o.retry_ms, false, stderr, &st) != 0)
+	if (flush_spool(cfg, retry_s >= 0 ? retry_s * 1000 : -1, false, stderr, &st) != 0)
 		goto out;
 	printf("delivered %zu, rejected %zu, pending %zu, without job state %zu\n",
 		st.delivered, st.rejected, st.pending, st.orphaned);
@@ -322,21 +289,18 @@ accept_job(const struct dh_agent_config *cfg, const struct dh_job *job,
 }
 
 int
-dh_agent_run_cmd(const char *config, int argc, char **argv)
+dh_agent_run_cmd(const char *config, bool foreground, int64_t retry_s)
 {
 	struct dh_agent_config *cfg = NULL;
 	struct dh_job *job = NULL;
 	struct dh_emit em = { 0 };
 	struct dh_err err = { 0 };
-	struct run_opts o;
 	bool parent = false;
 	int rc;
 
 	if ((rc = forced_command()) >= 0)
 		return rc;
 	rc = 2;
-	if (parse_opts("run", argc, argv, true, &o) != 0)
-		return 2;
 	if (load_config(config, &cfg) != 0)
 		return 2;
 	if (get_job(&job, &err) != 0) {
@@ -346,9 +310,9 @@ dh_agent_run_cmd(const char *config, int argc, char **argv)
 	if (accept_job(cfg, job, &em) != 0)
 		goto out;
 	rc = 0;
-	if (o.retry_ms >= 0)
-		em.opts.budget_ms = o.retry_ms;
-	if (o.foreground) {
+	if (retry_s >= 0)
+		em.opts.budget_ms = retry_s * 1000;
+	if (foreground) {
 		em.opts.log = stderr;
 	} else if (detach(&parent) != 0) {
 		/* accepted, so it must run: in this process, holding the session */
@@ -358,7 +322,7 @@ dh_agent_run_cmd(const char *config, int argc, char **argv)
 	} else if (dh_emit_reopen(&em, NULL) != 0) {
 		goto out; /* the spool keeps `accepted`; without curl nothing can run */
 	}
-	run_job(cfg, job, &em, o.foreground);
+	run_job(cfg, job, &em, foreground);
 out:
 	dh_emit_fini(&em);
 	dh_job_free(job);

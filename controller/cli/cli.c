@@ -1,9 +1,11 @@
 /*
- * The controller's command table and global options (SPEC "Commands").
- * Options may come before or after the command (`drillhall check --plans
- * plans` and `drillhall --plans plans check` are the same); the config
- * file is read first and the command line overrides it. Commands are
- * added to the table as their modules land.
+ * The controller's command table (SPEC "Commands"): one row per command
+ * with its options (typed specs, dh/opt.h), its arguments and its help;
+ * usage and --help are written from the same rows. Options may come
+ * before or after the command (`drillhall check --plans plans` and
+ * `drillhall --plans plans check` are the same); controller.ini fills
+ * what the command line left unset, then defaults (cli/ctlopt.c). Each
+ * command lives in its own cmd_<name>.c and is given the settings.
  */
 #include "cli/cli.h"
 
@@ -11,186 +13,100 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dh/buf.h"
-#include "dh/timefmt.h"
 #include "cli/cmd_audit.h"
 #include "cli/cmd_history.h"
 #include "cli/cmd_hosts.h"
 #include "cli/cmd_run.h"
 #include "cli/cmd_serve.h"
 #include "cli/cmd_status.h"
-#include "plan/check.h"
+#include "dh/buf.h"
 #include "plan/plan.h"
 #include "plan/open.h"
 
+#define O struct dh_ctlopt
+
+static const char *const fmt_tj[] = { "text", "json", NULL };
+static const char *const fmt_tjc[] = { "text", "json", "csv", NULL };
+static const char *const fmt_plan[] = { "text", "md", "html", "json", NULL };
+static const char *const kinds[] = { "restore", "failover", NULL };
+
+#define OPT_FORMAT(list) DH_OPT_C("format", list, "output format", O, format)
+#define OPT_LISTEN DH_OPT_S("listen", "ADDRESS:PORT", "where serve listens for the " \
+	"agents' events (default: controller.ini listen, else " DH_CTLOPT_LISTEN ")", \
+	O, listen)
+
+static const struct dh_opt_spec check_opts[] = { OPT_FORMAT(fmt_tj), DH_OPT_END };
+static const struct dh_opt_spec plan_opts[] = { OPT_FORMAT(fmt_plan), DH_OPT_END };
+static const struct dh_opt_spec run_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN,
+	DH_OPT_END };
+static const struct dh_opt_spec status_opts[] = { OPT_FORMAT(fmt_tjc), OPT_LISTEN,
+	DH_OPT_END };
+static const struct dh_opt_spec hosts_opts[] = {
+	OPT_FORMAT(fmt_tj),
+	DH_OPT_I("parallel", "N", "connections at once (default: all)", O, parallel, 0,
+		10000),
+	OPT_LISTEN,
+	DH_OPT_END,
+};
+static const struct dh_opt_spec history_opts[] = {
+	DH_OPT_S("since", "WHEN", "records since an RFC 3339 time, a date or a duration "
+		"back (90d)", O, since),
+	DH_OPT_C("kind", kinds, "only restore tests or failover drills", O, kind),
+	DH_OPT_I("limit", "N", "at most N records (default: all)", O, limit, 0,
+		1000000000),
+	OPT_FORMAT(fmt_tjc),
+	OPT_LISTEN,
+	DH_OPT_END,
+};
+static const struct dh_opt_spec serve_opts[] = {
+	OPT_LISTEN,
+	DH_OPT_S("tls-cert", "FILE", "serve HTTPS with this certificate (PEM)", O, tls_cert),
+	DH_OPT_S("tls-key", "FILE", "and this key (PEM)", O, tls_key),
+	DH_OPT_F("quiet", "do not log each request", O, quiet),
+	DH_OPT_END,
+};
+static const struct dh_opt_spec audit_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN,
+	DH_OPT_END };
+
 struct cmd {
 	const char *name;
-	int (*fn)(const struct dh_cli_opts *o);
-	const char *formats[5];
-	const char *usage;
+	int (*fn)(struct dh_ctlopt *o);
+	const struct dh_opt_spec *opts;
+	size_t min_args, max_args;
+	const char *args;    /* the arguments as usage shows them */
 	const char *summary;
+	const char *more;    /* further help lines, or NULL */
 };
 
 static const struct cmd cmds[] = {
-	{ "check", dh_cmd_check, { "text", "json" },
-		"check [--format text|json]", "validate the plans" },
-	{ "plan", dh_cmd_plan, { "text", "md", "html", "json" },
-		"plan [--format text|md|html|json]",
-		"print the continuity plan in recovery order" },
-	{ NULL, NULL, { NULL }, NULL, NULL },
+	{ "check", dh_cmd_check, check_opts, 0, 0, "", "validate the plans", NULL },
+	{ "plan", dh_cmd_plan, plan_opts, 0, 0, "",
+		"print the continuity plan in recovery order", NULL },
+	{ "run", dh_cmd_run, run_opts, 2, 2, "restore ID",
+		"dispatch a restore test now, wait, print the record",
+		"Exit 0 passed, 1 failed, 2 error.\n" },
+	{ "status", dh_cmd_status, status_opts, 0, 0, "",
+		"per system: requirement, last tests, due, compliant", NULL },
+	{ "hosts", dh_cmd_hosts, hosts_opts, 0, 0, "",
+		"per host: reachable, host key ok, agent version", NULL },
+	{ "history", dh_cmd_history, history_opts, 0, 1, "[ID]",
+		"test records, newest first (text, json, csv)", NULL },
+	{ "serve", dh_cmd_serve, serve_opts, 0, 0, "",
+		"receive agent events over HTTP(S) until SIGINT or SIGTERM", NULL },
+	{ "audit", dh_cmd_audit, audit_opts, 1, 1, "verify|export",
+		"check / export the hash-chained audit log",
+		"verify: recompute the hash-chained audit log; name the first record that does\n"
+		"        not match (exit 1).\n"
+		"export: print every audit record with its canonical body and hashes, so the\n"
+		"        chain can be recomputed elsewhere: hash = SHA-256(prev_hash || body).\n" },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
-/*
- * The transport commands parse their own options (the global ones too,
- * in any position, and their own such as --since or --listen; see
- * controller/ctlopt.c), so they get argv as it came, command word first.
- */
-static const struct raw_cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *usage;
-	const char *summary;
-} raw_cmds[] = {
-	{ "run", dh_cmd_run, "run restore ID [--format text|json]",
-		"dispatch a restore test now, wait, print the record" },
-	{ "status", dh_cmd_status, "status [--format text|json|csv]",
-		"per system: requirement, last tests, due, compliant" },
-	{ "hosts", dh_cmd_hosts, "hosts [--format text|json]",
-		"per host: reachable, host key ok, agent version" },
-	{ "history", dh_cmd_history, "history [ID] [--since T] [--kind K]",
-		"test records, newest first (text, json, csv)" },
-	{ "serve", dh_cmd_serve, "serve", "receive agent events over HTTP(S)" },
-	{ "audit", dh_cmd_audit, "audit verify|export [--format text|json]",
-		"check / export the hash-chained audit log" },
-	{ NULL, NULL, NULL, NULL },
+/* Before the command word only the global options and --format are known. */
+static const struct dh_opt_spec before_opts[] = {
+	DH_OPT_S("format", "F", "output format, per command", O, format),
+	DH_OPT_END,
 };
-
-/* Global options that take a value, to find the command word. */
-static bool
-takes_value(const char *a)
-{
-	static const char *const with_value[] = { "--plans", "--db", "--config", "--now",
-		"--format" };
-
-	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
-		if (strcmp(a, with_value[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Run a transport command when argv names one; -1 when it does not. */
-static int
-raw_dispatch(int argc, char **argv)
-{
-	int k = 1, r;
-	char **v;
-
-	while (k < argc && argv[k][0] == '-')
-		k += takes_value(argv[k]) ? 2 : 1;
-	if (k >= argc)
-		return -1;
-	for (const struct raw_cmd *c = raw_cmds; c->name != NULL; c++) {
-		if (strcmp(c->name, argv[k]) != 0)
-			continue;
-		v = dh_xcalloc((size_t)argc, sizeof(*v));
-		v[0] = argv[k];
-		for (int i = 1, j = 1; i < argc; i++)
-			if (i != k)
-				v[j++] = argv[i];
-		r = c->fn(argc - 1, v);
-		free(v);
-		return r;
-	}
-	return -1;
-}
-
-enum opt_id { O_PLANS, O_DB, O_CONFIG, O_NOW, O_FORMAT, O_HELP };
-
-static const struct opt {
-	const char *name;
-	enum opt_id id;
-	bool has_arg;
-} opts[] = {
-	{ "--plans", O_PLANS, true },
-	{ "--db", O_DB, true },
-	{ "--config", O_CONFIG, true },
-	{ "--now", O_NOW, true },
-	{ "--format", O_FORMAT, true },
-	{ "--help", O_HELP, false },
-	{ "-h", O_HELP, false },
-};
-
-struct parsed {
-	const char *val[O_HELP];
-	bool help;
-	const char *command;
-	char **args;
-	int nargs;
-};
-
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: drillhall [--plans DIR] [--db FILE] [--config FILE] "
-		"[--now RFC3339] COMMAND [--format F]\n\ncommands:\n");
-	for (const struct cmd *c = cmds; c->name != NULL; c++)
-		fprintf(f, "  %-34s %s\n", c->usage, c->summary);
-	for (const struct raw_cmd *c = raw_cmds; c->name != NULL; c++)
-		fprintf(f, "  %-34s %s\n", c->usage, c->summary);
-	fprintf(f, "\noptions (before or after the command):\n"
-		"  --plans DIR      plans directory (default: controller.ini "
-		"plans, else ./plans)\n"
-		"  --db FILE        database (default: controller.ini database)\n"
-		"  --config FILE    controller.ini (default %s; may be absent)\n"
-		"  --now RFC3339    evaluate as of this time (default: now)\n"
-		"  --format F       output format, per command\n"
-		"  --help           this text, or a command's own\n",
-		DH_CONFIG_DEFAULT_PATH);
-}
-
-static void
-cmd_usage(const struct cmd *c, FILE *f)
-{
-	fprintf(f, "usage: drillhall [--plans DIR] [--config FILE] [--now RFC3339] "
-		"%s\n%s.\n", c->usage, c->summary);
-}
-
-/* Returns 0, or DH_EXIT_USAGE after saying what was wrong. */
-static int
-parse_args(int argc, char **argv, struct parsed *ps)
-{
-	ps->args = dh_xcalloc((size_t)argc + 1, sizeof(char *));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq = strchr(a, '=');
-		size_t n = eq ? (size_t)(eq - a) : strlen(a);
-		size_t k;
-
-		if (a[0] != '-' || strcmp(a, "-") == 0) {
-			if (ps->command == NULL)
-				ps->command = a;
-			else
-				ps->args[ps->nargs++] = argv[i];
-			continue;
-		}
-		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
-			if (strlen(opts[k].name) == n && strncmp(opts[k].name, a, n) == 0)
-				break;
-		if (k == sizeof(opts) / sizeof(opts[0]) || (eq && !opts[k].has_arg)) {
-			fprintf(stderr, "drillhall: unknown option '%s'\n", a);
-			return DH_EXIT_USAGE;
-		}
-		if (opts[k].id == O_HELP) {
-			ps->help = true;
-			continue;
-		}
-		if (!eq && i + 1 >= argc) {
-			fprintf(stderr, "drillhall: option %s needs a value\n", a);
-			return DH_EXIT_USAGE;
-		}
-		ps->val[opts[k].id] = eq ? eq + 1 : argv[++i];
-	}
-	return 0;
-}
 
 static const struct cmd *
 find_cmd(const char *name)
@@ -201,106 +117,158 @@ find_cmd(const char *name)
 	return NULL;
 }
 
-static int
-pick_format(const struct cmd *c, const char *want, const char **out)
+static void
+synopsis(struct dh_buf *b, const struct cmd *c)
 {
-	char allowed[128] = "";
-
-	if (want == NULL) {
-		*out = c->formats[0];
-		return 0;
-	}
-	for (size_t i = 0; i < 5 && c->formats[i] != NULL; i++) {
-		if (strcmp(c->formats[i], want) == 0) {
-			*out = c->formats[i];
-			return 0;
-		}
-		snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
-			"%s%s", i ? ", " : "", c->formats[i]);
-	}
-	fprintf(stderr, "drillhall %s: unknown format '%s' (allowed: %s)\n",
-		c->name, want, allowed);
-	return DH_EXIT_USAGE;
+	dh_buf_puts(b, c->name);
+	if (c->args[0] != '\0')
+		dh_buf_printf(b, " %s", c->args);
+	dh_opt_usage(b, c->opts);
 }
 
-/* Merge the config file and the command line into o. */
+static void
+usage(FILE *f)
+{
+	struct dh_buf b;
+
+	dh_buf_init(&b);
+	dh_buf_puts(&b, "usage: drillhall");
+	dh_opt_usage(&b, dh_ctlopt_global);
+	dh_buf_puts(&b, " COMMAND [--format F]\n\ncommands:\n");
+	for (const struct cmd *c = cmds; c->name != NULL; c++) {
+		dh_buf_puts(&b, "  ");
+		synopsis(&b, c);
+		dh_buf_printf(&b, "\n      %s\n", c->summary);
+	}
+	dh_buf_puts(&b, "\noptions (before or after the command):\n");
+	dh_opt_help(&b, dh_ctlopt_global);
+	dh_opt_help(&b, before_opts);
+	dh_buf_puts(&b, "  -h, --help              this text, or a command's own\n");
+	fwrite(b.data, 1, b.len, f);
+	dh_buf_fini(&b);
+}
+
+static void
+cmd_usage(const struct cmd *c)
+{
+	struct dh_buf b;
+
+	dh_buf_init(&b);
+	dh_buf_puts(&b, "usage: drillhall");
+	dh_opt_usage(&b, dh_ctlopt_global);
+	dh_buf_putc(&b, ' ');
+	synopsis(&b, c);
+	dh_buf_printf(&b, "\n%s.\n%s\noptions (before or after the command):\n", c->summary,
+		c->more ? c->more : "");
+	dh_opt_help(&b, c->opts);
+	dh_opt_help(&b, dh_ctlopt_global);
+	fwrite(b.data, 1, b.len, stdout);
+	dh_buf_fini(&b);
+}
+
+/* Find the command word: options before it are global ones (and --format). */
 static int
-setup(const struct parsed *ps, struct dh_config *cfg, struct dh_cli_opts *o)
+find_word(struct dh_ctlopt *o, int argc, char **argv, const struct cmd **c,
+	struct dh_err *err)
+{
+	struct dh_ctlopt scratch;
+	struct dh_opt_parser p;
+	const char *word;
+	int r;
+
+	*c = NULL;
+	memset(&scratch, 0, sizeof(scratch));
+	dh_opt_init(&p, argc, argv, &scratch);
+	dh_opt_add(&p, dh_ctlopt_global);
+	dh_opt_add(&p, before_opts);
+	if ((r = dh_opt_next(&p, &word, err)) != 0)
+		return r;
+	o->help = p.help;
+	if (word != NULL && (*c = find_cmd(word)) == NULL)
+		return dh_err_set(err, DH_EINVAL, "unknown command '%s'", word);
+	return 0;
+}
+
+int
+dh_cli_parse(struct dh_ctlopt *o, int argc, char **argv, struct dh_err *err)
+{
+	const struct cmd *c;
+	struct dh_opt_parser p;
+	const struct dh_opt_spec *fmt;
+	int r;
+
+	if ((r = find_word(o, argc, argv, &c, err)) != 0 || c == NULL)
+		return r;
+	/* again from the start, now knowing the command's options */
+	dh_opt_init(&p, argc, argv, o);
+	dh_opt_add(&p, dh_ctlopt_global);
+	dh_opt_add(&p, c->opts);
+	o->command = c->name;
+	if ((r = dh_opt_rest(&p, o->pos, c->max_args + 1, &o->npos, err)) != 0)
+		return r;
+	o->help = p.help;
+	memmove(o->pos, o->pos + 1, (o->npos - 1) * sizeof(o->pos[0]));
+	o->npos--;
+	if (o->help)
+		return 0;
+	if (o->npos < c->min_args)
+		return dh_err_set(err, DH_EINVAL, "expected %s", c->args);
+	if ((fmt = dh_opt_find(c->opts, "format")) != NULL && o->format == NULL)
+		o->format = fmt->choices[0];
+	return 0;
+}
+
+/* controller.ini and defaults; DH_EXIT_USAGE after saying what was wrong. */
+static int
+fill(struct dh_ctlopt *o)
 {
 	struct dh_problems pr;
 	struct dh_err err;
+	char msg[DH_ERR_MSG_MAX + 300];
 	int r;
 
 	dh_problems_init(&pr);
 	dh_err_clear(&err);
-	o->config = ps->val[O_CONFIG] ? ps->val[O_CONFIG] : DH_CONFIG_DEFAULT_PATH;
-	r = dh_config_load(cfg, o->config, ps->val[O_CONFIG] != NULL, &pr, &err);
-	if (r < 0) {
-		dh_problems_print(&pr, stderr);
-		if (r != DH_EPARSE)
-			fprintf(stderr, "drillhall: %s\n", err.msg);
-		dh_problems_fini(&pr);
-		return DH_EXIT_USAGE;
+	if ((r = dh_ctlopt_fill(o, &pr, &err)) != 0) {
+		if (r == DH_EPARSE) {
+			dh_problems_print(&pr, stderr);
+		} else {
+			dh_err_format(&err, msg, sizeof(msg));
+			fprintf(stderr, "drillhall %s: %s\n", o->command, msg);
+		}
 	}
 	dh_problems_fini(&pr);
-	o->cfg = cfg;
-	o->plans = ps->val[O_PLANS] ? ps->val[O_PLANS] :
-		cfg->plans ? cfg->plans : "plans";
-	o->db = ps->val[O_DB] ? ps->val[O_DB] : cfg->database;
-	o->now = dh_time_now();
-	if (ps->val[O_NOW] != NULL && dh_time_parse(ps->val[O_NOW], &o->now) < 0) {
-		fprintf(stderr, "drillhall: --now '%s' is not an RFC 3339 time "
-			"(like 2026-12-31T23:59:59Z)\n", ps->val[O_NOW]);
-		return DH_EXIT_USAGE;
-	}
-	return 0;
+	return r != 0 ? DH_EXIT_USAGE : DH_EXIT_OK;
 }
 
 int
 dh_cli_main(int argc, char **argv)
 {
-	struct parsed ps = { 0 };
-	struct dh_config cfg;
-	struct dh_cli_opts o = { 0 };
-	const struct cmd *c = NULL;
+	struct dh_ctlopt o;
+	struct dh_err err;
 	int r;
 
-	if ((r = raw_dispatch(argc, argv)) >= 0)
-		return r;
-	dh_config_init(&cfg);
-	if ((r = parse_args(argc, argv, &ps)) != 0)
-		goto out;
-	if (ps.command == NULL) {
-		usage(ps.help ? stdout : stderr);
-		r = ps.help ? DH_EXIT_OK : DH_EXIT_USAGE;
-		goto out;
-	}
-	if ((c = find_cmd(ps.command)) == NULL) {
-		fprintf(stderr, "drillhall: unknown command '%s'\n", ps.command);
-		usage(stderr);
+	dh_ctlopt_init(&o);
+	dh_err_clear(&err);
+	if (dh_cli_parse(&o, argc, argv, &err) != 0) {
+		fprintf(stderr, "drillhall%s%s: %s\n", o.command ? " " : "",
+			o.command ? o.command : "", err.msg);
 		r = DH_EXIT_USAGE;
-		goto out;
-	}
-	if (ps.help) {
-		cmd_usage(c, stdout);
+	} else if (o.command == NULL) {
+		usage(o.help ? stdout : stderr);
+		r = o.help ? DH_EXIT_OK : DH_EXIT_USAGE;
+	} else if (o.help) {
+		cmd_usage(find_cmd(o.command));
 		r = DH_EXIT_OK;
-		goto out;
+	} else if ((r = fill(&o)) == DH_EXIT_OK) {
+		r = find_cmd(o.command)->fn(&o);
 	}
-	if ((r = pick_format(c, ps.val[O_FORMAT], &o.format)) != 0 ||
-	    (r = setup(&ps, &cfg, &o)) != 0)
-		goto out;
-	o.command = c->name;
-	o.argc = ps.nargs;
-	o.argv = ps.args;
-	r = c->fn(&o);
-out:
-	free(ps.args);
-	dh_config_fini(&cfg);
+	dh_ctlopt_fini(&o);
 	return r;
 }
 
 int
-dh_cli_load_plan(const struct dh_cli_opts *o, struct dh_plan **out,
+dh_cli_load_plan(const struct dh_ctlopt *o, struct dh_plan **out,
 	struct dh_problems *pr)
 {
 	struct dh_err err;
@@ -309,6 +277,17 @@ dh_cli_load_plan(const struct dh_cli_opts *o, struct dh_plan **out,
 	if (dh_plan_open(out, o->plans, o->now, pr, &err) < 0) {
 		dh_problems_print(pr, stderr);
 		fprintf(stderr, "drillhall %s: %s\n", o->command, err.msg);
+		return DH_EXIT_USAGE;
+	}
+	return DH_EXIT_OK;
+}
+
+int
+dh_cli_write(const struct dh_ctlopt *o, const struct dh_buf *out)
+{
+	if ((out->len > 0 && fwrite(out->data, 1, out->len, stdout) != out->len) ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "drillhall %s: cannot write the output\n", o->command);
 		return DH_EXIT_USAGE;
 	}
 	return DH_EXIT_OK;

@@ -1,7 +1,8 @@
 /*
- * The controller's command line: global options and the command table.
- * Each command lives in its own cmd_<name>.c and is declared here, as
- * tmux declares its commands in one header.
+ * The controller's command line: one command table (cli.c) whose rows
+ * name each command's options, arguments and help; every command gets
+ * the parsed settings (cli/ctlopt.h) and lives in its own cmd_<name>.c,
+ * declared here or in cmd_<name>.h, as tmux declares its commands.
  */
 #ifndef DH_CLI_H
 #define DH_CLI_H
@@ -9,7 +10,8 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "config/config.h"
+#include "cli/ctlopt.h"
+#include "dh/buf.h"
 #include "dh/problems.h"
 
 /* Exit codes everywhere (SPEC "Commands"). */
@@ -19,37 +21,37 @@
 
 struct dh_plan;
 
-/*
- * What every command gets: the global options after the config file and
- * command line were merged (command line wins), the format (validated
- * against the command's list; its first format when not given), and the
- * arguments after the command name. Borrowed for the command's run.
- */
-struct dh_cli_opts {
-	const char *command;
-	const char *plans;   /* --plans, else controller.ini plans, else "plans" */
-	const char *db;      /* --db, else controller.ini database (may be NULL) */
-	const char *config;  /* --config, else DH_CONFIG_DEFAULT_PATH */
-	time_t now;          /* --now, else the current time */
-	const char *format;
-	int argc;            /* positional arguments after the command */
-	char **argv;
-	const struct dh_config *cfg;
-};
-
 /* Run drillhall with argv; returns the process exit code. */
 int dh_cli_main(int argc, char **argv);
+
+/*
+ * Parse argv (argv[0] the program) into o, which the caller has set up
+ * with dh_ctlopt_init: options before and after the command word, the
+ * command's own options and at most its number of arguments, the format
+ * checked against the command's list (its first when not given). Does not
+ * read controller.ini (dh_ctlopt_fill does). Returns 0 with o->command
+ * set (NULL when argv names none: usage, or help when o->help); DH_EINVAL
+ * with a one-line message in err (unknown command or option, bad value,
+ * too many or too few arguments).
+ */
+int dh_cli_parse(struct dh_ctlopt *o, int argc, char **argv, struct dh_err *err);
 
 /*
  * Load o->plans and run every check. Returns DH_EXIT_OK with *out set
  * (problems in pr, possibly errors), or DH_EXIT_USAGE after printing why
  * the plans could not be read at all.
  */
-int dh_cli_load_plan(const struct dh_cli_opts *o, struct dh_plan **out,
+int dh_cli_load_plan(const struct dh_ctlopt *o, struct dh_plan **out,
 	struct dh_problems *pr);
 
+/*
+ * Write a command's rendered output to stdout. Returns DH_EXIT_OK, or
+ * DH_EXIT_USAGE after saying that stdout could not be written.
+ */
+int dh_cli_write(const struct dh_ctlopt *o, const struct dh_buf *out);
+
 /* Commands (cmd_<name>.c). Each returns an exit code. */
-int dh_cmd_check(const struct dh_cli_opts *o);
-int dh_cmd_plan(const struct dh_cli_opts *o);
+int dh_cmd_check(struct dh_ctlopt *o);
+int dh_cmd_plan(struct dh_ctlopt *o);
 
 #endif

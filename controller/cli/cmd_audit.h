@@ -2,6 +2,7 @@
 #ifndef DH_CMD_AUDIT_H
 #define DH_CMD_AUDIT_H
 
-int dh_cmd_audit(int argc, char **argv);
+struct dh_ctlopt;
+int dh_cmd_audit(struct dh_ctlopt *o);
 
 #endif

@@ -13,7 +13,7 @@
 #include "render/plan.h"
 
 int
-dh_cmd_check(const struct dh_cli_opts *o)
+dh_cmd_check(struct dh_ctlopt *o)
 {
 	struct dh_problems pr;
 	struct dh_plan *plan = NULL;
@@ -21,11 +21,6 @@ dh_cmd_check(const struct dh_cli_opts *o)
 	size_t nerr, nwarn;
 	int r;
 
-	if (o->argc > 0) {
-		fprintf(stderr, "drillhall check: unexpected argument '%s'\n",
-			o->argv[0]);
-		return DH_EXIT_USAGE;
-	}
 	dh_problems_init(&pr);
 	dh_buf_init(&out);
 	if ((r = dh_cli_load_plan(o, &plan, &pr)) != DH_EXIT_OK)
@@ -34,14 +29,14 @@ dh_cmd_check(const struct dh_cli_opts *o)
 	nwarn = dh_problems_count(&pr, DH_SEV_WARNING);
 	if (strcmp(o->format, "json") == 0) {
 		dh_plan_render_check_json(&pr, &out);
-		fwrite(out.data, 1, out.len, stdout);
 	} else {
-		dh_problems_print(&pr, stdout);
+		dh_plan_render_check_text(&pr, &out);
 		fprintf(stderr, "%s: %zu system%s, %zu error%s, %zu warning%s\n",
 			o->plans, plan->nsystems, plan->nsystems == 1 ? "" : "s",
 			nerr, nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
 	}
-	r = nerr > 0 ? DH_EXIT_NOTOK : DH_EXIT_OK;
+	if ((r = dh_cli_write(o, &out)) == DH_EXIT_OK)
+		r = nerr > 0 ? DH_EXIT_NOTOK : DH_EXIT_OK;
 out:
 	dh_buf_fini(&out);
 	dh_plan_free(plan);

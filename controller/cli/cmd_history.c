@@ -20,12 +20,6 @@
 #include "dh/timefmt.h"
 #include "render/record.h"
 
-static const char usage[] =
-	"usage: drillhall history [ID] [--since RFC3339|DATE|DURATION] "
-	"[--kind restore|failover]\n"
-	"                         [--limit N] [--format text|json|csv] [--db FILE]\n"
-	"Test records, newest first.\n";
-
 static int
 parse_since(const char *s, time_t now, time_t *out)
 {
@@ -44,91 +38,56 @@ parse_since(const char *s, time_t now, time_t *out)
 	return DH_EINVAL;
 }
 
-static int
-check_args(struct dh_ctlopt *o, const char *kind, const char *limit, size_t *nlimit)
-{
-	char *end = NULL;
-
-	if (o->npos > 1 || (o->npos == 1 && !dh_proto_is_system_id(o->pos[0]))) {
-		fprintf(stderr, "drillhall history: '%s' is not a system id\n%s",
-			o->npos ? o->pos[o->npos - 1] : "", usage);
-		return DH_EXIT_USAGE;
-	}
-	if (kind && dh_job_kind_parse(kind) < 0) {
-		fprintf(stderr, "drillhall history: --kind is restore or failover\n");
-		return DH_EXIT_USAGE;
-	}
-	if (!dh_ctlopt_is_format(o->format, "text,json,csv")) {
-		fprintf(stderr, "drillhall history: unknown format '%s' (text, json, csv)\n",
-			o->format);
-		return DH_EXIT_USAGE;
-	}
-	*nlimit = limit ? (size_t)strtoul(limit, &end, 10) : 0;
-	if (limit && (*end != '\0' || *limit == '-')) {
-		fprintf(stderr, "drillhall history: --limit needs a number\n");
-		return DH_EXIT_USAGE;
-	}
-	return 0;
-}
-
 static void
-print_records(const char *format, struct dh_record **recs, size_t n)
+render(const char *format, struct dh_record **recs, size_t n, struct dh_buf *out)
 {
 	if (strcmp(format, "json") == 0) {
-		dh_recfmt_json_list(stdout, recs, n);
+		dh_record_render_json_list(recs, n, out);
 	} else if (strcmp(format, "csv") == 0) {
-		dh_recfmt_csv_header(stdout);
+		dh_record_render_csv_header(out);
 		for (size_t i = 0; i < n; i++)
-			dh_recfmt_csv_row(stdout, recs[i]);
+			dh_record_render_csv_row(recs[i], out);
 	} else {
 		for (size_t i = 0; i < n; i++)
-			dh_recfmt_line(stdout, recs[i]);
-		if (n == 0)
-			fprintf(stderr, "drillhall history: no records\n");
+			dh_record_render_line(recs[i], out);
 	}
 }
 
 int
-dh_cmd_history(int argc, char **argv)
+dh_cmd_history(struct dh_ctlopt *o)
 {
-	struct dh_ctlopt o;
-	char *since_s = NULL, *kind = NULL, *limit = NULL;
-	const struct dh_opt extra[] = {
-		{ "since", &since_s, NULL }, { "kind", &kind, NULL }, { "limit", &limit, NULL },
-	};
 	struct dh_record **recs = NULL;
 	struct dh_db *db = NULL;
+	struct dh_buf out;
 	struct dh_err err;
-	size_t n = 0, nlimit = 0;
+	size_t n = 0;
 	time_t since = 0;
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if ((rc = dh_ctlopt_start(&o, "history", argc, argv, extra, 3, usage)) >= 0)
-		goto out;
-	rc = DH_EXIT_USAGE;
-	if ((rc = check_args(&o, kind, limit, &nlimit)) != 0)
-		goto out;
-	rc = DH_EXIT_USAGE;
-	if (parse_since(since_s, o.now, &since) != 0) {
-		fprintf(stderr, "drillhall history: --since '%s' is not a time, date or "
-			"duration\n", since_s);
+	dh_buf_init(&out);
+	if (o->npos == 1 && !dh_proto_is_system_id(o->pos[0])) {
+		fprintf(stderr, "drillhall history: '%s' is not a system id\n", o->pos[0]);
 		goto out;
 	}
-	if (dh_ctlopt_open_db(&o, true, &db, &err) != 0 ||
-	    dh_db_history(db, o.npos ? o.pos[0] : NULL, kind, since, nlimit, &recs, &n,
-	    &err) != 0) {
+	if (parse_since(o->since, o->now, &since) != 0) {
+		fprintf(stderr, "drillhall history: --since '%s' is not a time, date or "
+			"duration\n", o->since);
+		goto out;
+	}
+	if (dh_ctlopt_open_db(o, true, &db, &err) != 0 ||
+	    dh_db_history(db, o->npos ? o->pos[0] : NULL, o->kind, since,
+	    (size_t)o->limit, &recs, &n, &err) != 0) {
 		fprintf(stderr, "drillhall history: %s\n", err.msg);
 		goto out;
 	}
-	print_records(o.format, recs, n);
-	rc = DH_EXIT_OK;
+	render(o->format, recs, n, &out);
+	if (n == 0 && strcmp(o->format, "text") == 0)
+		fprintf(stderr, "drillhall history: no records\n");
+	rc = dh_cli_write(o, &out);
 out:
+	dh_buf_fini(&out);
 	dh_db_records_free(recs, n);
 	dh_db_close(db);
-	free(since_s);
-	free(kind);
-	free(limit);
-	dh_ctlopt_fini(&o);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef DH_CMD_HISTORY_H
 #define DH_CMD_HISTORY_H
 
-int dh_cmd_history(int argc, char **argv);
+struct dh_ctlopt;
+int dh_cmd_history(struct dh_ctlopt *o);
 
 #endif

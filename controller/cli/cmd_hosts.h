@@ -2,6 +2,7 @@
 #ifndef DH_CMD_HOSTS_H
 #define DH_CMD_HOSTS_H
 
-int dh_cmd_hosts(int argc, char **argv);
+struct dh_ctlopt;
+int dh_cmd_hosts(struct dh_ctlopt *o);
 
 #endif

@@ -24,18 +24,13 @@ static const struct renderer {
 };
 
 int
-dh_cmd_plan(const struct dh_cli_opts *o)
+dh_cmd_plan(struct dh_ctlopt *o)
 {
 	struct dh_problems pr;
 	struct dh_plan *plan = NULL;
 	struct dh_buf out;
 	int r;
 
-	if (o->argc > 0) {
-		fprintf(stderr, "drillhall plan: unexpected argument '%s'\n",
-			o->argv[0]);
-		return DH_EXIT_USAGE;
-	}
 	dh_problems_init(&pr);
 	dh_buf_init(&out);
 	if ((r = dh_cli_load_plan(o, &plan, &pr)) != DH_EXIT_OK)
@@ -50,8 +45,7 @@ dh_cmd_plan(const struct dh_cli_opts *o)
 	for (size_t i = 0; i < sizeof(renderers) / sizeof(renderers[0]); i++)
 		if (strcmp(renderers[i].format, o->format) == 0)
 			renderers[i].fn(plan, &pr, o->now, &out);
-	fwrite(out.data ? out.data : "", 1, out.len, stdout);
-	r = DH_EXIT_OK;
+	r = dh_cli_write(o, &out);
 out:
 	dh_buf_fini(&out);
 	dh_plan_free(plan);

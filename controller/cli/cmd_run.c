@@ -25,27 +25,25 @@
 #include "render/record.h"
 #include "jobs/ssh.h"
 
-static const char usage[] =
-	"usage: drillhall run restore ID [--format text|json] [--plans DIR] [--db FILE]\n"
-	"                    [--config FILE] [--listen ADDRESS:PORT]\n"
-	"Dispatch a restore test of system ID now, wait for it, print the record.\n"
-	"Exit 0 passed, 1 failed, 2 error.\n";
-
-static void
-print_record(const char *format, const struct dh_record *rec)
+/* The record as the format says; DH_EXIT_USAGE when it cannot be written. */
+static int
+print_record(const struct dh_ctlopt *o, const struct dh_record *rec)
 {
-	if (strcmp(format, "json") == 0) {
-		char *j = dh_record_to_json(rec, 2);
+	struct dh_buf out;
+	int rc;
 
-		puts(j);
-		free(j);
-	} else {
-		dh_recfmt_full(stdout, rec);
-	}
+	dh_buf_init(&out);
+	if (strcmp(o->format, "json") == 0)
+		dh_record_render_json(rec, &out);
+	else
+		dh_record_render_full(rec, &out);
+	rc = dh_cli_write(o, &out);
+	dh_buf_fini(&out);
+	return rc;
 }
 
 static int
-run_restore(struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
+run_restore(const struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 {
 	const struct dh_system *sys;
 	struct dh_dispatch_cfg cfg = { .verbose = true };
@@ -74,8 +72,8 @@ run_restore(struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 		fprintf(stderr, "drillhall run: %s\n", err.msg);
 		goto out;
 	}
-	print_record(o->format, rec);
-	rc = dh_dispatch_exit_code(rec);
+	if ((rc = print_record(o, rec)) == DH_EXIT_OK)
+		rc = dh_dispatch_exit_code(rec);
 out:
 	dh_receiver_stop(rv, NULL);
 	dh_record_free(rec);
@@ -85,34 +83,24 @@ out:
 }
 
 int
-dh_cmd_run(int argc, char **argv)
+dh_cmd_run(struct dh_ctlopt *o)
 {
-	struct dh_ctlopt o;
 	struct dh_plan *p = NULL;
 	int rc = DH_EXIT_USAGE;
 
-	if ((rc = dh_ctlopt_start(&o, "run", argc, argv, NULL, 0, usage)) >= 0)
-		goto out;
-	rc = DH_EXIT_USAGE;
-	if (o.npos != 2 || !dh_ctlopt_is_format(o.format, "text,json")) {
-		fprintf(stderr, "drillhall run: %s\n%s", o.npos != 2 ?
-			"expected 'restore ID'" : "format is text or json", usage);
-		goto out;
-	}
-	if (strcmp(o.pos[0], "failover") == 0) {
+	if (strcmp(o->pos[0], "failover") == 0) {
 		fprintf(stderr, "drillhall run: this version runs restore tests; failover drills come in a later release\n");
 		goto out;
 	}
-	if (strcmp(o.pos[0], "restore") != 0) {
-		fprintf(stderr, "drillhall run: expected 'restore ID'\n%s", usage);
+	if (strcmp(o->pos[0], "restore") != 0) {
+		fprintf(stderr, "drillhall run: expected restore ID\n");
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = dh_cmdplan_open("run", o.plans, o.now, true, &p)) != DH_EXIT_OK)
+	if ((rc = dh_cmdplan_open("run", o->plans, o->now, true, &p)) != DH_EXIT_OK)
 		goto out;
-	rc = run_restore(&o, p, o.pos[1]);
+	rc = run_restore(o, p, o->pos[1]);
 out:
 	dh_plan_free(p);
-	dh_ctlopt_fini(&o);
 	return rc;
 }

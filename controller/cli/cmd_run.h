@@ -2,6 +2,7 @@
 #ifndef DH_CMD_RUN_H
 #define DH_CMD_RUN_H
 
-int dh_cmd_run(int argc, char **argv);
+struct dh_ctlopt;
+int dh_cmd_run(struct dh_ctlopt *o);
 
 #endif

@@ -19,20 +19,15 @@
 #include "cli/ctlopt.h"
 #include "http/receiver.h"
 
-static const char usage[] =
-	"usage: drillhall serve [--config FILE] [--db FILE] [--listen ADDRESS:PORT]\n"
-	"                       [--tls-cert FILE --tls-key FILE] [--quiet]\n"
-	"Receive the agents' events over HTTP(S) until SIGINT or SIGTERM.\n";
-
 /* Serve until SIGINT/SIGTERM; returns the exit code. */
-static int
-serve(const struct dh_ctlopt *o, bool quiet)
+int
+dh_cmd_serve(struct dh_ctlopt *o)
 {
 	struct dh_receiver *rv = NULL;
 	struct dh_events_stats st;
 	struct dh_receiver_cfg rcfg = { .db_path = o->db, .listen = o->listen,
 		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .mode = DH_RECEIVER_SERVE,
-		.quiet = quiet };
+		.quiet = o->quiet };
 	struct dh_err err;
 	sigset_t set;
 	int sig, rc = DH_EXIT_USAGE;
@@ -59,44 +54,5 @@ serve(const struct dh_ctlopt *o, bool quiet)
 	rc = DH_EXIT_OK;
 out:
 	dh_receiver_stop(rv, NULL);
-	return rc;
-}
-
-int
-dh_cmd_serve(int argc, char **argv)
-{
-	struct dh_ctlopt o;
-	char *cert = NULL, *key = NULL;
-	bool quiet = false;
-	const struct dh_opt extra[] = {
-		{ "tls-cert", &cert, NULL }, { "tls-key", &key, NULL },
-		{ "quiet", NULL, &quiet },
-	};
-	struct dh_err err;
-	int rc = DH_EXIT_USAGE;
-
-	dh_err_clear(&err);
-	if ((rc = dh_ctlopt_start(&o, "serve", argc, argv, extra, 3, usage)) >= 0)
-		goto out;
-	rc = DH_EXIT_USAGE;
-	if (o.npos > 0) {
-		fprintf(stderr, "drillhall serve: unexpected argument '%s'\n%s", o.pos[0], usage);
-		goto out;
-	}
-	if (cert) {
-		free(o.tls_cert);
-		o.tls_cert = cert;
-		cert = NULL;
-	}
-	if (key) {
-		free(o.tls_key);
-		o.tls_key = key;
-		key = NULL;
-	}
-	rc = serve(&o, quiet);
-out:
-	free(cert);
-	free(key);
-	dh_ctlopt_fini(&o);
 	return rc;
 }

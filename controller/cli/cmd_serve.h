@@ -5,6 +5,7 @@
 #ifndef DH_CMD_SERVE_H
 #define DH_CMD_SERVE_H
 
-int dh_cmd_serve(int argc, char **argv);
+struct dh_ctlopt;
+int dh_cmd_serve(struct dh_ctlopt *o);
 
 #endif

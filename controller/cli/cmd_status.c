@@ -24,10 +24,6 @@
 #include "store/db.h"
 #include "store/records.h"
 
-static const char usage[] =
-	"usage: drillhall status [--format text|json|csv] [--now RFC3339] [--plans DIR] [--db FILE]\n"
-	"Per system: requirement, last test and verdict, measured rpo/rto, next due, compliant.\n";
-
 static const struct renderer {
 	const char *format;
 	void (*fn)(const struct dh_status_row *, size_t, time_t, struct dh_buf *);
@@ -65,17 +61,19 @@ load_row(struct dh_db *db, const struct dh_plan *p, const struct dh_system *s, t
 	return 0;
 }
 
-static void
-render(const char *format, const struct dh_status_row *rows, size_t n, time_t now)
+static int
+render(const struct dh_ctlopt *o, const struct dh_status_row *rows, size_t n)
 {
 	struct dh_buf out;
+	int rc;
 
 	dh_buf_init(&out);
 	for (size_t i = 0; i < sizeof(renderers) / sizeof(renderers[0]); i++)
-		if (strcmp(renderers[i].format, format) == 0)
-			renderers[i].fn(rows, n, now, &out);
-	fwrite(out.data ? out.data : "", 1, out.len, stdout);
+		if (strcmp(renderers[i].format, o->format) == 0)
+			renderers[i].fn(rows, n, o->now, &out);
+	rc = dh_cli_write(o, &out);
 	dh_buf_fini(&out);
+	return rc;
 }
 
 static int
@@ -93,8 +91,7 @@ report(struct dh_ctlopt *o, const struct dh_plan *p)
 	for (size_t i = 0; i < p->nsystems; i++)
 		if (load_row(db, p, &p->systems[i], o->now, &rows[i], &rr[i], &err) != 0)
 			goto fail;
-	render(o->format, rows, p->nsystems, o->now);
-	rc = DH_EXIT_OK;
+	rc = render(o, rows, p->nsystems);
 	goto out;
 fail:
 	fprintf(stderr, "drillhall status: %s\n", err.msg);
@@ -109,25 +106,15 @@ out:
 }
 
 int
-dh_cmd_status(int argc, char **argv)
+dh_cmd_status(struct dh_ctlopt *o)
 {
-	struct dh_ctlopt o;
 	struct dh_plan *p = NULL;
-	int rc = DH_EXIT_USAGE;
+	int rc;
 
-	if ((rc = dh_ctlopt_start(&o, "status", argc, argv, NULL, 0, usage)) >= 0)
+	if ((rc = dh_cmdplan_open("status", o->plans, o->now, true, &p)) != DH_EXIT_OK)
 		goto out;
-	rc = DH_EXIT_USAGE;
-	if (o.npos != 0 || !dh_ctlopt_is_format(o.format, "text,json,csv")) {
-		fprintf(stderr, "drillhall status: %s\n%s", o.npos ? "unexpected argument" :
-			"format is text, json or csv", usage);
-		goto out;
-	}
-	if ((rc = dh_cmdplan_open("status", o.plans, o.now, true, &p)) != DH_EXIT_OK)
-		goto out;
-	rc = report(&o, p);
+	rc = report(o, p);
 out:
 	dh_plan_free(p);
-	dh_ctlopt_fini(&o);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef DH_CMD_STATUS_H
 #define DH_CMD_STATUS_H
 
-int dh_cmd_status(int argc, char **argv);
+struct dh_ctlopt;
+int dh_cmd_status(struct dh_ctlopt *o);
 
 #endif

@@ -1,67 +1,68 @@
 /*
- * Options of the transport commands (serve, run, hosts, history, status,
- * audit): the global options of SPEC "Commands" (--plans --db --config
- * --now --format) accepted after the command too, command-specific ones
- * from a small table, and the [controller] section of the controller
- * configuration (plans, database, listen, tls_cert, tls_key; read by
- * config.c) for what the command line left unset. cli.c hands these
- * commands argv as it came, because they take options of their own.
+ * The controller's settings: what every command is given after the
+ * command line was parsed (cli.c, with the shared parser dh/opt.h),
+ * completed from controller.ini (config.c) for what the command line left
+ * unset, then from defaults — the one place for them (OpenSSH's two
+ * phases: read, then fill). Also the global option table that every
+ * command accepts, and opening the database these settings name.
  */
 #ifndef DH_CTLOPT_H
 #define DH_CTLOPT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
+#include "config/config.h"
 #include "dh/err.h"
+#include "dh/opt.h"
+#include "dh/problems.h"
 
+#define DH_CTLOPT_PLANS "plans"
 #define DH_CTLOPT_DB "/var/lib/drillhall/drillhall.db"
 #define DH_CTLOPT_LISTEN "127.0.0.1:8443"
 #define DH_CTLOPT_POS_MAX 8
 
-/* A command-specific option: "--name VALUE" into *val, or a flag. */
-struct dh_opt {
-	const char *name;
-	char **val;  /* has an argument when non-NULL */
-	bool *flag;  /* a flag when non-NULL */
-};
-
-/* Every pointer is owned by the struct (dh_ctlopt_fini). */
-struct dh_ctlopt {
-	char *config, *plans, *db, *listen, *tls_cert, *tls_key, *format, *now_text;
-	time_t now;              /* --now, or the clock */
-	bool help;
-	char *pos[DH_CTLOPT_POS_MAX]; /* positional arguments after the command */
-	size_t npos;
-};
-
 /*
- * Parse argv (argv[0] is the command name) and then read the config
- * (--config, or DH_CTLOPT_CONFIG when it exists) for unset values, then
- * defaults. Returns 0, or DH_EINVAL (unknown option, missing value, bad
- * --now, too many arguments) / a config read error, with err set.
+ * Strings are borrowed: from argv, from the option tables (format, kind)
+ * or from cfg, so they live until dh_ctlopt_fini.
  */
-int dh_ctlopt_parse(struct dh_ctlopt *o, int argc, char **argv,
-	const struct dh_opt *extra, size_t nextra, struct dh_err *err);
+struct dh_ctlopt {
+	const char *command;      /* the command word */
+	/* global options, every command */
+	const char *config;       /* --config, else DH_CONFIG_DEFAULT_PATH */
+	const char *plans;        /* --plans, else controller.ini plans, else "plans" */
+	const char *db;           /* --db, else controller.ini database, else DH_CTLOPT_DB */
+	time_t now;               /* --now, else the clock */
+	/* command options (cli.c says which command takes which) */
+	const char *format;       /* --format, else the command's first format */
+	const char *listen;       /* --listen, else controller.ini, else DH_CTLOPT_LISTEN */
+	const char *tls_cert, *tls_key; /* --tls-cert/--tls-key, else controller.ini */
+	bool quiet;               /* serve --quiet */
+	int64_t parallel;         /* hosts --parallel, 0 = default */
+	const char *since, *kind; /* history --since, --kind */
+	int64_t limit;            /* history --limit, 0 = all */
+	bool help;                /* -h or --help: print usage, nothing else */
+	const char *pos[DH_CTLOPT_POS_MAX]; /* arguments after the command word */
+	size_t npos;
+	struct dh_config cfg;     /* controller.ini as read */
+};
+
+/* --config --plans --db --now: accepted by every command. */
+extern const struct dh_opt_spec dh_ctlopt_global[];
+
+/* Everything unset; now is the clock. */
+void dh_ctlopt_init(struct dh_ctlopt *o);
 void dh_ctlopt_fini(struct dh_ctlopt *o);
 
 /*
- * The start every transport command shares: parse argv (with the
- * command's extra options) and answer --help. Returns -1 when the command
- * goes on; otherwise the exit code to return: DH_EXIT_OK after printing
- * usage for --help, DH_EXIT_USAGE after saying what was wrong. o must be
- * finished with dh_ctlopt_fini either way.
+ * Read controller.ini (--config, which must then exist, or the default
+ * path, which may be absent) for what the command line left unset, then
+ * defaults. Returns 0; DH_EPARSE with every problem in pr and the first
+ * in err; DH_ENOENT / DH_EIO with err set.
  */
-int dh_ctlopt_start(struct dh_ctlopt *o, const char *cmd, int argc, char **argv,
-	const struct dh_opt *extra, size_t nextra, const char *usage);
-
-/*
- * Say why dh_ctlopt_parse failed on stderr: "drillhall CMD: FILE:LINE:
- * message" for a configuration problem, the message and usage for a
- * command-line one.
- */
-void dh_ctlopt_error(const char *cmd, const struct dh_err *err, const char *usage);
+int dh_ctlopt_fill(struct dh_ctlopt *o, struct dh_problems *pr, struct dh_err *err);
 
 struct dh_db;
 /*
@@ -71,7 +72,11 @@ struct dh_db;
 int dh_ctlopt_open_db(const struct dh_ctlopt *o, bool must_exist, struct dh_db **out,
 	struct dh_err *err);
 
-/* True when fmt is one of the comma-separated names in allowed. */
-bool dh_ctlopt_is_format(const char *fmt, const char *allowed);
+/*
+ * Say on stderr why something a command needed failed: "drillhall CMD:
+ * FILE:LINE: message" (or without the place), then usage when the error
+ * is DH_EINVAL.
+ */
+void dh_ctlopt_error(const char *cmd, const struct dh_err *err, const char *usage);
 
 #endif

@@ -5,7 +5,8 @@
  * from, board and owner, dependencies, reserve routine, supplier and
  * deviation; systems whose requirements IT set because the business has
  * not classified them are flagged in every format. All plan text that
- * goes into HTML is escaped. JSON is in plan_json.c.
+ * goes into HTML is escaped (render/html.c). JSON is in plan_json.c, and
+ * the problem lines of `check` are here too.
  */
 #include "render/plan.h"
 
@@ -13,6 +14,7 @@
 
 #include "dh/duration.h"
 #include "dh/timefmt.h"
+#include "render/html.h"
 
 static const char *const level_names[DH_PLAN_LEVELS] = {
 	"försumbar", "måttlig", "betydande", "allvarlig", "synnerligen allvarlig",
@@ -329,16 +331,7 @@ dh_plan_render_md(const struct dh_plan *p, const struct dh_problems *pr,
 static void
 h(struct dh_buf *b, const char *s)
 {
-	for (s = or_dash(s); *s; s++) {
-		switch (*s) {
-		case '&': dh_buf_puts(b, "&amp;"); break;
-		case '<': dh_buf_puts(b, "&lt;"); break;
-		case '>': dh_buf_puts(b, "&gt;"); break;
-		case '"': dh_buf_puts(b, "&quot;"); break;
-		case '\'': dh_buf_puts(b, "&#39;"); break;
-		default: dh_buf_putc(b, *s); break;
-		}
-	}
+	dh_html_escape(b, or_dash(s));
 }
 
 static const char css[] =
@@ -472,4 +465,14 @@ dh_plan_render_html(const struct dh_plan *p, const struct dh_problems *pr,
 	dh_buf_puts(b, "<h2>Approval</h2>\n<table class=\"sign\"><tr><td>Approved "
 		"by (name, role)</td><td></td></tr><tr><td>Date and signature</td>"
 		"<td></td></tr></table>\n</body></html>\n");
+}
+
+/* ---- check ---- */
+
+void
+dh_plan_render_check_text(const struct dh_problems *pr, struct dh_buf *out)
+{
+	for (size_t i = 0; i < pr->n; i++)
+		dh_buf_printf(out, "%s:%d: %s: %s\n", pr->v[i].file, pr->v[i].line,
+			dh_problems_severity_name(pr->v[i].severity), pr->v[i].message);
 }

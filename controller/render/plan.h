@@ -13,6 +13,9 @@
 #include "dh/problems.h"
 #include "plan/plan.h"
 
+/* One "PATH:LINE: severity: message" line per problem (check's text). */
+void dh_plan_render_check_text(const struct dh_problems *pr, struct dh_buf *out);
+
 /* {"problems":[{"file","line","severity","message"}]} plus a summary. */
 void dh_plan_render_check_json(const struct dh_problems *pr, struct dh_buf *out);
 

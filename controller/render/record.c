@@ -1,10 +1,12 @@
 /*
- * Printing test records (controller/recfmt.h) for `run` and `history`.
- * JSON comes from the protocol module so the shape is the one the agent
- * and the store use; text and CSV are built here.
+ * Test records as text for `run` and `history` (render/record.h), into a
+ * caller's buffer; the commands write it out. JSON comes from the
+ * protocol module so the shape is the one the agent and the store use;
+ * text and CSV are built here.
  */
 #include "render/record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +33,7 @@ fmt_secs(int64_t v, char *out, size_t n)
 }
 
 void
-dh_recfmt_line(FILE *f, const struct dh_record *r)
+dh_record_render_line(const struct dh_record *r, struct dh_buf *out)
 {
 	char when[DH_RFC3339_LEN], rpo[24], rpot[24], rto[24], rtot[24];
 
@@ -40,13 +42,13 @@ dh_recfmt_line(FILE *f, const struct dh_record *r)
 	fmt_secs(r->rpo_target_s, rpot, sizeof(rpot));
 	fmt_secs(r->rto_actual_s, rto, sizeof(rto));
 	fmt_secs(r->rto_target_s, rtot, sizeof(rtot));
-	fprintf(f, "%s  %-16s %-8s %-7s rpo %s/%s  rto %s/%s  %s\n", when,
+	dh_buf_printf(out, "%s  %-16s %-8s %-7s rpo %s/%s  rto %s/%s  %s\n", when,
 		r->system ? r->system : "-", dh_job_kind_name(r->kind),
 		dh_verdict_name(r->verdict), rpo, rpot, rto, rtot, r->id ? r->id : "-");
 }
 
 static void
-full_fields(FILE *f, const struct dh_record *r)
+full_fields(const struct dh_record *r, struct dh_buf *out)
 {
 	char a[DH_RFC3339_LEN], b[DH_RFC3339_LEN], c[DH_RFC3339_LEN];
 	char rpo[24], rpot[24], rto[24], rtot[24];
@@ -58,66 +60,66 @@ full_fields(FILE *f, const struct dh_record *r)
 	fmt_secs(r->rpo_target_s, rpot, sizeof(rpot));
 	fmt_secs(r->rto_actual_s, rto, sizeof(rto));
 	fmt_secs(r->rto_target_s, rtot, sizeof(rtot));
-	fprintf(f, "job            %s\n", r->id ? r->id : "-");
-	fprintf(f, "system         %s (%s, %s)\n", r->system ? r->system : "-",
+	dh_buf_printf(out, "job            %s\n", r->id ? r->id : "-");
+	dh_buf_printf(out, "system         %s (%s, %s)\n", r->system ? r->system : "-",
 		dh_job_kind_name(r->kind), r->trigger ? r->trigger : "-");
-	fprintf(f, "verdict        %s\n", dh_verdict_name(r->verdict));
+	dh_buf_printf(out, "verdict        %s\n", dh_verdict_name(r->verdict));
 	if (r->error)
-		fprintf(f, "error          %s\n", r->error);
-	fprintf(f, "hosts         ");
+		dh_buf_printf(out, "error          %s\n", r->error);
+	dh_buf_printf(out, "hosts         ");
 	for (size_t i = 0; i < r->nhosts; i++)
-		fprintf(f, " %s", r->hosts[i]);
-	fprintf(f, "\nstarted        %s\nfinished       %s\nbackup         %s%s%s\n",
+		dh_buf_printf(out, " %s", r->hosts[i]);
+	dh_buf_printf(out, "\nstarted        %s\nfinished       %s\nbackup         %s%s%s\n",
 		a, b, c, r->snapshot ? "  " : "", r->snapshot ? r->snapshot : "");
-	fprintf(f, "rpo            %s (target %s)\nrto            %s (target %s)\n",
+	dh_buf_printf(out, "rpo            %s (target %s)\nrto            %s (target %s)\n",
 		rpo, rpot, rto, rtot);
-	fprintf(f, "verified       %lld files, %lld bytes\n",
+	dh_buf_printf(out, "verified       %lld files, %lld bytes\n",
 		(long long)r->files_verified, (long long)r->bytes_verified);
-	fprintf(f, "plan revision  %s\nrecord hash    %s\n",
+	dh_buf_printf(out, "plan revision  %s\nrecord hash    %s\n",
 		r->plan_revision ? r->plan_revision : "-",
 		r->record_hash ? r->record_hash : "-");
 }
 
 void
-dh_recfmt_full(FILE *f, const struct dh_record *r)
+dh_record_render_full(const struct dh_record *r, struct dh_buf *out)
 {
-	full_fields(f, r);
+	full_fields(r, out);
 	for (size_t i = 0; i < r->nchecks; i++)
-		fprintf(f, "check          %-7s %s%s%s\n", dh_verdict_name(r->checks[i].verdict),
+		dh_buf_printf(out, "check          %-7s %s%s%s\n", dh_verdict_name(r->checks[i].verdict),
 			r->checks[i].name, r->checks[i].detail ? ": " : "",
 			r->checks[i].detail ? r->checks[i].detail : "");
 	for (size_t i = 0; i < r->nmismatches; i++)
-		fprintf(f, "mismatch       %s: %s\n", r->mismatches[i].path,
+		dh_buf_printf(out, "mismatch       %s: %s\n", r->mismatches[i].path,
 			r->mismatches[i].problem);
 	if (r->mismatches_total > (int64_t)r->nmismatches)
-		fprintf(f, "mismatch       ... %lld in all\n", (long long)r->mismatches_total);
+		dh_buf_printf(out, "mismatch       ... %lld in all\n", (long long)r->mismatches_total);
 }
 
 static void
-csv_field(FILE *f, const char *s, bool last)
+csv_field(struct dh_buf *out, const char *s, bool last)
 {
 	if (s == NULL)
 		s = "";
 	if (strpbrk(s, ",\"\r\n") != NULL) {
-		fputc('"', f);
+		dh_buf_putc(out, '"');
 		for (; *s; s++) {
 			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
+				dh_buf_putc(out, '"');
+			dh_buf_putc(out, *s);
 		}
-		fputc('"', f);
+		dh_buf_putc(out, '"');
 	} else {
-		fputs(s, f);
+		dh_buf_puts(out, s);
 	}
-	fputs(last ? "\r\n" : ",", f);
+	dh_buf_puts(out, last ? "\r\n" : ",");
 }
 
 void
-dh_recfmt_csv_header(FILE *f)
+dh_record_render_csv_header(struct dh_buf *out)
 {
-	fputs("id,system,kind,trigger,started_at,finished_at,verdict,hosts,backup_at,"
+	dh_buf_puts(out, "id,system,kind,trigger,started_at,finished_at,verdict,hosts,backup_at,"
 		"rpo_target_s,rpo_actual_s,rto_target_s,rto_actual_s,files_verified,"
-		"bytes_verified,plan_revision,record_hash,error\r\n", f);
+		"bytes_verified,plan_revision,record_hash,error\r\n");
 }
 
 static void
@@ -129,7 +131,7 @@ csv_time(time_t t, char out[DH_RFC3339_LEN])
 }
 
 void
-dh_recfmt_csv_row(FILE *f, const struct dh_record *r)
+dh_record_render_csv_row(const struct dh_record *r, struct dh_buf *out)
 {
 	char t[3][DH_RFC3339_LEN], n[6][24];
 	const int64_t nums[6] = { r->rpo_target_s, r->rpo_actual_s, r->rto_target_s,
@@ -148,32 +150,41 @@ dh_recfmt_csv_row(FILE *f, const struct dh_record *r)
 		else
 			n[i][0] = '\0';
 	}
-	csv_field(f, r->id, false);
-	csv_field(f, r->system, false);
-	csv_field(f, dh_job_kind_name(r->kind), false);
-	csv_field(f, r->trigger, false);
-	csv_field(f, t[0], false);
-	csv_field(f, t[1], false);
-	csv_field(f, dh_verdict_name(r->verdict), false);
-	csv_field(f, hosts.data, false);
-	csv_field(f, t[2], false);
+	csv_field(out, r->id, false);
+	csv_field(out, r->system, false);
+	csv_field(out, dh_job_kind_name(r->kind), false);
+	csv_field(out, r->trigger, false);
+	csv_field(out, t[0], false);
+	csv_field(out, t[1], false);
+	csv_field(out, dh_verdict_name(r->verdict), false);
+	csv_field(out, hosts.data, false);
+	csv_field(out, t[2], false);
 	for (int i = 0; i < 6; i++)
-		csv_field(f, n[i], false);
-	csv_field(f, r->plan_revision, false);
-	csv_field(f, r->record_hash, false);
-	csv_field(f, r->error, true);
+		csv_field(out, n[i], false);
+	csv_field(out, r->plan_revision, false);
+	csv_field(out, r->record_hash, false);
+	csv_field(out, r->error, true);
 	dh_buf_fini(&hosts);
 }
 
 void
-dh_recfmt_json_list(FILE *f, struct dh_record *const *recs, size_t n)
+dh_record_render_json_list(struct dh_record *const *recs, size_t n, struct dh_buf *out)
 {
-	fputs("{\"records\":[", f);
+	dh_buf_puts(out, "{\"records\":[");
 	for (size_t i = 0; i < n; i++) {
 		char *j = dh_record_to_json(recs[i], 0);
 
-		fprintf(f, "%s%s", i ? "," : "", j);
+		dh_buf_printf(out, "%s%s", i ? "," : "", j);
 		free(j);
 	}
-	fputs("]}\n", f);
+	dh_buf_puts(out, "]}\n");
+}
+
+void
+dh_record_render_json(const struct dh_record *r, struct dh_buf *out)
+{
+	char *j = dh_record_to_json(r, 2);
+
+	dh_buf_printf(out, "%s\n", j);
+	free(j);
 }

@@ -64,4 +64,23 @@ set +e; "$AGENT" manifest "$T/no-such-dir" >/dev/null 2>&1; rc=$?; set -e
 expect_rc "manifest of a missing directory" 2
 set +e; "$AGENT" verify "$D" >/dev/null 2>&1; rc=$?; set -e
 expect_rc "verify usage error" 2
+
+# --help and -h exit 0 everywhere, with the usage on stdout; an unknown
+# command or option exits 2 with one line naming it
+for args in "--help" "-h" "run --help" "--config x.ini run -h" "manifest --help" \
+	"verify --help" "flush --help" "version --help"; do
+	set +e; "$AGENT" $args >"$T/h.out" 2>"$T/h.err"; rc=$?; set -e
+	expect_rc "drillhall-agent $args" 0
+	grep -q "^usage: drillhall-agent" "$T/h.out" || not_ok "drillhall-agent $args: no usage"
+done
+for args in "frobnicate" "--bogus version" "flush --bogus" "run --retry-for soon" ""; do
+	set +e; "$AGENT" $args >"$T/h.out" 2>"$T/h.err"; rc=$?; set -e
+	expect_rc "drillhall-agent $args" 2
+done
+set +e; "$AGENT" frobnicate 2>"$T/h.err"; set -e
+[ "$(cat "$T/h.err")" = "drillhall-agent: unknown command 'frobnicate'" ] &&
+	ok "unknown command named in one line" || not_ok "message: $(cat "$T/h.err")"
+set +e; "$AGENT" flush --bogus 2>"$T/h.err"; set -e
+[ "$(cat "$T/h.err")" = "drillhall-agent flush: unknown option '--bogus'" ] &&
+	ok "unknown option named in one line" || not_ok "message: $(cat "$T/h.err")"
 finish

@@ -74,5 +74,5 @@ kill $tpid; wait $tpid 2>/dev/null || true
 [ -f "$work/tls.db" ] || fail "database from the configuration not used"
 printf '[controller]\nlisten = 127.0.0.1:8443\nlisen = typo\n' >"$work/bad.ini"
 rc=0; "$bin" serve --config "$work/bad.ini" 2>"$work/bad.log" || rc=$?
-[ $rc = 2 ] && grep -q "bad.ini:3: unknown key 'lisen'" "$work/bad.log" || fail "bad config: $rc $(cat "$work/bad.log")"
+[ $rc = 2 ] && grep -q "bad.ini:3: error: unknown key 'lisen'" "$work/bad.log" || fail "bad config: $rc $(cat "$work/bad.log")"
 echo "events_http: ok"

@@ -67,10 +67,18 @@ grep -q '^<!DOCTYPE html>' "$work/out" || fail "html: not a page"
 # --- usage and exit codes
 expect 2 "$bin"
 expect 0 "$bin" --help
-for c in check plan; do
+expect 0 "$bin" -h
+for c in check plan run status hosts history serve audit; do
 	expect 0 "$bin" "$c" --help
 	grep -q "usage: drillhall" "$work/out" || fail "$c --help"
+	expect 0 "$bin" --plans "$src/plans" "$c" -h
 done
+expect 2 "$bin" history --bogus
+[ "$(cat "$work/err")" = "drillhall history: unknown option '--bogus'" ] ||
+	fail "unknown option message: $(cat "$work/err")"
+expect 2 "$bin" --plans "$src/plans" frobnicate
+[ "$(cat "$work/err")" = "drillhall: unknown command 'frobnicate'" ] ||
+	fail "unknown command message: $(cat "$work/err")"
 expect 2 "$bin" check --plans "$src/plans" --format csv
 grep -q "allowed: text, json" "$work/err" || fail "unknown format message"
 expect 2 "$bin" plan --plans "$src/plans" --format pdf
