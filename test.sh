@@ -12,6 +12,9 @@ jobs=$(nproc)
 
 scripts/deps.sh
 
+echo "== layers"
+scripts/check-layers.sh
+
 echo "== build (Werror)"
 cmake -S . -B build -DDH_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"

@@ -13,15 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cmd.h"
 #include "cli/cmd_audit.h"
+#include "cli/cmd_check.h"
 #include "cli/cmd_history.h"
 #include "cli/cmd_hosts.h"
+#include "cli/cmd_plan.h"
 #include "cli/cmd_run.h"
 #include "cli/cmd_serve.h"
 #include "cli/cmd_status.h"
 #include "dh/buf.h"
-#include "plan/plan.h"
-#include "plan/open.h"
 
 #define O struct dh_ctlopt
 
@@ -265,30 +266,4 @@ dh_cli_main(int argc, char **argv)
 	}
 	dh_ctlopt_fini(&o);
 	return r;
-}
-
-int
-dh_cli_load_plan(const struct dh_ctlopt *o, struct dh_plan **out,
-	struct dh_problems *pr)
-{
-	struct dh_err err;
-
-	dh_err_clear(&err);
-	if (dh_plan_open(out, o->plans, o->now, pr, &err) < 0) {
-		dh_problems_print(pr, stderr);
-		fprintf(stderr, "drillhall %s: %s\n", o->command, err.msg);
-		return DH_EXIT_USAGE;
-	}
-	return DH_EXIT_OK;
-}
-
-int
-dh_cli_write(const struct dh_ctlopt *o, const struct dh_buf *out)
-{
-	if ((out->len > 0 && fwrite(out->data, 1, out->len, stdout) != out->len) ||
-	    fflush(stdout) != 0) {
-		fprintf(stderr, "drillhall %s: cannot write the output\n", o->command);
-		return DH_EXIT_USAGE;
-	}
-	return DH_EXIT_OK;
 }

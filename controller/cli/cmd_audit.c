@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli/cmd.h"
 #include "store/audit.h"
 #include "cli/ctlopt.h"
 #include "store/db.h"

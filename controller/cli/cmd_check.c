@@ -4,10 +4,12 @@
  * on stdout (a summary on stderr) or as JSON. Exit 1 only when there are
  * errors; warnings alone exit 0; plans that cannot be read exit 2.
  */
+#include "cli/cmd_check.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli/cmd.h"
 #include "dh/buf.h"
 #include "plan/plan.h"
 #include "render/plan.h"

@@ -14,9 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli/cmd.h"
 #include "dh/buf.h"
-#include "cli/cmdplan.h"
 #include "cli/ctlopt.h"
 #include "jobs/job.h"
 #include "jobs/ssh.h"
@@ -118,7 +117,7 @@ dh_cmd_hosts(struct dh_ctlopt *o)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = dh_cmdplan_open("hosts", o->plans, o->now, false, &p)) != DH_EXIT_OK)
+	if ((rc = dh_cli_open_plan("hosts", o->plans, o->now, false, &p)) != DH_EXIT_OK)
 		goto out;
 	rc = DH_EXIT_USAGE;
 	if (p->inv.ssh_key == NULL || p->inv.known_hosts == NULL) {

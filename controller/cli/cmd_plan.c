@@ -4,10 +4,12 @@
  * errors is not printed: its problems go to stderr and the exit is 1, so
  * nobody signs a plan that does not check. Warnings are printed with it.
  */
+#include "cli/cmd_plan.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli/cmd.h"
 #include "dh/buf.h"
 #include "plan/plan.h"
 #include "render/plan.h"

@@ -13,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "cli/cmdplan.h"
+#include "cli/cmd.h"
 #include "cli/ctlopt.h"
 #include "store/db.h"
 #include "store/revisions.h"
@@ -97,7 +96,7 @@ dh_cmd_run(struct dh_ctlopt *o)
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = dh_cmdplan_open("run", o->plans, o->now, true, &p)) != DH_EXIT_OK)
+	if ((rc = dh_cli_open_plan("run", o->plans, o->now, true, &p)) != DH_EXIT_OK)
 		goto out;
 	rc = run_restore(o, p, o->pos[1]);
 out:

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli/cmd.h"
 #include "cli/ctlopt.h"
 #include "http/receiver.h"
 

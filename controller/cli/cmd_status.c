@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "cli/cmdplan.h"
+#include "cli/cmd.h"
 #include "cli/ctlopt.h"
 #include "dh/buf.h"
 #include "eval/compliance.h"
@@ -111,7 +110,7 @@ dh_cmd_status(struct dh_ctlopt *o)
 	struct dh_plan *p = NULL;
 	int rc;
 
-	if ((rc = dh_cmdplan_open("status", o->plans, o->now, true, &p)) != DH_EXIT_OK)
+	if ((rc = dh_cli_open_plan("status", o->plans, o->now, true, &p)) != DH_EXIT_OK)
 		goto out;
 	rc = report(o, p);
 out:

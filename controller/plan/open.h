@@ -2,7 +2,7 @@
  * The one way to open a plans directory for use: read it, run every
  * check and derive the requirements as of a time, problems sorted. Used
  * by every command that needs the plan (check and plan through
- * dh_cli_load_plan, run, hosts and status through cli/cmdplan.c); it
+ * dh_cli_load_plan, run, hosts and status through dh_cli_open_plan, both in cli/cmd.c); it
  * never prints, the caller decides what the problems mean for it.
  */
 #ifndef DH_PLAN_OPEN_H
