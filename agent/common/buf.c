@@ -2,6 +2,7 @@
  * Allocation wrappers that abort on failure, growable buffers, and a
  * bounded whole-file reader (include/dh/buf.h).
  */
+#include "dh/log.h"
 #include "dh/buf.h"
 
 #include <errno.h>
@@ -12,7 +13,7 @@
 static void
 oom(size_t n)
 {
-	fprintf(stderr, "drillhall: out of memory allocating %zu bytes\n", n);
+	dh_log_error("out of memory allocating %zu bytes", n);
 	abort();
 }
 

@@ -64,6 +64,7 @@ static const struct dh_opt_spec serve_opts[] = {
 	DH_OPT_S("tls-cert", "FILE", "serve HTTPS with this certificate (PEM)", O, tls_cert),
 	DH_OPT_S("tls-key", "FILE", "and this key (PEM)", O, tls_key),
 	DH_OPT_F("quiet", "do not log each request", O, quiet),
+	DH_OPT_F("syslog", "log to syslog (facility daemon) instead of stderr", O, use_syslog),
 	DH_OPT_END,
 };
 static const struct dh_opt_spec audit_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN,

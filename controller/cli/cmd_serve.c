@@ -4,8 +4,9 @@
  * `listen` address, notes in the database that it holds that address,
  * and runs until SIGINT or SIGTERM. A `run` started
  * while serve holds the address stores its job in the same database and
- * waits there for the verdict that this listener stores. The scheduler
- * joins here in a later issue.
+ * waits there for the verdict that this listener stores. Its lines go
+ * through the log as "drillhall serve: ...", to stderr or, with --syslog,
+ * to syslog. The scheduler joins here in a later issue.
  */
 #include "cli/cmd_serve.h"
 
@@ -17,6 +18,7 @@
 
 #include "cli/cmd.h"
 #include "cli/ctlopt.h"
+#include "dh/log.h"
 #include "http/receiver.h"
 
 /* Serve until SIGINT/SIGTERM; returns the exit code. */
@@ -39,17 +41,20 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	dh_err_clear(&err);
+	/* the daemon's lines, its own and its libraries', say who wrote them */
+	dh_log_open("drillhall serve", o->use_syslog ? DH_LOG_SYSLOG : DH_LOG_STDERR,
+		DH_LOG_INFO);
 	if (dh_receiver_start(&rv, &rcfg, &err) != 0) {
-		fprintf(stderr, "drillhall serve: %s\n", err.msg);
+		dh_log_error("%s", err.msg);
 		goto out;
 	}
-	fprintf(stderr, "drillhall serve: listening on %s (port %u, %s), database %s\n",
+	dh_log_info("listening on %s (port %u, %s), database %s",
 		o->listen, dh_receiver_port(rv), o->tls_cert ? "https" : "http", o->db);
 	sigwait(&set, &sig);
 	dh_receiver_stop(rv, &st);
 	rv = NULL;
-	fprintf(stderr, "drillhall serve: stopping on signal %d: %llu events stored, "
-		"%llu duplicates, %llu rejected, %llu commits\n", sig, st.stored,
+	dh_log_info("stopping on signal %d: %llu events stored, "
+		"%llu duplicates, %llu rejected, %llu commits", sig, st.stored,
 		st.duplicates, st.rejected, st.commits);
 	rc = DH_EXIT_OK;
 out:

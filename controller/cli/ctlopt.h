@@ -40,6 +40,7 @@ struct dh_ctlopt {
 	const char *listen;       /* --listen, else controller.ini, else DH_CTLOPT_LISTEN */
 	const char *tls_cert, *tls_key; /* --tls-cert/--tls-key, else controller.ini */
 	bool quiet;               /* serve --quiet */
+	bool use_syslog;          /* serve --syslog */
 	int64_t parallel;         /* hosts --parallel, 0 = default */
 	const char *since, *kind; /* history --since, --kind */
 	int64_t limit;            /* history --limit, 0 = all */

@@ -20,6 +20,7 @@
 #include "store/db.h"
 #include "store/events.h"
 #include "store/jobs.h"
+#include "dh/log.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
 #include "dh/sign.h"
@@ -56,7 +57,7 @@ store_batch(struct dh_events *e, struct pending **batch, size_t n)
 	dh_err_clear(&err);
 	rc = dh_db_event_batch(e->writer, items, n, &err);
 	if (rc != 0)
-		fprintf(stderr, "drillhall: storing %zu events failed: %s\n", n, err.msg);
+		dh_log_error("storing %zu events failed: %s", n, err.msg);
 	pthread_mutex_lock(&e->mu);
 	for (size_t i = 0; i < n; i++) {
 		batch[i]->in.result = rc != 0 ? rc : items[i].result;
@@ -121,7 +122,7 @@ dh_events_new(struct dh_events **out, const char *db_path, struct dh_err *err)
 	pthread_cond_init(&e->work, NULL);
 	pthread_cond_init(&e->done, NULL);
 	if (pthread_create(&e->thread, NULL, writer_main, e) != 0) {
-		fprintf(stderr, "drillhall: cannot start the event writer thread\n");
+		dh_log_error("cannot start the event writer thread");
 		abort();
 	}
 	*out = e;
@@ -274,8 +275,8 @@ dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp 
 	r = submit(e, ev, req->body, req->len);
 	if (r == DH_DB_CONFLICT)
 		/* Answered like a duplicate so the agent stops resending; told here. */
-		fprintf(stderr, "drillhall: job %s seq %lld resent by %s with different "
-			"content; the first one stays\n", ev->job, (long long)ev->seq, req->peer);
+		dh_log_warn("job %s seq %lld resent by %s with different "
+			"content; the first one stays", ev->job, (long long)ev->seq, req->peer);
 	if (r == DH_DB_NEW || r == DH_DB_DUPLICATE || r == DH_DB_CONFLICT) {
 		resp->status = 200;
 		resp->body = dh_xasprintf("{\"ok\":true,\"stored\":\"%s\"}",

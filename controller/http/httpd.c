@@ -24,6 +24,7 @@
 
 #include <microhttpd.h>
 
+#include "dh/log.h"
 #include "dh/buf.h"
 
 #define TLS_FILE_MAX (256 * 1024)
@@ -126,30 +127,18 @@ peer_name(struct MHD_Connection *c, char *out, size_t outsz)
 	snprintf(out, outsz, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, serv);
 }
 
-/* A path as it may appear in a log line: printable ASCII, bounded. */
-static void
-log_safe(const char *s, char *out, size_t outsz)
-{
-	size_t i = 0;
-
-	for (; s && *s && i + 1 < outsz; s++)
-		out[i++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-	out[i] = '\0';
-}
-
 static void
 log_rejection(struct dh_httpd *h, struct MHD_Connection *c, const char *method,
 	const char *url, const struct dh_http_resp *resp)
 {
-	char peer[DH_HTTPD_PEER_MAX], path[160], m[16];
+	char peer[DH_HTTPD_PEER_MAX];
 
 	if (resp->status < 400 || h->cfg.quiet)
 		return;
 	peer_name(c, peer, sizeof(peer));
-	log_safe(url, path, sizeof(path));
-	log_safe(method, m, sizeof(m));
-	fprintf(stderr, "drillhall: rejected %s %s from %s: %d %s\n", m, path, peer,
-		resp->status, resp->why);
+	/* bounded here; the log escapes whatever the client sent (dh/log.h) */
+	dh_log_warn("rejected %.16s %.160s from %s: %d %s", method ? method : "-",
+		url ? url : "-", peer, resp->status, resp->why);
 }
 
 static enum MHD_Result

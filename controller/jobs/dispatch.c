@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dh/log.h"
 #include "dh/buf.h"
 #include "store/events.h"
 #include "store/jobs.h"
@@ -141,7 +142,7 @@ dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_j
 	if ((r = dh_db_job_insert(db, job, trigger, err)) != 0)
 		goto out;
 	if (cfg->verbose)
-		fprintf(stderr, "drillhall: job %s: dispatching to %s (events via %s)\n",
+		dh_log_info("job %s: dispatching to %s (events via %s)",
 			job->id, host->name, cfg->events_via ? cfg->events_via : "?");
 	json = dh_job_to_json(job);
 	t.command = DH_DISPATCH_COMMAND;
@@ -154,7 +155,7 @@ dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_j
 		goto out;
 	}
 	if (cfg->verbose)
-		fprintf(stderr, "drillhall: job %s: accepted by %s, waiting for the verdict\n",
+		dh_log_info("job %s: accepted by %s, waiting for the verdict",
 			job->id, host->name);
 	r = wait_record(cfg, db, job, out, err);
 	if (r == DH_ETIMEOUT) {

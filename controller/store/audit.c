@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "store/sql.h"
+#include "dh/log.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
 #include "dh/timefmt.h"
@@ -32,7 +33,7 @@ sorted(const json_t *o)
 	char *out;
 
 	if (s == NULL) {
-		fprintf(stderr, "drillhall: out of memory serialising JSON\n");
+		dh_log_error("out of memory serialising JSON");
 		abort();
 	}
 	out = dh_xstrdup(s);
