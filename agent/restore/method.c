@@ -122,7 +122,7 @@ restic_argv(const struct dh_method_env *env, const char **argv, const char *cons
 static int
 restic_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 {
-	static const char *const args[] = { "--json", "snapshots", NULL };
+	static const char *const args[] = { "--json", "--no-lock", "snapshots", NULL };
 	const char *argv[16];
 	struct dh_proc_opts o = { .argv = (char *const *)argv, .env = restic_env,
 		.deadline = env->deadline, .keep = 16 * 1024 * 1024 };
@@ -158,7 +158,7 @@ static int
 restic_restore(struct dh_method_env *env, const struct dh_backup *b,
 	struct dh_restore_outcome *out, struct dh_err *err)
 {
-	const char *args[] = { "restore", b->id, "--target", env->target, NULL };
+	const char *args[] = { "--no-lock", "restore", b->id, "--target", env->target, NULL };
 	const char *argv[16];
 	struct dh_proc_opts o = { .argv = (char *const *)argv, .env = restic_env,
 		.deadline = env->deadline };
@@ -180,9 +180,7 @@ restic_restore(struct dh_method_env *env, const struct dh_backup *b,
 static int
 tar_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 {
-	const char *pattern = env->job->restore.pattern ? env->job->restore.pattern : "*.tar*";
-
-	return dh_tar_find_newest(env->repo, pattern, &b->id, &b->at, err);
+	return dh_tar_find_newest(env->repo, env->job->restore.pattern, &b->id, &b->at, err);
 }
 
 static void
@@ -242,6 +240,24 @@ dh_method_run_action(struct dh_method_env *env, const struct dh_agent_action *a,
 	return r;
 }
 
+/*
+ * The first line of s, cut in place: the time may contain a space
+ * (`date --rfc-3339=seconds`), so only the line end and blanks around the
+ * line go (with a CR, as a Windows-side script prints).
+ */
+static char *
+first_line(char *s)
+{
+	size_t n;
+
+	s[strcspn(s, "\n")] = '\0';
+	s += strspn(s, " \t\r");
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
 static int
 action_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 {
@@ -259,8 +275,7 @@ action_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 		r = dh_err_set(err, DH_EIO, "backup_time_action %s failed (%s)", name, how);
 		goto out;
 	}
-	line = res.out.data + strspn(res.out.data, " \t\r\n");
-	line[strcspn(line, " \t\r\n")] = '\0';
+	line = res.out.data ? first_line(res.out.data) : NULL;
 	if (dh_time_parse(line, &b->at) != 0) {
 		r = dh_err_set(err, DH_EPARSE,
 			"backup_time_action %s printed no RFC 3339 time", name);

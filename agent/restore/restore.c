@@ -465,6 +465,32 @@ record_init(struct run *r)
 		dh_record_add_host(rec, r->job->host ? r->job->host : host);
 }
 
+/* A backup stamped further ahead than this is a clock fault (SPEC step 2). */
+#define CLOCK_AHEAD_MAX_S 300
+
+/*
+ * The rule for every method, in one place: a backup time in the future is
+ * not a fresh backup but a wrong clock (the backup host's, or this one's).
+ * The `backup` check fails naming the time and how far ahead it is; the
+ * test goes no further, since no rpo can be measured from such a time.
+ */
+static bool
+clock_fault(struct run *r, const char *when)
+{
+	time_t now = dh_time_now();
+	char ahead[32];
+
+	if (r->backup.at <= now + CLOCK_AHEAD_MAX_S)
+		return false;
+	dh_duration_format((int64_t)(r->backup.at - now), ahead, sizeof(ahead));
+	dh_record_add_check(r->rec, "backup", DH_VERDICT_FAILED,
+		"newest backup %s%sis dated %s, %s ahead of this host's clock: a clock fault "
+		"(more than 5m in the future), not a fresh backup",
+		strcmp(r->backup.id, when) == 0 ? "" : r->backup.id,
+		strcmp(r->backup.id, when) == 0 ? "" : " ", when, ahead);
+	return true;
+}
+
 /* Find the newest backup; false when the test cannot go on. */
 static bool
 find_backup(struct run *r)
@@ -485,10 +511,12 @@ find_backup(struct run *r)
 			set_error(r, &e);
 		return false;
 	}
-	r->have_backup = true;
-	r->rec->backup_at = r->backup.at;
 	r->rec->snapshot = dh_xstrdup(r->backup.id);
 	dh_time_format(r->backup.at, when, sizeof(when));
+	if (clock_fault(r, when))
+		return false;
+	r->have_backup = true;
+	r->rec->backup_at = r->backup.at;
 	if (strcmp(r->backup.id, when) == 0)
 		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup from %s", when);
 	else

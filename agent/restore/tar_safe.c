@@ -238,6 +238,32 @@ out:
 	return r;
 }
 
+bool
+dh_tar_is_archive_name(const char *name)
+{
+	static const char *const suffixes[] = { ".tar", ".tar.gz", ".tgz", ".tar.bz2",
+		".tar.xz", ".tar.zst" };
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return false; /* hidden, as the glob default would skip it */
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t k = strlen(suffixes[i]);
+
+		if (n > k && strcmp(name + n - k, suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+matches(const char *pattern, const char *name)
+{
+	if (pattern == NULL)
+		return dh_tar_is_archive_name(name);
+	return fnmatch(pattern, name, FNM_PERIOD) == 0;
+}
+
 int
 dh_tar_find_newest(const char *dir, const char *pattern, char **path,
 	time_t *mtime, struct dh_err *err)
@@ -253,7 +279,7 @@ dh_tar_find_newest(const char *dir, const char *pattern, char **path,
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
 
-		if (fnmatch(pattern, de->d_name, FNM_PERIOD) != 0 ||
+		if (!matches(pattern, de->d_name) ||
 		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    !S_ISREG(st.st_mode))
 			continue;
@@ -267,7 +293,8 @@ dh_tar_find_newest(const char *dir, const char *pattern, char **path,
 	}
 	closedir(d);
 	if (best == NULL)
-		return dh_err_set(err, DH_ENOENT, "no archive matching '%s' in %s", pattern, dir);
+		return dh_err_set(err, DH_ENOENT, "no archive matching '%s' in %s", pattern ? pattern :
+			"*.tar, *.tar.gz, *.tgz, *.tar.bz2, *.tar.xz, *.tar.zst", dir);
 	*path = dh_xasprintf("%s/%s", dir, best);
 	*mtime = bt.tv_sec;
 	free(best);

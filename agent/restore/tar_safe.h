@@ -13,6 +13,7 @@
 #define DH_AGENT_TAR_SAFE_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -53,7 +54,15 @@ const char *dh_tar_refusal(const char *path, unsigned type, const char *symlink,
 	const char *hardlink);
 
 /*
- * The newest regular file in dir whose name matches the glob pattern
+ * True when name ends in an archive suffix: .tar, .tar.gz, .tgz,
+ * .tar.bz2, .tar.xz, .tar.zst (not hidden). A checksum or signature file
+ * beside an archive (x.tar.gz.sha256, .md5, .sig, .asc) is not one.
+ */
+bool dh_tar_is_archive_name(const char *name);
+
+/*
+ * The newest regular file in dir whose name matches the glob pattern, or
+ * when pattern is NULL is an archive name (dh_tar_is_archive_name)
  * (newest by mtime, ties by the larger name). *path is the caller's.
  * Returns 0, DH_ENOENT when none matches (err says so), DH_EIO.
  */

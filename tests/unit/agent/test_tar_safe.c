@@ -177,6 +177,38 @@ test_newest_archive(void **state)
 	assert_int_equal(dh_tar_find_newest(dir, "*", &path, &t, &e), DH_ENOENT);
 }
 
+/* Without a pattern only archive suffixes count, never a checksum or signature beside one. */
+static void
+test_default_pattern_skips_sidecars(void **state)
+{
+	static const char *const sidecars[] = { "x.tar.xz.md5", "x.tar.xz.sha256", "x.tar.xz.sig",
+		"x.tar.xz.asc", "x.tar.gz.sha512sum", "x.tar.part", "x.tarball" };
+	static const char *const archives[] = { "a.tar", "a.tar.gz", "a.tgz", "a.tar.bz2",
+		"a.tar.xz", "a.tar.zst" };
+	char dir[] = DH_TMPL("/tmp/dh-test-default.");
+	char *path = NULL, *want;
+	time_t t = 0;
+	struct dh_err e;
+
+	for (size_t i = 0; i < sizeof(archives) / sizeof(archives[0]); i++)
+		assert_true(dh_tar_is_archive_name(archives[i]));
+	for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++)
+		assert_false(dh_tar_is_archive_name(sidecars[i]));
+	assert_false(dh_tar_is_archive_name(".hidden.tar"));
+	assert_false(dh_tar_is_archive_name(".tar"));
+	assert_non_null(mkdtemp(dir));
+	touch(dir, "x.tar.xz", 1000);
+	for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++)
+		touch(dir, sidecars[i], 2000 + (time_t)i);
+	assert_int_equal(dh_tar_find_newest(dir, NULL, &path, &t, &e), 0);
+	want = dh_xasprintf("%s/x.tar.xz", dir);
+	assert_string_equal(path, want);
+	assert_int_equal(t, 1000);
+	free(path);
+	free(want);
+	assert_int_equal(dh_tree_remove(dir, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -184,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_refusal_rules),
 		cmocka_unit_test(test_hostile_archive_stays_inside),
 		cmocka_unit_test(test_newest_archive),
+		cmocka_unit_test(test_default_pattern_skips_sidecars),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
