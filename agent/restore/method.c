@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "dh/manifest.h"
 #include "dh/timefmt.h"
 #include "proc.h"
 #include "restore/tar_safe.h"
@@ -154,6 +155,33 @@ out:
 	return r;
 }
 
+/*
+ * restic restore reports each file it could not write ("ignoring error
+ * for /f1: write /t/f1: no space left on device") and goes on; 0.14 then
+ * exits 1 ("Fatal: There were 6 errors"). Either sign fails the restore,
+ * and the first such line names the file and the cause in the check.
+ */
+static void
+restic_write_errors(struct dh_restore_outcome *out, const struct dh_proc_result *res)
+{
+	static const char mark[] = "ignoring error for ";
+	const char *p = res->err.data ? strstr(res->err.data, mark) : NULL;
+	char *line, *esc;
+	size_t n, used = strlen(out->detail);
+
+	if (p == NULL)
+		return;
+	out->ok = false;
+	p += sizeof(mark) - 1;
+	n = strcspn(p, "\n");
+	line = dh_xasprintf("%.*s", (int)(n > 300 ? 300 : n), p);
+	esc = dh_manifest_record_name(line); /* a path cut at 300 bytes may end mid-character */
+	snprintf(out->detail + used, sizeof(out->detail) - used,
+		"; a file could not be written: %s", esc);
+	free(esc);
+	free(line);
+}
+
 static int
 restic_restore(struct dh_method_env *env, const struct dh_backup *b,
 	struct dh_restore_outcome *out, struct dh_err *err)
@@ -170,6 +198,7 @@ restic_restore(struct dh_method_env *env, const struct dh_backup *b,
 	if ((r = dh_proc_run(&o, &res, err)) == 0) {
 		keep_output(env, &o, &res);
 		outcome_from(out, &res, "restic restore");
+		restic_write_errors(out, &res);
 	}
 	dh_proc_result_fini(&res);
 	return r;
@@ -189,8 +218,11 @@ tar_refused(void *user, const char *path, const char *reason)
 	struct dh_method_env *env = user;
 	char problem[600];
 
+	char *name = dh_manifest_record_name(path); /* not UTF-8: escaped, every byte kept */
+
 	snprintf(problem, sizeof(problem), "refused: %s", reason ? reason : "unsafe entry");
-	dh_record_add_mismatch(env->rec, path, problem);
+	dh_record_add_mismatch(env->rec, name, problem);
+	free(name);
 }
 
 static int

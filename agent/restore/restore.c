@@ -219,10 +219,14 @@ tree_opts(const struct run *r)
 	return o;
 }
 
+/* Names that are not UTF-8 are escaped (SPEC step 4), so every record can be stored. */
 static void
 on_mismatch(void *user, const char *path, const char *problem)
 {
-	dh_record_add_mismatch(user, path, problem);
+	char *name = dh_manifest_record_name(path);
+
+	dh_record_add_mismatch(user, name, problem);
+	free(name);
 }
 
 static void
@@ -234,14 +238,24 @@ verify_manifest(struct run *r, const struct dh_verify *v, size_t i, const char *
 
 	dh_err_clear(&e);
 	if (dh_verify_tree(r->target, &r->manifests[i], &o, on_mismatch, r->rec, &res, &e) != 0) {
-		dh_record_add_check(r->rec, name, DH_VERDICT_FAILED, "%s", e.msg);
+		/* past the deadline fails the test; a copy it cannot walk is the agent's error */
+		dh_record_add_check(r->rec, name, e.code == DH_ETIMEOUT ? DH_VERDICT_FAILED :
+			DH_VERDICT_ERROR, "%s", e.msg);
+		if (e.code != DH_ETIMEOUT)
+			set_error(r, &e);
 		return;
 	}
 	if (res.files_ok > r->files_ok) {
 		r->files_ok = res.files_ok;
 		r->bytes_ok = res.bytes_ok;
 	}
-	if (dh_verify_differences(&res) == 0)
+	if (res.unreadable > 0) {
+		dh_err_set(&e, DH_EIO, "the agent cannot read %lld of its own restored files, even "
+			"after making them readable (named in mismatches): not evidence about the backup",
+			(long long)res.unreadable);
+		dh_record_add_check(r->rec, name, DH_VERDICT_ERROR, "%s", e.msg);
+		set_error(r, &e);
+	} else if (dh_verify_differences(&res) == 0)
 		dh_record_add_check(r->rec, name, DH_VERDICT_PASSED,
 			"all %zu listed files present and identical (%lld bytes)",
 			r->manifests[i].n, (long long)res.bytes_ok);
@@ -261,7 +275,9 @@ scan(struct run *r, const char *name)
 		return true;
 	dh_err_clear(&e);
 	if (dh_tree_scan(r->target, &r->tree, &e) != 0) {
-		dh_record_add_check(r->rec, name, DH_VERDICT_FAILED, "%s", e.msg);
+		/* the agent's own copy it cannot walk: not evidence about the backup */
+		dh_record_add_check(r->rec, name, DH_VERDICT_ERROR, "%s", e.msg);
+		set_error(r, &e);
 		return false;
 	}
 	r->scanned = true;
@@ -547,6 +563,8 @@ restore_and_verify(struct run *r)
 	}
 	dh_record_add_check(r->rec, "restore", out.ok ? DH_VERDICT_PASSED : DH_VERDICT_FAILED,
 		"%s", out.detail);
+	if (!out.timed_out && !out.interrupted && dh_tree_make_readable(r->target, &e) != 0)
+		set_error(r, &e);
 	if (!out.timed_out && !out.interrupted)
 		check_content(r);
 	run_verifies(r, out.timed_out ? "the restore timed out" :

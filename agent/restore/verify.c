@@ -46,7 +46,7 @@ compare(const struct dh_manifest_entry *me, const struct dh_tree_entry *te,
 		return;
 	}
 	if (!te->hashed) {
-		res->changed++;
+		res->unreadable++; /* the agent's own copy: not evidence about the backup */
 		snprintf(msg, sizeof(msg), "unreadable: %s", strerror(te->read_errno));
 		report(fn, user, me->path, msg);
 		return;

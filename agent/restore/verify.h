@@ -3,7 +3,9 @@
  * and the restore test's `manifest` verification). Every difference is
  * named: a file the manifest lists that is missing, a file it does not
  * list (extra), a file whose content (SHA-256) differs, and one that is
- * there but is not a regular file or cannot be read. Symlinks and special
+ * there but is not a regular file, and one that cannot be read — the last
+ * counted apart (`unreadable`): the agent failing to read its own copy
+ * says nothing about the backup. Symlinks and special
  * files the manifest does not name are not "extra": the sha256sum format
  * cannot describe them, and `manifest` skips them too (so a fresh
  * manifest always verifies); they are counted in `skipped`.
@@ -25,6 +27,7 @@ struct dh_verify_result {
 	int64_t bytes_ok;    /* their total size */
 	int64_t missing, extra, changed;
 	int64_t skipped;     /* unlisted symlinks and special files */
+	int64_t unreadable;  /* listed files the agent could not read (not differences) */
 };
 
 /*
