@@ -221,11 +221,12 @@ static const char *
 hardlink_refusal(const char *path, const char *hardlink)
 {
 	char link[PATH_MAX], *dir = dh_xstrdup(hardlink), *slash = strrchr(dir, '/');
-	const char *base = slash ? slash + 1 : hardlink, *why = NULL;
+	const char *base = strrchr(hardlink, '/'), *why = NULL;
 	struct stat st;
 	ssize_t n;
 	int fd;
 
+	base = base ? base + 1 : hardlink;
 	if (slash)
 		*slash = '\0';
 	fd = slash ? dh_tree_open_beneath(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY) :
