@@ -218,10 +218,12 @@ tar_refused(void *user, const char *path, const char *reason)
 	struct dh_method_env *env = user;
 	char problem[600];
 
-	char *name = dh_manifest_record_name(path); /* not UTF-8: escaped, every byte kept */
+	char *name = dh_manifest_record_name(path), *text; /* not UTF-8: escaped, every byte kept */
 
 	snprintf(problem, sizeof(problem), "refused: %s", reason ? reason : "unsafe entry");
-	dh_record_add_mismatch(env->rec, name, problem);
+	text = dh_manifest_record_name(problem); /* libarchive's messages quote the name */
+	dh_record_add_mismatch(env->rec, name, text);
+	free(text);
 	free(name);
 }
 

@@ -63,6 +63,17 @@ cancelled(void)
 	return *dh_proc_cancel_flag() != 0;
 }
 
+/*
+ * Messages name restored paths, which need not be UTF-8: such text is
+ * escaped as record names are (SPEC step 4) so the record can be stored.
+ * The caller frees.
+ */
+static char *
+record_text(const char *s)
+{
+	return dh_manifest_record_name(s);
+}
+
 static void
 set_error(struct run *r, const struct dh_err *e)
 {
@@ -70,7 +81,17 @@ set_error(struct run *r, const struct dh_err *e)
 
 	dh_err_format(e, msg, sizeof(msg));
 	free(r->rec->error);
-	r->rec->error = dh_xstrdup(msg);
+	r->rec->error = record_text(msg);
+}
+
+/* A check whose detail is an error message (it may name a path). */
+static void
+add_check_msg(struct run *r, const char *name, enum dh_verdict v, const char *msg)
+{
+	char *text = record_text(msg);
+
+	dh_record_add_check(r->rec, name, v, "%s", text);
+	free(text);
 }
 
 /* --- checking the job before anything runs */
@@ -239,8 +260,8 @@ verify_manifest(struct run *r, const struct dh_verify *v, size_t i, const char *
 	dh_err_clear(&e);
 	if (dh_verify_tree(r->target, &r->manifests[i], &o, on_mismatch, r->rec, &res, &e) != 0) {
 		/* past the deadline fails the test; a copy it cannot walk is the agent's error */
-		dh_record_add_check(r->rec, name, e.code == DH_ETIMEOUT ? DH_VERDICT_FAILED :
-			DH_VERDICT_ERROR, "%s", e.msg);
+		add_check_msg(r, name, e.code == DH_ETIMEOUT ? DH_VERDICT_FAILED :
+			DH_VERDICT_ERROR, e.msg);
 		if (e.code != DH_ETIMEOUT)
 			set_error(r, &e);
 		return;
@@ -253,7 +274,7 @@ verify_manifest(struct run *r, const struct dh_verify *v, size_t i, const char *
 		dh_err_set(&e, DH_EIO, "the agent cannot read %lld of its own restored files, even "
 			"after making them readable (named in mismatches): not evidence about the backup",
 			(long long)res.unreadable);
-		dh_record_add_check(r->rec, name, DH_VERDICT_ERROR, "%s", e.msg);
+		add_check_msg(r, name, DH_VERDICT_ERROR, e.msg);
 		set_error(r, &e);
 	} else if (dh_verify_differences(&res) == 0)
 		dh_record_add_check(r->rec, name, DH_VERDICT_PASSED,
@@ -276,7 +297,7 @@ scan(struct run *r, const char *name)
 	dh_err_clear(&e);
 	if (dh_tree_scan(r->target, &r->tree, &e) != 0) {
 		/* the agent's own copy it cannot walk: not evidence about the backup */
-		dh_record_add_check(r->rec, name, DH_VERDICT_ERROR, "%s", e.msg);
+		add_check_msg(r, name, DH_VERDICT_ERROR, e.msg);
 		set_error(r, &e);
 		return false;
 	}
@@ -345,7 +366,7 @@ verify_action(struct run *r, const struct dh_verify *v, size_t i, const char *na
 	dh_err_clear(&e);
 	dh_proc_result_init(&res);
 	if (dh_method_run_action(&r->env, a, r->target, r->deadline, true, &res, &e) != 0) {
-		dh_record_add_check(r->rec, name, DH_VERDICT_ERROR, "%s", e.msg);
+		add_check_msg(r, name, DH_VERDICT_ERROR, e.msg);
 		set_error(r, &e);
 	} else {
 		dh_proc_describe(&res, how, sizeof(how));
@@ -519,7 +540,7 @@ find_backup(struct run *r)
 	dh_err_clear(&e);
 	rc = dh_method_find(&r->env, &r->backup, &e);
 	if (rc == DH_ENOENT && r->job->restore.method != DH_METHOD_ACTION) {
-		dh_record_add_check(r->rec, "backup", DH_VERDICT_FAILED, "%s", e.msg);
+		add_check_msg(r, "backup", DH_VERDICT_FAILED, e.msg);
 		return false;
 	}
 	if (rc != 0) {
@@ -561,8 +582,7 @@ restore_and_verify(struct run *r)
 		set_error(r, &e);
 		return;
 	}
-	dh_record_add_check(r->rec, "restore", out.ok ? DH_VERDICT_PASSED : DH_VERDICT_FAILED,
-		"%s", out.detail);
+	add_check_msg(r, "restore", out.ok ? DH_VERDICT_PASSED : DH_VERDICT_FAILED, out.detail);
 	if (!out.timed_out && !out.interrupted && dh_tree_make_readable(r->target, &e) != 0)
 		set_error(r, &e);
 	if (!out.timed_out && !out.interrupted)

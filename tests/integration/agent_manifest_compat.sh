@@ -106,4 +106,19 @@ jq --arg m "$T/short.sha256" '.restore.verify[0].arg = $m' "$T/j-latin.json" >"$
 run_job "$T/j-missing.json"
 expect "a missing name that is not UTF-8 is named, escaped" \
 	'any(.mismatches[]; .path == "caf\\xe9.txt" and .problem == "missing")'
+
+# a refused entry whose name is not UTF-8 keeps every byte too
+python3 - "$T/backup/evil.tar" <<'PY'
+import sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.GNU_FORMAT) as t:
+    dev = tarfile.TarInfo("null-\udcff"); dev.type = tarfile.CHRTYPE; dev.devmajor = 1; dev.devminor = 3
+    t.addfile(dev)
+    link = tarfile.TarInfo("out-\udce9"); link.type = tarfile.SYMTYPE; link.linkname = "/etc"
+    t.addfile(link)
+PY
+job "$T/j-evil.json" evil "$(jq -n --arg r "$T/backup" '{method: "tar", repository: $r, pattern: "evil.tar"}')"
+run_job "$T/j-evil.json"
+expect "refused names that are not UTF-8 are named, escaped" \
+	'.verdict == "failed" and any(.mismatches[]; .path == "null-\\xff" and .problem == "refused: device file") and
+	any(.mismatches[]; .path == "out-\\xe9" and (.problem | startswith("refused: symlink")))'
 finish
