@@ -5,7 +5,8 @@
  * target root, because once a link to "." exists a lexical check of
  * "link/.." is no longer the truth. libarchive's SECURE flags stay on as
  * the second line (no writing through a symlink, no "..", no absolute
- * names). The working directory is the target during extraction, since
+ * names). Names alone are not the truth for links: link(2) copies a
+ * symlink to another depth, so links are checked again where they land. The working directory is the target during extraction, since
  * SECURE_NOABSOLUTEPATHS forbids handing libarchive absolute names.
  */
 #include "restore/tar_safe.h"

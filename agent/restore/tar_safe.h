@@ -5,9 +5,15 @@
  * | SECURE_SYMLINKS | SECURE_NOABSOLUTEPATHS, no owners, no special
  * permission bits); before it sees an entry, our own checks refuse
  * absolute names, ".." parts, hard links and symlinks that lead outside,
- * and device files, fifos and sockets. Each refused entry is reported by
- * name and reason; the rest of the archive is still extracted so the
- * verifications can say what is missing.
+ * and device files, fifos and sockets. Links are also checked where they
+ * land: a hard link may not reach its target through a symlink nor copy a
+ * symlink to a place (depth) from which it leads outside, and after the
+ * extraction every symlink in the tree, whatever made it, must stay
+ * inside from its own place or is removed. Each refused entry is reported
+ * by name and reason; the rest of the archive is still extracted so the
+ * verifications can say what is missing. A write error (ENOSPC, EDQUOT,
+ * EIO, a short write — libarchive's ARCHIVE_WARN included) ends the
+ * extraction with an error naming the file and the cause.
  */
 #ifndef DH_AGENT_TAR_SAFE_H
 #define DH_AGENT_TAR_SAFE_H
@@ -36,10 +42,12 @@ struct dh_tar_limits {
 
 /*
  * Extract archive (any tar flavour, any compression libarchive reads)
- * into the existing directory target. Returns 0 when the archive was read
- * to its end (refusals are not errors of the call), DH_EIO/DH_EPARSE for
- * an unreadable or corrupt archive, DH_ETIMEOUT past the deadline or on
- * cancel — with err set. The process's working directory is restored.
+ * into the existing directory target, then make it readable to the agent
+ * (dh_tree_make_readable) and check its links. Returns 0 when the archive
+ * was read to its end (refusals are not errors of the call), DH_EIO for a
+ * write error (err names the file and the cause) or an unreadable
+ * archive, DH_EPARSE for a corrupt one, DH_ETIMEOUT past the deadline or
+ * on cancel — with err set. The process's working directory is restored.
  */
 int dh_tar_extract(const char *archive, const char *target,
 	const struct dh_tar_limits *lim, dh_tar_refuse_fn fn, void *user,
