@@ -523,7 +523,7 @@ clock_fault(struct run *r, const char *when)
 	dh_record_add_check(r->rec, "backup", DH_VERDICT_FAILED,
 		"newest backup %s%sis dated %s, %s ahead of this host's clock: a clock fault "
 		"(more than 5m in the future), not a fresh backup",
-		strcmp(r->backup.id, when) == 0 ? "" : r->backup.id,
+		strcmp(r->backup.id, when) == 0 ? "" : r->rec->snapshot,
 		strcmp(r->backup.id, when) == 0 ? "" : " ", when, ahead);
 	return true;
 }
@@ -548,7 +548,7 @@ find_backup(struct run *r)
 			set_error(r, &e);
 		return false;
 	}
-	r->rec->snapshot = dh_xstrdup(r->backup.id);
+	r->rec->snapshot = record_text(r->backup.id); /* an archive's name need not be UTF-8 */
 	dh_time_format(r->backup.at, when, sizeof(when));
 	if (clock_fault(r, when))
 		return false;
@@ -558,7 +558,7 @@ find_backup(struct run *r)
 		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup from %s", when);
 	else
 		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup %s from %s",
-			r->backup.id, when);
+			r->rec->snapshot, when);
 	return true;
 }
 

@@ -70,8 +70,7 @@ bool dh_manifest_name_is_utf8(const char *name);
  * name as records show it (the caller's, never NULL): a UTF-8 name as it
  * is; any other name escaped as sha256sum escapes names (backslash as
  * two, LF as "\n", CR as "\r") and each byte outside valid UTF-8 as
- * "\xNN", so every byte is
- * kept and the record stays valid JSON text.
+ * "\xNN", so every byte is kept and the record stays valid JSON text.
  */
 char *dh_manifest_record_name(const char *name);
 /* Append one manifest line for (path, sha256), with its newline. */
