@@ -434,7 +434,9 @@ measure(struct run *r)
 		char age[32];
 
 		rec->rpo_actual_s = (int64_t)(r->restore_wall - r->backup.at);
-		if (rec->rpo_actual_s <= 0)
+		if (rec->rpo_actual_s < 0)
+			rec->rpo_actual_s = 0; /* ahead within the skew allowed: fresh (-1 is "none") */
+		if (rec->rpo_actual_s == 0)
 			snprintf(age, sizeof(age), "0s");
 		else
 			dh_duration_format(rec->rpo_actual_s, age, sizeof(age));

@@ -54,7 +54,7 @@ expect "tar: the archive is named" "any(.checks[]; .name == \"backup\" and (.det
 # tar within the 5 minutes of allowed skew is a fresh backup
 touch -d '+2 minutes' "$A/sys-2.tar.gz"
 run_job "$T/j-tar.json"
-expect "tar: 2 minutes ahead is within the skew allowed" '.verdict == "passed"'
+expect "tar: 2 minutes ahead is within the skew allowed, a fresh backup" '.verdict == "passed" and .rpo_actual_s == 0'
 
 # action: backup_time_action printing tomorrow
 job "$T/j-act.json" actfuture '{"method": "action", "restore_action": "copy", "backup_time_action": "future"}'
