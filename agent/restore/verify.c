@@ -111,5 +111,5 @@ out:
 int64_t
 dh_verify_differences(const struct dh_verify_result *res)
 {
-	return res->missing + res->extra + res->changed;
+	return res->missing + res->extra + res->changed + res->unreadable;
 }

@@ -39,7 +39,11 @@ int dh_verify_tree(const char *dir, const struct dh_manifest *m,
 	const struct dh_tree_opts *opts, dh_verify_fn fn, void *user,
 	struct dh_verify_result *res, struct dh_err *err);
 
-/* Differences found (missing + extra + changed). */
+/*
+ * Files not proved as listed: missing + extra + changed + unreadable (so
+ * `drillhall-agent verify` never passes a file it could not read; the
+ * restore test looks at unreadable first and makes it an error).
+ */
 int64_t dh_verify_differences(const struct dh_verify_result *res);
 
 #endif
