@@ -9,6 +9,7 @@
 #include "dh/manifest.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,78 @@ dh_manifest_escape_name(struct dh_buf *b, const char *name)
 		default: dh_buf_putc(b, *p); break;
 		}
 	}
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0; /* overlong, a UTF-16 surrogate, past U+10FFFF */
+	return n;
+}
+
+bool
+dh_manifest_name_is_utf8(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+
+	while (*s) {
+		size_t n = utf8_len(s);
+
+		if (n == 0)
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+char *
+dh_manifest_record_name(const char *name)
+{
+	struct dh_buf b;
+
+	if (dh_manifest_name_is_utf8(name))
+		return dh_xstrdup(name);
+	dh_buf_init(&b);
+	for (const unsigned char *s = (const unsigned char *)name; *s; ) {
+		size_t n = utf8_len(s);
+		char esc[8];
+
+		if (n == 0) {
+			snprintf(esc, sizeof(esc), "\\x%02x", *s++);
+			dh_buf_puts(&b, esc);
+			continue;
+		}
+		if (n == 1 && (*s == '\\' || *s == '\n' || *s == '\r')) {
+			char one[2] = { (char)*s, '\0' };
+
+			dh_manifest_escape_name(&b, one);
+		} else {
+			dh_buf_append(&b, (const char *)s, n);
+		}
+		s += n;
+	}
+	return dh_buf_take(&b);
 }
 
 void
@@ -153,10 +226,41 @@ unescape(struct dh_buf *b, const char *s, size_t n)
 	return true;
 }
 
-/* Parse one line (without its LF) into m. Returns 0 or sets err. */
+/*
+ * How a file separates hash and name, fixed by its first line as
+ * sha256sum -c fixes it: "HASH  NAME" / "HASH *NAME" (GNU), or
+ * "HASH NAME" (one blank, as `md5 -r` writes). Mixing the two is refused,
+ * so a renamed file with a leading blank cannot pass as another style.
+ */
+enum sep_style { SEP_UNKNOWN, SEP_GNU, SEP_REVERSED };
+
+/* Find the name after the hash (s[HEXLEN] is the blank); NULL when styles mix. */
+static const char *
+split_name(const char *s, size_t n, enum sep_style *style, size_t *namelen)
+{
+	const char *p = s + HEXLEN + 1;
+	size_t rest = n - HEXLEN - 1;
+
+	if (rest == 1 || (p[0] != ' ' && p[0] != '*')) {
+		if (*style == SEP_GNU)
+			return NULL;
+		*style = SEP_REVERSED;
+	} else if (*style != SEP_REVERSED) {
+		*style = SEP_GNU;
+		p++, rest--;
+	}
+	*namelen = rest;
+	return p;
+}
+
+/*
+ * Parse one line (without its LF and one trailing CR) into m, as GNU
+ * sha256sum -c reads it: leading blanks skipped, a leading '\' marks an
+ * escaped name, a blank (space or tab) after the hash. Returns 0 or sets err.
+ */
 static int
 parse_line(const char *s, size_t n, const char *name, int line,
-	struct dh_manifest *m, struct dh_err *err)
+	enum sep_style *style, struct dh_manifest *m, struct dh_err *err)
 {
 	unsigned char sha[DH_SHA256_LEN];
 	bool escaped = false;
@@ -164,11 +268,13 @@ parse_line(const char *s, size_t n, const char *name, int line,
 	const char *p;
 	int r = 0;
 
+	while (n > 0 && (s[0] == ' ' || s[0] == '\t'))
+		s++, n--;
 	if (n > 0 && s[0] == '\\') {
 		escaped = true;
 		s++, n--;
 	}
-	if (n < HEXLEN + 3) /* hash, two separators, at least one name byte */
+	if (n < HEXLEN + 2) /* hash, a blank, at least one name byte */
 		return dh_err_at(err, DH_EPARSE, name, line,
 			"malformed line (expected '<64 hex digits>  NAME')");
 	for (size_t i = 0; i < DH_SHA256_LEN; i++) {
@@ -179,11 +285,12 @@ parse_line(const char *s, size_t n, const char *name, int line,
 				"malformed SHA-256 (expected 64 hex digits)");
 		sha[i] = (unsigned char)(hi << 4 | lo);
 	}
-	if (s[HEXLEN] != ' ' || (s[HEXLEN + 1] != ' ' && s[HEXLEN + 1] != '*'))
+	if (s[HEXLEN] != ' ' && s[HEXLEN] != '\t')
 		return dh_err_at(err, DH_EPARSE, name, line,
 			"malformed line (expected two spaces or ' *' after the hash)");
-	p = s + HEXLEN + 2;
-	n -= HEXLEN + 2;
+	if ((p = split_name(s, n, style, &n)) == NULL)
+		return dh_err_at(err, DH_EPARSE, name, line,
+			"mixes 'HASH NAME' lines with 'HASH  NAME' lines");
 	dh_buf_init(&path);
 	if (memchr(p, '\0', n) != NULL) {
 		r = dh_err_at(err, DH_EPARSE, name, line, "file name contains a NUL byte");
@@ -231,15 +338,17 @@ dh_manifest_parse_string(const char *text, size_t len, const char *name,
 	struct dh_manifest *m, struct dh_err *err)
 {
 	const char *p = text, *end = text + len;
+	enum sep_style style = SEP_UNKNOWN;
 	int line = 0, r = 0;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t used = n - (n > 0 && p[n - 1] == '\r'); /* CRLF: one CR, as sha256sum */
 
 		line++;
-		if (n > 0 && p[0] != '#') {
-			r = parse_line(p, n, name, line, m, err);
+		if (used > 0 && p[0] != '#') {
+			r = parse_line(p, used, name, line, &style, m, err);
 			if (r != 0)
 				goto out;
 		}
@@ -263,6 +372,8 @@ dh_manifest_load(const char *path, struct dh_manifest *m, struct dh_err *err)
 	r = dh_file_read(path, DH_MANIFEST_MAX_FILE, &b, err);
 	if (r == 0)
 		r = dh_manifest_parse_string(b.data, b.len, path, m, err);
+	if (r == 0 && m->n == 0)
+		r = dh_err_set(err, DH_EPARSE, "the manifest %s lists no files", path);
 	dh_buf_fini(&b);
 	return r;
 }

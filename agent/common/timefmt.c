@@ -73,42 +73,76 @@ dh_date_parse(const char *s, time_t *out)
 	return 0;
 }
 
+/* Parse "HH:MM:SS[.frac]" at s into tm; *rest = what follows. */
+static bool
+parse_hms(const char *s, struct tm *tm, const char **rest)
+{
+	int h, mi, sec;
+	const char *p = s + 8;
+
+	if (!digits(s, 2, &h) || s[2] != ':' || !digits(s + 3, 2, &mi) ||
+	    s[5] != ':' || !digits(s + 6, 2, &sec))
+		return false;
+	if (h > 23 || mi > 59 || sec > 60)
+		return false;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	tm->tm_hour = h;
+	tm->tm_min = mi;
+	tm->tm_sec = sec;
+	*rest = p;
+	return true;
+}
+
+/* Parse "Z", "z" or "+HH:MM"/"-HH:MM" (RFC 3339 time-numoffset: HH 00-23) into seconds east. */
+static bool
+parse_offset(const char *p, long *east)
+{
+	int oh, om;
+
+	if ((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0') {
+		*east = 0;
+		return true;
+	}
+	if ((*p != '+' && *p != '-') || strlen(p) != 6 || !digits(p + 1, 2, &oh) ||
+	    p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
+		return false;
+	*east = (*p == '+' ? 1 : -1) * (oh * 3600L + om * 60L);
+	return true;
+}
+
 int
 dh_time_parse(const char *s, time_t *out)
 {
 	struct tm tm;
-	int h, mi, sec, oh, om, sign;
 	const char *p;
+	long east;
+	time_t t;
 
 	if (s == NULL || strlen(s) < 20 || !parse_ymd(s, &tm))
 		return DH_EPARSE;
 	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
 		return DH_EPARSE;
-	if (!digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
-	    s[16] != ':' || !digits(s + 17, 2, &sec))
+	if (!parse_hms(s + 11, &tm, &p) || !parse_offset(p, &east))
 		return DH_EPARSE;
-	if (h > 23 || mi > 59 || sec > 60)
-		return DH_EPARSE;
-	p = s + 19;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
+	if (tm.tm_sec == 60) {
+		/*
+		 * A leap second exists only as 23:59:60 UTC. It is read as
+		 * 23:59:59 (POSIX time has no 60th second): a backup time is
+		 * never made later than it was.
+		 */
+		tm.tm_sec = 59;
+		t = timegm(&tm) - east;
+		if (t % 86400 != 86399)
 			return DH_EPARSE;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
-		*out = timegm(&tm);
+		*out = t;
 		return 0;
 	}
-	if ((*p != '+' && *p != '-') || strlen(p) != 6 || !digits(p + 1, 2, &oh) ||
-	    p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
-		return DH_EPARSE;
-	sign = *p == '+' ? 1 : -1;
-	*out = timegm(&tm) - sign * (oh * 3600 + om * 60);
+	*out = timegm(&tm) - east;
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "dh/manifest.h"
 #include "dh/timefmt.h"
 #include "proc.h"
 #include "restore/tar_safe.h"
@@ -122,7 +123,7 @@ restic_argv(const struct dh_method_env *env, const char **argv, const char *cons
 static int
 restic_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 {
-	static const char *const args[] = { "--json", "snapshots", NULL };
+	static const char *const args[] = { "--json", "--no-lock", "snapshots", NULL };
 	const char *argv[16];
 	struct dh_proc_opts o = { .argv = (char *const *)argv, .env = restic_env,
 		.deadline = env->deadline, .keep = 16 * 1024 * 1024 };
@@ -154,11 +155,38 @@ out:
 	return r;
 }
 
+/*
+ * restic restore reports each file it could not write ("ignoring error
+ * for /f1: write /t/f1: no space left on device") and goes on; 0.14 then
+ * exits 1 ("Fatal: There were 6 errors"). Either sign fails the restore,
+ * and the first such line names the file and the cause in the check.
+ */
+static void
+restic_write_errors(struct dh_restore_outcome *out, const struct dh_proc_result *res)
+{
+	static const char mark[] = "ignoring error for ";
+	const char *p = res->err.data ? strstr(res->err.data, mark) : NULL;
+	char *line, *esc;
+	size_t n, used = strlen(out->detail);
+
+	if (p == NULL)
+		return;
+	out->ok = false;
+	p += sizeof(mark) - 1;
+	n = strcspn(p, "\n");
+	line = dh_xasprintf("%.*s", (int)(n > 300 ? 300 : n), p);
+	esc = dh_manifest_record_name(line); /* a path cut at 300 bytes may end mid-character */
+	snprintf(out->detail + used, sizeof(out->detail) - used,
+		"; a file could not be written: %s", esc);
+	free(esc);
+	free(line);
+}
+
 static int
 restic_restore(struct dh_method_env *env, const struct dh_backup *b,
 	struct dh_restore_outcome *out, struct dh_err *err)
 {
-	const char *args[] = { "restore", b->id, "--target", env->target, NULL };
+	const char *args[] = { "--no-lock", "restore", b->id, "--target", env->target, NULL };
 	const char *argv[16];
 	struct dh_proc_opts o = { .argv = (char *const *)argv, .env = restic_env,
 		.deadline = env->deadline };
@@ -170,6 +198,7 @@ restic_restore(struct dh_method_env *env, const struct dh_backup *b,
 	if ((r = dh_proc_run(&o, &res, err)) == 0) {
 		keep_output(env, &o, &res);
 		outcome_from(out, &res, "restic restore");
+		restic_write_errors(out, &res);
 	}
 	dh_proc_result_fini(&res);
 	return r;
@@ -180,9 +209,7 @@ restic_restore(struct dh_method_env *env, const struct dh_backup *b,
 static int
 tar_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 {
-	const char *pattern = env->job->restore.pattern ? env->job->restore.pattern : "*.tar*";
-
-	return dh_tar_find_newest(env->repo, pattern, &b->id, &b->at, err);
+	return dh_tar_find_newest(env->repo, env->job->restore.pattern, &b->id, &b->at, err);
 }
 
 static void
@@ -191,8 +218,13 @@ tar_refused(void *user, const char *path, const char *reason)
 	struct dh_method_env *env = user;
 	char problem[600];
 
+	char *name = dh_manifest_record_name(path), *text; /* not UTF-8: escaped, every byte kept */
+
 	snprintf(problem, sizeof(problem), "refused: %s", reason ? reason : "unsafe entry");
-	dh_record_add_mismatch(env->rec, path, problem);
+	text = dh_manifest_record_name(problem); /* libarchive's messages quote the name */
+	dh_record_add_mismatch(env->rec, name, text);
+	free(text);
+	free(name);
 }
 
 static int
@@ -242,6 +274,24 @@ dh_method_run_action(struct dh_method_env *env, const struct dh_agent_action *a,
 	return r;
 }
 
+/*
+ * The first line of s, cut in place: the time may contain a space
+ * (`date --rfc-3339=seconds`), so only the line end and blanks around the
+ * line go (with a CR, as a Windows-side script prints).
+ */
+static char *
+first_line(char *s)
+{
+	size_t n;
+
+	s[strcspn(s, "\n")] = '\0';
+	s += strspn(s, " \t\r");
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
 static int
 action_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 {
@@ -259,8 +309,7 @@ action_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 		r = dh_err_set(err, DH_EIO, "backup_time_action %s failed (%s)", name, how);
 		goto out;
 	}
-	line = res.out.data + strspn(res.out.data, " \t\r\n");
-	line[strcspn(line, " \t\r\n")] = '\0';
+	line = res.out.data ? first_line(res.out.data) : NULL;
 	if (dh_time_parse(line, &b->at) != 0) {
 		r = dh_err_set(err, DH_EPARSE,
 			"backup_time_action %s printed no RFC 3339 time", name);

@@ -43,7 +43,12 @@ struct dh_restore_outcome {
 };
 
 /*
- * Find the newest backup. Returns 0 (b filled), DH_ENOENT when the
+ * Find the newest backup (whatever its time: the clock-fault rule for
+ * times in the future is restore.c's, one rule for every method). restic
+ * runs its read-only commands (snapshots, restore) with --no-lock, so a
+ * repository the agent may only read is tested; backup_time_action's
+ * first line, blanks and a CR around it dropped, is read as RFC 3339
+ * (dh_time_parse). Returns 0 (b filled), DH_ENOENT when the
  * repository holds none (evidence: the test fails), or another DH_E code
  * when it could not be looked at (the test is an error) — err set.
  */
@@ -52,7 +57,10 @@ int dh_method_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err
 /*
  * Restore backup b into env->target. Returns 0 when the restore ran
  * (out says whether it succeeded), or a DH_E code with err when it could
- * not be started at all.
+ * not be started at all. Every write error fails it, with the file and the
+ * cause in out->detail: tar's own (dh_tar_extract), restic's "ignoring
+ * error for" lines (restic 0.14 goes on and exits 1), an action's exit
+ * status.
  */
 int dh_method_restore(struct dh_method_env *env, const struct dh_backup *b,
 	struct dh_restore_outcome *out, struct dh_err *err);

@@ -63,6 +63,17 @@ cancelled(void)
 	return *dh_proc_cancel_flag() != 0;
 }
 
+/*
+ * Messages name restored paths, which need not be UTF-8: such text is
+ * escaped as record names are (SPEC step 4) so the record can be stored.
+ * The caller frees.
+ */
+static char *
+record_text(const char *s)
+{
+	return dh_manifest_record_name(s);
+}
+
 static void
 set_error(struct run *r, const struct dh_err *e)
 {
@@ -70,7 +81,17 @@ set_error(struct run *r, const struct dh_err *e)
 
 	dh_err_format(e, msg, sizeof(msg));
 	free(r->rec->error);
-	r->rec->error = dh_xstrdup(msg);
+	r->rec->error = record_text(msg);
+}
+
+/* A check whose detail is an error message (it may name a path). */
+static void
+add_check_msg(struct run *r, const char *name, enum dh_verdict v, const char *msg)
+{
+	char *text = record_text(msg);
+
+	dh_record_add_check(r->rec, name, v, "%s", text);
+	free(text);
 }
 
 /* --- checking the job before anything runs */
@@ -219,10 +240,14 @@ tree_opts(const struct run *r)
 	return o;
 }
 
+/* Names that are not UTF-8 are escaped (SPEC step 4), so every record can be stored. */
 static void
 on_mismatch(void *user, const char *path, const char *problem)
 {
-	dh_record_add_mismatch(user, path, problem);
+	char *name = dh_manifest_record_name(path);
+
+	dh_record_add_mismatch(user, name, problem);
+	free(name);
 }
 
 static void
@@ -234,14 +259,24 @@ verify_manifest(struct run *r, const struct dh_verify *v, size_t i, const char *
 
 	dh_err_clear(&e);
 	if (dh_verify_tree(r->target, &r->manifests[i], &o, on_mismatch, r->rec, &res, &e) != 0) {
-		dh_record_add_check(r->rec, name, DH_VERDICT_FAILED, "%s", e.msg);
+		/* past the deadline fails the test; a copy it cannot walk is the agent's error */
+		add_check_msg(r, name, e.code == DH_ETIMEOUT ? DH_VERDICT_FAILED :
+			DH_VERDICT_ERROR, e.msg);
+		if (e.code != DH_ETIMEOUT)
+			set_error(r, &e);
 		return;
 	}
 	if (res.files_ok > r->files_ok) {
 		r->files_ok = res.files_ok;
 		r->bytes_ok = res.bytes_ok;
 	}
-	if (dh_verify_differences(&res) == 0)
+	if (res.unreadable > 0) {
+		dh_err_set(&e, DH_EIO, "the agent cannot read %lld of its own restored files, even "
+			"after making them readable (named in mismatches): not evidence about the backup",
+			(long long)res.unreadable);
+		add_check_msg(r, name, DH_VERDICT_ERROR, e.msg);
+		set_error(r, &e);
+	} else if (dh_verify_differences(&res) == 0)
 		dh_record_add_check(r->rec, name, DH_VERDICT_PASSED,
 			"all %zu listed files present and identical (%lld bytes)",
 			r->manifests[i].n, (long long)res.bytes_ok);
@@ -261,7 +296,9 @@ scan(struct run *r, const char *name)
 		return true;
 	dh_err_clear(&e);
 	if (dh_tree_scan(r->target, &r->tree, &e) != 0) {
-		dh_record_add_check(r->rec, name, DH_VERDICT_FAILED, "%s", e.msg);
+		/* the agent's own copy it cannot walk: not evidence about the backup */
+		add_check_msg(r, name, DH_VERDICT_ERROR, e.msg);
+		set_error(r, &e);
 		return false;
 	}
 	r->scanned = true;
@@ -329,7 +366,7 @@ verify_action(struct run *r, const struct dh_verify *v, size_t i, const char *na
 	dh_err_clear(&e);
 	dh_proc_result_init(&res);
 	if (dh_method_run_action(&r->env, a, r->target, r->deadline, true, &res, &e) != 0) {
-		dh_record_add_check(r->rec, name, DH_VERDICT_ERROR, "%s", e.msg);
+		add_check_msg(r, name, DH_VERDICT_ERROR, e.msg);
 		set_error(r, &e);
 	} else {
 		dh_proc_describe(&res, how, sizeof(how));
@@ -397,7 +434,9 @@ measure(struct run *r)
 		char age[32];
 
 		rec->rpo_actual_s = (int64_t)(r->restore_wall - r->backup.at);
-		if (rec->rpo_actual_s <= 0)
+		if (rec->rpo_actual_s < 0)
+			rec->rpo_actual_s = 0; /* ahead within the skew allowed: fresh (-1 is "none") */
+		if (rec->rpo_actual_s == 0)
 			snprintf(age, sizeof(age), "0s");
 		else
 			dh_duration_format(rec->rpo_actual_s, age, sizeof(age));
@@ -465,6 +504,32 @@ record_init(struct run *r)
 		dh_record_add_host(rec, r->job->host ? r->job->host : host);
 }
 
+/* A backup stamped further ahead than this is a clock fault (SPEC step 2). */
+#define CLOCK_AHEAD_MAX_S 300
+
+/*
+ * The rule for every method, in one place: a backup time in the future is
+ * not a fresh backup but a wrong clock (the backup host's, or this one's).
+ * The `backup` check fails naming the time and how far ahead it is; the
+ * test goes no further, since no rpo can be measured from such a time.
+ */
+static bool
+clock_fault(struct run *r, const char *when)
+{
+	time_t now = dh_time_now();
+	char ahead[32];
+
+	if (r->backup.at <= now + CLOCK_AHEAD_MAX_S)
+		return false;
+	dh_duration_format((int64_t)(r->backup.at - now), ahead, sizeof(ahead));
+	dh_record_add_check(r->rec, "backup", DH_VERDICT_FAILED,
+		"newest backup %s%sis dated %s, %s ahead of this host's clock: a clock fault "
+		"(more than 5m in the future), not a fresh backup",
+		strcmp(r->backup.id, when) == 0 ? "" : r->rec->snapshot,
+		strcmp(r->backup.id, when) == 0 ? "" : " ", when, ahead);
+	return true;
+}
+
 /* Find the newest backup; false when the test cannot go on. */
 static bool
 find_backup(struct run *r)
@@ -477,7 +542,7 @@ find_backup(struct run *r)
 	dh_err_clear(&e);
 	rc = dh_method_find(&r->env, &r->backup, &e);
 	if (rc == DH_ENOENT && r->job->restore.method != DH_METHOD_ACTION) {
-		dh_record_add_check(r->rec, "backup", DH_VERDICT_FAILED, "%s", e.msg);
+		add_check_msg(r, "backup", DH_VERDICT_FAILED, e.msg);
 		return false;
 	}
 	if (rc != 0) {
@@ -485,15 +550,17 @@ find_backup(struct run *r)
 			set_error(r, &e);
 		return false;
 	}
+	r->rec->snapshot = record_text(r->backup.id); /* an archive's name need not be UTF-8 */
+	dh_time_format(r->backup.at, when, sizeof(when));
+	if (clock_fault(r, when))
+		return false;
 	r->have_backup = true;
 	r->rec->backup_at = r->backup.at;
-	r->rec->snapshot = dh_xstrdup(r->backup.id);
-	dh_time_format(r->backup.at, when, sizeof(when));
 	if (strcmp(r->backup.id, when) == 0)
 		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup from %s", when);
 	else
 		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup %s from %s",
-			r->backup.id, when);
+			r->rec->snapshot, when);
 	return true;
 }
 
@@ -517,8 +584,9 @@ restore_and_verify(struct run *r)
 		set_error(r, &e);
 		return;
 	}
-	dh_record_add_check(r->rec, "restore", out.ok ? DH_VERDICT_PASSED : DH_VERDICT_FAILED,
-		"%s", out.detail);
+	add_check_msg(r, "restore", out.ok ? DH_VERDICT_PASSED : DH_VERDICT_FAILED, out.detail);
+	if (!out.timed_out && !out.interrupted && dh_tree_make_readable(r->target, &e) != 0)
+		set_error(r, &e);
 	if (!out.timed_out && !out.interrupted)
 		check_content(r);
 	run_verifies(r, out.timed_out ? "the restore timed out" :

@@ -15,11 +15,19 @@
  *
  * Verdicts: `error` when the test could not be carried out (kind
  * failover, unknown action, repository missing or outside backup_roots,
- * manifest missing or malformed, a tool that cannot run, restic unable to
- * list snapshots); `failed` when it ran and something did not hold (no
- * backup at all, restore exit status, a refused tar entry, the implicit
- * `content` check — at least one file restored, whatever the job's
- * verifications — a verification, rpo, rto, cleanup); `aborted` on SIGTERM/SIGINT/SIGHUP.
+ * manifest missing, malformed or listing no file, a tool that cannot run,
+ * restic unable to list snapshots, a restored file or directory the agent
+ * cannot read even after making its own copy readable); `failed` when it
+ * ran and something did not hold (no backup at all, a backup time more
+ * than 5 minutes in the future — a clock fault, never a fresh backup —
+ * restore exit status, a write error during the restore naming the file
+ * and the cause, a refused tar entry or link, the implicit `content`
+ * check — at least one file restored, whatever the job's verifications —
+ * a verification, rpo, rto, cleanup); `aborted` on SIGTERM/SIGINT/SIGHUP.
+ * Before verifying, the restored copy is made readable to the agent
+ * (files u+r, directories u+rx, never through a symlink), so a file
+ * stored with mode 000 is verified, not blamed. Paths in records that are
+ * not UTF-8 are escaped (dh_manifest_record_name).
  * files_verified / bytes_verified count only files a manifest proved
  * identical (0 without a `manifest` verification: counting is not proof).
  */

@@ -5,7 +5,8 @@
  * target root, because once a link to "." exists a lexical check of
  * "link/.." is no longer the truth. libarchive's SECURE flags stay on as
  * the second line (no writing through a symlink, no "..", no absolute
- * names). The working directory is the target during extraction, since
+ * names). Names alone are not the truth for links: link(2) copies a
+ * symlink to another depth, so links are checked again where they land. The working directory is the target during extraction, since
  * SECURE_NOABSOLUTEPATHS forbids handing libarchive absolute names.
  */
 #include "restore/tar_safe.h"
@@ -14,7 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,7 +27,9 @@
 #include <archive_entry.h>
 
 #include "dh/buf.h"
+#include "dh/manifest.h"
 #include "dh/timefmt.h"
+#include "restore/tree.h"
 
 /* Directory depth of path's parent, or -1 if path climbs with "..". */
 static int
@@ -121,10 +126,43 @@ stopped(const struct dh_tar_limits *lim)
 		(lim->deadline > 0 && dh_time_mono() > lim->deadline));
 }
 
-/* Copy one entry's data; 0, DH_ETIMEOUT, or DH_EIO with err. */
+/*
+ * A write that failed: the restore fails naming the file and the cause.
+ * libarchive reports a failed write(2) (ENOSPC, EDQUOT, EIO) as
+ * ARCHIVE_WARN and carries on, leaving a file of zeros or a short one that
+ * counts would pass: so anything but ARCHIVE_OK from a write is fatal here.
+ */
 static int
-copy_data(struct archive *in, struct archive *out, const struct dh_tar_limits *lim,
-	int64_t *bytes, struct dh_err *err)
+write_failed(struct archive *out, struct archive_entry *e, const char *what,
+	struct dh_err *err)
+{
+	char *name = dh_manifest_record_name(archive_entry_pathname(e) ?
+		archive_entry_pathname(e) : "?");
+	int code = archive_errno(out);
+	int r;
+
+	if (code > 0)
+		r = dh_err_set(err, DH_EIO, "cannot %s %s: %s (%s)", what, name,
+			strerror(code), archive_error_string(out) ? archive_error_string(out) : "");
+	else
+		r = dh_err_set(err, DH_EIO, "cannot %s %s: %s", what, name,
+			archive_error_string(out) ? archive_error_string(out) : "write failed");
+	free(name);
+	return r;
+}
+
+/* Errors of the disk, not of the entry: they end the extraction. */
+static bool
+is_disk_error(int code)
+{
+	return code == ENOSPC || code == EDQUOT || code == EIO || code == EFBIG ||
+		code == EROFS || code == ENOMEM;
+}
+
+/* Copy one entry's data; 0, DH_ETIMEOUT, DH_EPARSE or DH_EIO with err. */
+static int
+copy_data(struct archive *in, struct archive *out, struct archive_entry *e,
+	const struct dh_tar_limits *lim, int64_t *bytes, struct dh_err *err)
 {
 	const void *buf;
 	size_t size;
@@ -132,8 +170,8 @@ copy_data(struct archive *in, struct archive *out, const struct dh_tar_limits *l
 	int r;
 
 	while ((r = archive_read_data_block(in, &buf, &size, &off)) == ARCHIVE_OK) {
-		if (archive_write_data_block(out, buf, size, off) < ARCHIVE_WARN)
-			return dh_err_set(err, DH_EIO, "cannot write: %s", archive_error_string(out));
+		if (archive_write_data_block(out, buf, size, off) != ARCHIVE_OK)
+			return write_failed(out, e, "write", err);
 		*bytes += (int64_t)size;
 		if (stopped(lim))
 			return dh_err_set(err, DH_ETIMEOUT, "extraction stopped (deadline or signal)");
@@ -154,22 +192,58 @@ extract_entry(struct archive *in, struct archive *out, struct archive_entry *e,
 	int r;
 
 	archive_entry_set_mode(e, archive_entry_mode(e) & ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX));
-	if (archive_write_header(out, e) < ARCHIVE_WARN) {
+	r = archive_write_header(out, e);
+	if (r < ARCHIVE_OK && is_disk_error(archive_errno(out)))
+		return write_failed(out, e, "create", err);
+	if (r < ARCHIVE_WARN) {
 		res->refused++;
 		if (fn)
 			fn(user, archive_entry_pathname(e), archive_error_string(out));
 		return 0;
 	}
-	if (archive_entry_size(e) > 0 && (r = copy_data(in, out, lim, &bytes, err)) != 0)
+	if (archive_entry_size(e) > 0 && (r = copy_data(in, out, e, lim, &bytes, err)) != 0)
 		return r;
-	if (archive_write_finish_entry(out) < ARCHIVE_WARN)
-		return dh_err_set(err, DH_EIO, "cannot finish %s: %s",
-			archive_entry_pathname(e), archive_error_string(out));
+	if (archive_write_finish_entry(out) != ARCHIVE_OK)
+		return write_failed(out, e, "finish", err);
 	if (archive_entry_filetype(e) == AE_IFREG && archive_entry_hardlink(e) == NULL) {
 		res->files++;
 		res->bytes += bytes;
 	}
 	return 0;
+}
+
+/*
+ * A hard link entry is made with link(2), which follows symlinks on the
+ * way to its target and copies a symlink it lands on: so its target may
+ * not be reached through a symlink, and a symlink it copies must still
+ * stay inside at the link's own place (depth). The cwd is the target.
+ */
+static const char *
+hardlink_refusal(const char *path, const char *hardlink)
+{
+	char link[PATH_MAX], *dir = dh_xstrdup(hardlink), *slash = strrchr(dir, '/');
+	const char *base = strrchr(hardlink, '/'), *why = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	base = base ? base + 1 : hardlink;
+	if (slash)
+		*slash = '\0';
+	fd = slash ? dh_tree_open_beneath(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY) :
+		open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return errno == ENOENT ? NULL : "hard link reaching its target through a symlink";
+	if (fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+		n = readlinkat(fd, base, link, sizeof(link) - 1);
+		if (n < 0)
+			why = "hard link to a symlink that cannot be read";
+		else if (link[n] = '\0', !symlink_inside(path, link))
+			why = "hard link to a symlink that leads outside the target from the link's place";
+	}
+	close(fd);
+	return why;
 }
 
 static int
@@ -183,6 +257,9 @@ extract_all(struct archive *in, struct archive *out, const struct dh_tar_limits 
 		const char *why = dh_tar_refusal(archive_entry_pathname(e),
 			archive_entry_filetype(e), archive_entry_symlink(e),
 			archive_entry_hardlink(e));
+
+		if (why == NULL && archive_entry_hardlink(e) != NULL)
+			why = hardlink_refusal(archive_entry_pathname(e), archive_entry_hardlink(e));
 
 		res->entries++;
 		if (stopped(lim))
@@ -199,6 +276,62 @@ extract_all(struct archive *in, struct archive *out, const struct dh_tar_limits 
 	if (r != ARCHIVE_EOF)
 		return dh_err_set(err, DH_EPARSE, "archive is damaged: %s", archive_error_string(in));
 	return 0;
+}
+
+/*
+ * After extraction, whatever made them: every symlink in the tree must
+ * stay inside from the place it is at. A link that does not is removed
+ * and reported. By induction this covers chains — each link resolves
+ * from its own place to a place inside, whose own links do the same.
+ */
+static int
+check_links(int fd, struct dh_buf *prefix, dh_tar_refuse_fn fn, void *user,
+	struct dh_tar_result *res, struct dh_err *err)
+{
+	size_t plen = prefix->len;
+	struct dirent *de;
+	DIR *d = fdopendir(fd);
+	int r = 0;
+
+	if (d == NULL) {
+		close(fd);
+		return dh_err_sys(err, DH_EIO, "cannot read directory %s", plen ? prefix->data : ".");
+	}
+	while ((de = readdir(d)) != NULL && r == 0) {
+		char link[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		prefix->len = plen;
+		if (plen)
+			dh_buf_putc(prefix, '/');
+		dh_buf_puts(prefix, de->d_name);
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			r = dh_err_sys(err, DH_EIO, "cannot stat %s", prefix->data);
+		} else if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd(d), de->d_name,
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			r = sub < 0 ? dh_err_sys(err, DH_EIO, "cannot open directory %s", prefix->data) :
+				check_links(sub, prefix, fn, user, res, err);
+		} else if (S_ISLNK(st.st_mode)) {
+			n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+			if (n >= 0 && (link[n] = '\0', symlink_inside(prefix->data, link)))
+				continue;
+			if (unlinkat(dirfd(d), de->d_name, 0) != 0)
+				r = dh_err_sys(err, DH_EIO, "cannot remove the link %s", prefix->data);
+			res->refused++;
+			if (fn)
+				fn(user, prefix->data, "link resolving outside the target from its place");
+		}
+	}
+	prefix->len = plen;
+	if (prefix->data)
+		prefix->data[plen] = '\0';
+	closedir(d);
+	return r;
 }
 
 int
@@ -227,6 +360,20 @@ dh_tar_extract(const char *archive, const char *target,
 		goto out;
 	}
 	r = extract_all(in, out, lim, fn, user, res, err);
+	if (archive_write_close(out) < ARCHIVE_WARN && r == 0) /* directory fixups */
+		r = dh_err_set(err, DH_EIO, "cannot finish the extraction: %s",
+			archive_error_string(out) ? archive_error_string(out) : "unknown error");
+	if (r == 0)
+		r = dh_tree_make_readable(".", err);
+	if (r == 0) {
+		struct dh_buf prefix;
+		int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		dh_buf_init(&prefix);
+		r = fd < 0 ? dh_err_sys(err, DH_EIO, "cannot open %s", target) :
+			check_links(fd, &prefix, fn, user, res, err);
+		dh_buf_fini(&prefix);
+	}
 out:
 	archive_read_free(in);
 	archive_write_free(out);
@@ -236,6 +383,32 @@ out:
 		close(cwd);
 	}
 	return r;
+}
+
+bool
+dh_tar_is_archive_name(const char *name)
+{
+	static const char *const suffixes[] = { ".tar", ".tar.gz", ".tgz", ".tar.bz2",
+		".tar.xz", ".tar.zst" };
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return false; /* hidden, as the glob default would skip it */
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t k = strlen(suffixes[i]);
+
+		if (n > k && strcmp(name + n - k, suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+matches(const char *pattern, const char *name)
+{
+	if (pattern == NULL)
+		return dh_tar_is_archive_name(name);
+	return fnmatch(pattern, name, FNM_PERIOD) == 0;
 }
 
 int
@@ -253,7 +426,7 @@ dh_tar_find_newest(const char *dir, const char *pattern, char **path,
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
 
-		if (fnmatch(pattern, de->d_name, FNM_PERIOD) != 0 ||
+		if (!matches(pattern, de->d_name) ||
 		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    !S_ISREG(st.st_mode))
 			continue;
@@ -267,7 +440,8 @@ dh_tar_find_newest(const char *dir, const char *pattern, char **path,
 	}
 	closedir(d);
 	if (best == NULL)
-		return dh_err_set(err, DH_ENOENT, "no archive matching '%s' in %s", pattern, dir);
+		return dh_err_set(err, DH_ENOENT, "no archive matching '%s' in %s", pattern ? pattern :
+			"*.tar, *.tar.gz, *.tgz, *.tar.bz2, *.tar.xz, *.tar.zst", dir);
 	*path = dh_xasprintf("%s/%s", dir, best);
 	*mtime = bt.tv_sec;
 	free(best);

@@ -5,14 +5,21 @@
  * | SECURE_SYMLINKS | SECURE_NOABSOLUTEPATHS, no owners, no special
  * permission bits); before it sees an entry, our own checks refuse
  * absolute names, ".." parts, hard links and symlinks that lead outside,
- * and device files, fifos and sockets. Each refused entry is reported by
- * name and reason; the rest of the archive is still extracted so the
- * verifications can say what is missing.
+ * and device files, fifos and sockets. Links are also checked where they
+ * land: a hard link may not reach its target through a symlink nor copy a
+ * symlink to a place (depth) from which it leads outside, and after the
+ * extraction every symlink in the tree, whatever made it, must stay
+ * inside from its own place or is removed. Each refused entry is reported
+ * by name and reason; the rest of the archive is still extracted so the
+ * verifications can say what is missing. A write error (ENOSPC, EDQUOT,
+ * EIO, a short write — libarchive's ARCHIVE_WARN included) ends the
+ * extraction with an error naming the file and the cause.
  */
 #ifndef DH_AGENT_TAR_SAFE_H
 #define DH_AGENT_TAR_SAFE_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -35,10 +42,12 @@ struct dh_tar_limits {
 
 /*
  * Extract archive (any tar flavour, any compression libarchive reads)
- * into the existing directory target. Returns 0 when the archive was read
- * to its end (refusals are not errors of the call), DH_EIO/DH_EPARSE for
- * an unreadable or corrupt archive, DH_ETIMEOUT past the deadline or on
- * cancel — with err set. The process's working directory is restored.
+ * into the existing directory target, then make it readable to the agent
+ * (dh_tree_make_readable) and check its links. Returns 0 when the archive
+ * was read to its end (refusals are not errors of the call), DH_EIO for a
+ * write error (err names the file and the cause) or an unreadable
+ * archive, DH_EPARSE for a corrupt one, DH_ETIMEOUT past the deadline or
+ * on cancel — with err set. The process's working directory is restored.
  */
 int dh_tar_extract(const char *archive, const char *target,
 	const struct dh_tar_limits *lim, dh_tar_refuse_fn fn, void *user,
@@ -53,7 +62,15 @@ const char *dh_tar_refusal(const char *path, unsigned type, const char *symlink,
 	const char *hardlink);
 
 /*
- * The newest regular file in dir whose name matches the glob pattern
+ * True when name ends in an archive suffix: .tar, .tar.gz, .tgz,
+ * .tar.bz2, .tar.xz, .tar.zst (not hidden). A checksum or signature file
+ * beside an archive (x.tar.gz.sha256, .md5, .sig, .asc) is not one.
+ */
+bool dh_tar_is_archive_name(const char *name);
+
+/*
+ * The newest regular file in dir whose name matches the glob pattern, or
+ * when pattern is NULL is an archive name (dh_tar_is_archive_name)
  * (newest by mtime, ties by the larger name). *path is the caller's.
  * Returns 0, DH_ENOENT when none matches (err says so), DH_EIO.
  */

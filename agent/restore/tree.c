@@ -327,6 +327,65 @@ out:
 	return r;
 }
 
+/* --- making the restored copy readable */
+
+/* u+r on a file, u+rx on a directory, never through a symlink; best effort. */
+static void
+grant(int dfd, const char *name, const struct stat *st)
+{
+	mode_t want = S_ISDIR(st->st_mode) ? (S_IRUSR | S_IXUSR) : S_IRUSR;
+
+	if ((st->st_mode & want) == want || (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode)))
+		return;
+	/* AT_SYMLINK_NOFOLLOW: the entry was just seen as no symlink; never chmod through one */
+	if (fchmodat(dfd, name, (st->st_mode & 07777) | want, AT_SYMLINK_NOFOLLOW) != 0 &&
+	    (errno == ENOTSUP || errno == EOPNOTSUPP))
+		(void)fchmodat(dfd, name, (st->st_mode & 07777) | want, 0); /* no /proc */
+}
+
+static void
+readable_in(int fd, int depth)
+{
+	struct dirent *de;
+	DIR *d = fdopendir(fd);
+
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		int sub;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		grant(dirfd(d), de->d_name, &st);
+		if (!S_ISDIR(st.st_mode) || depth > 4096)
+			continue;
+		sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0)
+			readable_in(sub, depth + 1);
+	}
+	closedir(d);
+}
+
+int
+dh_tree_make_readable(const char *root, struct dh_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(root, &st) != 0 || !S_ISDIR(st.st_mode))
+		return dh_err_sys(err, DH_EIO, "cannot use directory %s", root);
+	grant(AT_FDCWD, root, &st);
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return dh_err_sys(err, DH_EIO, "cannot open directory %s", root);
+	readable_in(fd, 0);
+	return 0;
+}
+
 /* --- removal */
 
 static int

@@ -5,7 +5,8 @@
  * followed — and SHA-256 of regular files computed in parallel by a
  * pthreads worker pool (OpenSSL EVP, streaming reads of DH_TREE_CHUNK
  * bytes per worker, so memory stays bounded whatever the file sizes).
- * Also the tree removal the restore test uses for its scratch target.
+ * Also the tree removal the restore test uses for its scratch target, and
+ * making the restored copy readable to the agent before it is verified.
  */
 #ifndef DH_AGENT_TREE_H
 #define DH_AGENT_TREE_H
@@ -79,6 +80,16 @@ struct dh_tree_entry *dh_tree_find(const struct dh_tree *t, const char *path);
  * (ELOOP: a symlink was in the way, EXDEV: the path left the root).
  */
 int dh_tree_open_beneath(int rootfd, const char *rel, int flags);
+
+/*
+ * Make the agent's own restored copy readable to it (SPEC step 3): u+r on
+ * every regular file, u+rx on every directory (root included), never
+ * following a symlink, so a file stored with mode 000 (as /etc/shadow is)
+ * can be verified. Best effort: what still cannot be read (owned by
+ * another user) is left for the verification to report. Returns 0, or
+ * DH_EIO when root is not a directory that can be opened.
+ */
+int dh_tree_make_readable(const char *root, struct dh_err *err);
 
 /*
  * Remove path and everything below it without following symlinks

@@ -46,7 +46,7 @@ compare(const struct dh_manifest_entry *me, const struct dh_tree_entry *te,
 		return;
 	}
 	if (!te->hashed) {
-		res->changed++;
+		res->unreadable++; /* the agent's own copy: not evidence about the backup */
 		snprintf(msg, sizeof(msg), "unreadable: %s", strerror(te->read_errno));
 		report(fn, user, me->path, msg);
 		return;
@@ -111,5 +111,5 @@ out:
 int64_t
 dh_verify_differences(const struct dh_verify_result *res)
 {
-	return res->missing + res->extra + res->changed;
+	return res->missing + res->extra + res->changed + res->unreadable;
 }

@@ -3,7 +3,9 @@
  * and the restore test's `manifest` verification). Every difference is
  * named: a file the manifest lists that is missing, a file it does not
  * list (extra), a file whose content (SHA-256) differs, and one that is
- * there but is not a regular file or cannot be read. Symlinks and special
+ * there but is not a regular file, and one that cannot be read — the last
+ * counted apart (`unreadable`): the agent failing to read its own copy
+ * says nothing about the backup. Symlinks and special
  * files the manifest does not name are not "extra": the sha256sum format
  * cannot describe them, and `manifest` skips them too (so a fresh
  * manifest always verifies); they are counted in `skipped`.
@@ -25,6 +27,7 @@ struct dh_verify_result {
 	int64_t bytes_ok;    /* their total size */
 	int64_t missing, extra, changed;
 	int64_t skipped;     /* unlisted symlinks and special files */
+	int64_t unreadable;  /* listed files the agent could not read (not differences) */
 };
 
 /*
@@ -36,7 +39,11 @@ int dh_verify_tree(const char *dir, const struct dh_manifest *m,
 	const struct dh_tree_opts *opts, dh_verify_fn fn, void *user,
 	struct dh_verify_result *res, struct dh_err *err);
 
-/* Differences found (missing + extra + changed). */
+/*
+ * Files not proved as listed: missing + extra + changed + unreadable (so
+ * `drillhall-agent verify` never passes a file it could not read; the
+ * restore test looks at unreadable first and makes it an error).
+ */
 int64_t dh_verify_differences(const struct dh_verify_result *res);
 
 #endif

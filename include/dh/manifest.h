@@ -6,8 +6,12 @@
  * "\n", "\r". So `cd DIR && sha256sum -c --strict MANIFEST` accepts what
  * `drillhall-agent manifest DIR` prints. Parsing also takes binary-mode
  * lines ("HEX *NAME"), upper-case hex, '#' comment lines and a leading
- * "./" (as `find . | xargs sha256sum` writes), and refuses names that are
- * absolute or climb with "..". The agent's tree walker, verify and the
+ * "./" (as `find . | xargs sha256sum` writes), and reads lines as
+ * `sha256sum -c` does: CRLF line ends (one CR before the LF is dropped, so
+ * a Windows-written name that truly ends in CR keeps it), leading blanks,
+ * a tab or one space after the hash ("HASH NAME", not mixed with the
+ * two-space form in one file). It refuses names that are absolute or
+ * climb with "..". The agent's tree walker, verify and the
  * restore test use this module; it owns no I/O beyond reading the file.
  */
 #ifndef DH_MANIFEST_H
@@ -60,6 +64,15 @@ int dh_manifest_load(const char *path, struct dh_manifest *m, struct dh_err *err
 bool dh_manifest_name_needs_escape(const char *name);
 /* Append name escaped as sha256sum does (without the line's leading '\'). */
 void dh_manifest_escape_name(struct dh_buf *b, const char *name);
+/* True when name is valid UTF-8 (no overlong forms, surrogates or bytes past U+10FFFF). */
+bool dh_manifest_name_is_utf8(const char *name);
+/*
+ * name as records show it (the caller's, never NULL): a UTF-8 name as it
+ * is; any other name escaped as sha256sum escapes names (backslash as
+ * two, LF as "\n", CR as "\r") and each byte outside valid UTF-8 as
+ * "\xNN", so every byte is kept and the record stays valid JSON text.
+ */
+char *dh_manifest_record_name(const char *name);
 /* Append one manifest line for (path, sha256), with its newline. */
 void dh_manifest_format_line(struct dh_buf *b, const char *path,
 	const unsigned char sha256[DH_SHA256_LEN]);

@@ -15,9 +15,14 @@
 void dh_time_format(time_t t, char *out, size_t outsz);
 
 /*
- * Parse RFC 3339 ("2026-11-27T21:13:33Z", "...T22:13:33.123+01:00",
- * lower-case t/z and a space separator too). Fractions are dropped.
- * Returns 0 or DH_EPARSE.
+ * Parse RFC 3339 in every form it allows: "2026-11-27T21:13:33Z",
+ * "...T22:13:33.123+01:00", lower-case t/z, a space between date and time
+ * (`date --rfc-3339=seconds`), any number of fraction digits (dropped),
+ * offsets -23:59..+23:59 (the grammar's range; real zones use
+ * -12:00..+14:00). A leap second is accepted only where one can be,
+ * 23:59:60 in UTC (after the offset), and read as 23:59:59. Invalid dates
+ * (2026-02-30), hours past 23, minutes past 59, years before 1970, a
+ * missing offset and trailing text are refused. Returns 0 or DH_EPARSE.
  */
 int dh_time_parse(const char *s, time_t *out);
 

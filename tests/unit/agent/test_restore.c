@@ -241,6 +241,58 @@ test_keep_leaves_the_target(void **state)
 	free(f);
 }
 
+/*
+ * A backup time more than 5 minutes ahead is a clock fault: the backup
+ * check fails naming it and how far ahead, nothing is restored and no rpo
+ * is measured. Within the 5 minutes it is a fresh backup.
+ */
+static void
+test_future_backup_is_a_clock_fault(void **state)
+{
+	char *repo = dh_xasprintf("%s/backup/future", dir), *tar = dh_xasprintf("%s/sys.tar", repo);
+	struct dh_record *rec;
+	char *names;
+
+	assert_int_equal(mkdir(repo, 0700), 0);
+	write_tar(tar, time(NULL) + 3600);
+	rec = run(tar_job("clock-1", "backup/future"));
+	names = check_names(rec);
+	assert_string_equal(names, "backup=failed");
+	assert_int_equal(rec->verdict, DH_VERDICT_FAILED);
+	assert_non_null(strstr(rec->checks[0].detail, "sys.tar is dated "));
+	assert_non_null(strstr(rec->checks[0].detail, " ahead of this host's clock: a clock fault"));
+	assert_true(strstr(rec->checks[0].detail, ", 1h ahead") != NULL ||
+		strstr(rec->checks[0].detail, ", 59m") != NULL);
+	assert_int_equal(rec->backup_at, 0);     /* none: not a backup time */
+	assert_int_equal(rec->rpo_actual_s, -1); /* none measured */
+	free(names);
+	dh_record_free(rec);
+	write_tar(tar, time(NULL) + 240);     /* within the skew allowed */
+	rec = run(tar_job("clock-2", "backup/future"));
+	assert_int_equal(rec->verdict, DH_VERDICT_PASSED);
+	assert_int_equal(rec->rpo_actual_s, 0);
+	dh_record_free(rec);
+	free(tar);
+	free(repo);
+}
+
+static void
+test_manifest_listing_nothing_is_error(void **state)
+{
+	char *m = dh_xasprintf("%s/empty.sha256", dir), *want;
+	struct dh_job *j = tar_job("empty-1", "backup");
+	FILE *f = fopen(m, "w");
+
+	assert_non_null(f);
+	fputs("# nothing here\r\n\r\n", f);
+	fclose(f);
+	add_verify(j, DH_VERIFY_MANIFEST, m, 0);
+	want = dh_xasprintf("the manifest %s lists no files", m);
+	expect_error(j, want);
+	free(want);
+	free(m);
+}
+
 int
 main(void)
 {
@@ -249,6 +301,8 @@ main(void)
 		cmocka_unit_test(test_failures_are_failed),
 		cmocka_unit_test(test_errors_are_not_evidence),
 		cmocka_unit_test(test_keep_leaves_the_target),
+		cmocka_unit_test(test_future_backup_is_a_clock_fault),
+		cmocka_unit_test(test_manifest_listing_nothing_is_error),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

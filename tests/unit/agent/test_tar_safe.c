@@ -177,6 +177,101 @@ test_newest_archive(void **state)
 	assert_int_equal(dh_tar_find_newest(dir, "*", &path, &t, &e), DH_ENOENT);
 }
 
+static void
+add_hard(struct archive *a, const char *name, const char *target)
+{
+	struct archive_entry *e = archive_entry_new();
+
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_hardlink(e, target);
+	archive_entry_set_size(e, 0);
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	archive_entry_free(e);
+}
+
+/*
+ * Links checked where they land, not by name: a hard link copies the
+ * symlink a/b/s -> ../../x (inside at depth 2) to the top, where it would
+ * lead outside; a hard link may not reach its target through a symlink.
+ * The same link at the same depth is fine.
+ */
+static void
+test_links_checked_where_they_land(void **state)
+{
+	char dir[] = DH_TMPL("/tmp/dh-test-links.");
+	struct dh_tar_result res;
+	struct refusals ref = { .n = 0 };
+	struct archive *a = archive_write_new();
+	char *tar, *target, *p;
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	tar = dh_xasprintf("%s/links.tar", dir);
+	target = dh_xasprintf("%s/target", dir);
+	assert_int_equal(mkdir(target, 0700), 0);
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_filename(a, tar), ARCHIVE_OK);
+	add(a, "x", AE_IFREG, NULL, "x\n");
+	add(a, "a/b/s", AE_IFLNK, "../../x", NULL);
+	add_hard(a, "d", "a/b/s");            /* ../../x from the top: outside */
+	add_hard(a, "c/e/s2", "a/b/s");       /* the same depth: inside */
+	add(a, "in", AE_IFLNK, "a", NULL);
+	add_hard(a, "h", "in/b/s");           /* through a symlinked directory */
+	archive_write_close(a);
+	archive_write_free(a);
+	dh_buf_init(&ref.b);
+	assert_int_equal(dh_tar_extract(tar, target, NULL, on_refuse, &ref, &res, NULL), 0);
+	assert_int_equal(ref.n, 2);
+	assert_non_null(strstr(ref.b.data, "d: hard link to a symlink that leads outside the "
+		"target from the link's place\n"));
+	assert_non_null(strstr(ref.b.data, "h: hard link reaching its target through a symlink\n"));
+	p = dh_xasprintf("%s/d", target);
+	assert_int_equal(lstat(p, &st), -1);
+	free(p);
+	p = dh_xasprintf("%s/c/e/s2", target);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	free(p);
+	assert_int_equal(dh_tree_remove(dir, NULL), 0);
+	dh_buf_fini(&ref.b);
+	free(tar);
+	free(target);
+}
+
+/* Without a pattern only archive suffixes count, never a checksum or signature beside one. */
+static void
+test_default_pattern_skips_sidecars(void **state)
+{
+	static const char *const sidecars[] = { "x.tar.xz.md5", "x.tar.xz.sha256", "x.tar.xz.sig",
+		"x.tar.xz.asc", "x.tar.gz.sha512sum", "x.tar.part", "x.tarball" };
+	static const char *const archives[] = { "a.tar", "a.tar.gz", "a.tgz", "a.tar.bz2",
+		"a.tar.xz", "a.tar.zst" };
+	char dir[] = DH_TMPL("/tmp/dh-test-default.");
+	char *path = NULL, *want;
+	time_t t = 0;
+	struct dh_err e;
+
+	for (size_t i = 0; i < sizeof(archives) / sizeof(archives[0]); i++)
+		assert_true(dh_tar_is_archive_name(archives[i]));
+	for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++)
+		assert_false(dh_tar_is_archive_name(sidecars[i]));
+	assert_false(dh_tar_is_archive_name(".hidden.tar"));
+	assert_false(dh_tar_is_archive_name(".tar"));
+	assert_non_null(mkdtemp(dir));
+	touch(dir, "x.tar.xz", 1000);
+	for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++)
+		touch(dir, sidecars[i], 2000 + (time_t)i);
+	assert_int_equal(dh_tar_find_newest(dir, NULL, &path, &t, &e), 0);
+	want = dh_xasprintf("%s/x.tar.xz", dir);
+	assert_string_equal(path, want);
+	assert_int_equal(t, 1000);
+	free(path);
+	free(want);
+	assert_int_equal(dh_tree_remove(dir, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -184,6 +279,8 @@ main(void)
 		cmocka_unit_test(test_refusal_rules),
 		cmocka_unit_test(test_hostile_archive_stays_inside),
 		cmocka_unit_test(test_newest_archive),
+		cmocka_unit_test(test_default_pattern_skips_sidecars),
+		cmocka_unit_test(test_links_checked_where_they_land),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

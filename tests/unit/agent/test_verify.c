@@ -208,6 +208,72 @@ test_deadline_stops_hashing(void **state)
 	dh_tree_fini(&t);
 }
 
+static void
+chown_all(uid_t uid, const char *const *rels)
+{
+	for (; *rels; rels++) {
+		char *p = **rels ? dh_xasprintf("%s/%s", root, *rels) : dh_xstrdup(root);
+
+		assert_int_equal(lchown(p, uid, uid), 0);
+		free(p);
+	}
+}
+
+/*
+ * The agent, as a service user, owns its restored copy: mode-000 files and
+ * directories are made readable (never through a symlink) and verify; a
+ * file it still cannot read (another owner's) is counted apart, not as a
+ * difference. Needs root to play both users.
+ */
+static void
+test_made_readable_and_unreadable_apart(void **state)
+{
+	static const char *const mine[] = { "", "abc", "sub", "sub/b.txt", "sub/c.txt", "lnk", NULL };
+	const uid_t nobody = 65534;
+	char outside[] = DH_TMPL("/tmp/dh-test-outside.");
+	struct dh_verify_result res;
+	struct dh_manifest m;
+	struct stat st;
+	char *p, *d;
+	int fd;
+
+	if (geteuid() != 0)
+		skip();
+	snapshot(&m);
+	assert_true((fd = mkstemp(outside)) >= 0);
+	close(fd);
+	assert_int_equal(chmod(outside, 0), 0);
+	assert_int_equal(chown(outside, nobody, nobody), 0);
+	p = dh_xasprintf("%s/lnk", root);
+	assert_int_equal(symlink(outside, p), 0);   /* never followed, never chmodded */
+	free(p);
+	chown_all(nobody, mine);                    /* a.txt stays root's */
+	p = dh_xasprintf("%s/abc", root);
+	assert_int_equal(chmod(p, 0), 0);
+	free(p);
+	p = dh_xasprintf("%s/a.txt", root);
+	assert_int_equal(chmod(p, 0), 0);
+	free(p);
+	p = dh_xasprintf("%s/sub", root);
+	assert_int_equal(chmod(p, 0), 0);
+	free(p);
+	assert_int_equal(chmod(root, 0700), 0);
+	assert_int_equal(seteuid(nobody), 0);
+	assert_int_equal(dh_tree_make_readable(root, NULL), 0);
+	d = differences(&m, &res);
+	assert_int_equal(seteuid(0), 0);
+	assert_string_equal(d, "a.txt: unreada\n");
+	assert_int_equal(res.unreadable, 1);
+	assert_int_equal(res.missing + res.extra + res.changed, 0);
+	assert_int_equal(dh_verify_differences(&res), 1); /* never passed as verified */
+	assert_int_equal(res.files_ok, 3);
+	assert_int_equal(stat(outside, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0);    /* the symlink's target untouched */
+	unlink(outside);
+	free(d);
+	dh_manifest_fini(&m);
+}
+
 int
 main(void)
 {
@@ -218,6 +284,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_symlinks_not_followed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_beneath_refuses_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_stops_hashing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_made_readable_and_unreadable_apart, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

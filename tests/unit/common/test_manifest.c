@@ -8,10 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dh/manifest.h"
+#include "tmpl.h"
 
 #define H64 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
@@ -125,8 +128,102 @@ test_errors_name_their_line(void **state)
 		"sums.sha256:1: file name must be a relative path without '.' or '..' parts");
 	expect_error(H64 "  a\n" H64 "  b\n" H64 "  a\n",
 		"sums.sha256:3: duplicate entry for a file already listed on line 1");
-	expect_error(H64 "  \n",
+	expect_error(H64 " \n",
 		"sums.sha256:1: malformed line (expected '<64 hex digits>  NAME')");
+	expect_error(H64 "  a\n" H64 " b\n",
+		"sums.sha256:2: mixes 'HASH NAME' lines with 'HASH  NAME' lines");
+	expect_error(H64 "  a\r\n\\" H64 "  b\\q\r\n", "sums.sha256:2: bad escape in file name");
+}
+
+/* Parse text that must succeed; the names in sorted order, NULL-terminated. */
+static void
+expect_names(const char *text, size_t len, const char *const *want)
+{
+	struct dh_manifest m;
+	struct dh_err e;
+	size_t n = 0;
+
+	dh_manifest_init(&m);
+	dh_err_clear(&e);
+	assert_int_equal(dh_manifest_parse_string(text, len, "m", &m, &e), 0);
+	for (; want[n]; n++) {
+		assert_true(n < m.n);
+		assert_string_equal(m.v[n].path, want[n]);
+		assert_memory_equal(m.v[n].sha256, abc, DH_SHA256_LEN);
+	}
+	assert_int_equal(m.n, n);
+	dh_manifest_fini(&m);
+}
+
+/* Lines as sha256sum -c reads them (each checked against coreutils 9.1). */
+static void
+test_read_as_sha256sum(void **state)
+{
+	static const char crlf[] = H64 "  a\r\n" H64 " *b\r\n\r\n# note\r\n"
+		"\\" H64 "  c\\\\d\r\n" H64 "  e";
+	static const char *const crlf_names[] = { "a", "b", "c\\d", "e", NULL };
+	static const char win[] = H64 "  cr\r\r\n" H64 "  plain\r\n";
+	static const char *const win_names[] = { "cr\r", "plain", NULL };
+	static const char blanks[] = "  " H64 "  a\n\t" H64 "\t*b\n" H64 "   lead\n";
+	static const char *const blank_names[] = { " lead", "a", "b", NULL };
+	static const char one[] = H64 " a\n" H64 " *star\n" H64 "  two\n";
+	static const char *const one_names[] = { " two", "*star", "a", NULL };
+
+	expect_names(crlf, sizeof(crlf) - 1, crlf_names);
+	expect_names(win, sizeof(win) - 1, win_names);
+	expect_names(blanks, sizeof(blanks) - 1, blank_names);
+	expect_names(one, sizeof(one) - 1, one_names);
+}
+
+static void
+test_empty_manifest_is_refused_on_load(void **state)
+{
+	static const char *const texts[] = { "", "\n\n", "# only a comment\r\n\r\n" };
+	char path[] = DH_TMPL("/tmp/dh-test-manifest-");
+	struct dh_manifest m;
+	struct dh_err e;
+	char want[128];
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		int fd = mkstemp(path);
+		FILE *f = fdopen(fd, "w");
+
+		assert_non_null(f);
+		fputs(texts[i], f);
+		fclose(f);
+		dh_manifest_init(&m);
+		dh_err_clear(&e);
+		assert_int_equal(dh_manifest_load(path, &m, &e), DH_EPARSE);
+		snprintf(want, sizeof(want), "the manifest %s lists no files", path);
+		assert_string_equal(e.msg, want);
+		assert_int_equal(m.n, 0);
+		dh_manifest_fini(&m);
+		unlink(path);
+		memcpy(path, DH_TMPL("/tmp/dh-test-manifest-"), sizeof(path));
+	}
+}
+
+static void
+test_record_names_keep_every_byte(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "plain.txt", "plain.txt" },
+		{ "\xc3\xa5ngstr\xc3\xb6m", "\xc3\xa5ngstr\xc3\xb6m" }, /* UTF-8 stays */
+		{ "back\\slash", "back\\slash" },                      /* UTF-8: as it is */
+		{ "latin1-\xe5.txt", "latin1-\\xe5.txt" },
+		{ "mix\\\xff\n\xc3\xa5", "mix\\\\\\xff\\n\xc3\xa5" },
+		{ "overlong-\xc0\xaf", "overlong-\\xc0\\xaf" },
+		{ "surrogate-\xed\xa0\x80", "surrogate-\\xed\\xa0\\x80" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = dh_manifest_record_name(cases[i].in);
+
+		assert_string_equal(got, cases[i].out);
+		free(got);
+	}
+	assert_true(dh_manifest_name_is_utf8("\xe2\x82\xac"));
+	assert_false(dh_manifest_name_is_utf8("\xe2\x82"));
 }
 
 static void
@@ -181,6 +278,9 @@ main(void)
 		cmocka_unit_test(test_nul_in_name),
 		cmocka_unit_test(test_clean_paths),
 		cmocka_unit_test(test_load_missing_file),
+		cmocka_unit_test(test_read_as_sha256sum),
+		cmocka_unit_test(test_empty_manifest_is_refused_on_load),
+		cmocka_unit_test(test_record_names_keep_every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
