@@ -12,8 +12,9 @@ jobs=$(nproc)
 
 scripts/deps.sh
 
-echo "== layers"
+echo "== layers and sizes"
 scripts/check-layers.sh
+scripts/check-sizes.sh
 
 echo "== build (Werror)"
 cmake -S . -B build -DDH_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

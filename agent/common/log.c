@@ -12,6 +12,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "dh/utf8.h"
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static const char *log_ident = "drillhall";
 static enum dh_log_dest log_dest = DH_LOG_STDERR;
@@ -53,35 +55,6 @@ dh_log_is_enabled(enum dh_log_level level)
 	return on;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t n;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		(cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 size_t
 dh_log_escape(char *out, size_t outsz, const char *in)
 {
@@ -95,7 +68,7 @@ dh_log_escape(char *out, size_t outsz, const char *in)
 		const char *put = esc;
 		size_t len;
 
-		n = utf8_len(s);
+		n = dh_utf8_seq_len((const char *)s);
 		if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
 			n = 0; /* C1 controls (U+0080..U+009F, CSI among them) */
 		if (n == 1 && *s >= 0x20 && *s != 0x7f && *s != '\\') {

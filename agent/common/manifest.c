@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dh/utf8.h"
+
 #define HEXLEN (2 * DH_SHA256_LEN)
 
 void
@@ -80,47 +82,10 @@ dh_manifest_escape_name(struct dh_buf *b, const char *name)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t n;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0; /* overlong, a UTF-16 surrogate, past U+10FFFF */
-	return n;
-}
-
 bool
 dh_manifest_name_is_utf8(const char *name)
 {
-	const unsigned char *s = (const unsigned char *)name;
-
-	while (*s) {
-		size_t n = utf8_len(s);
-
-		if (n == 0)
-			return false;
-		s += n;
-	}
-	return true;
+	return dh_utf8_is_valid(name);
 }
 
 char *
@@ -132,7 +97,7 @@ dh_manifest_record_name(const char *name)
 		return dh_xstrdup(name);
 	dh_buf_init(&b);
 	for (const unsigned char *s = (const unsigned char *)name; *s; ) {
-		size_t n = utf8_len(s);
+		size_t n = dh_utf8_seq_len((const char *)s);
 		char esc[8];
 
 		if (n == 0) {

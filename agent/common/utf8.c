@@ -1,0 +1,45 @@
+/*
+ * UTF-8 validity (include/dh/utf8.h), byte by byte, without locale.
+ */
+#include "dh/utf8.h"
+
+size_t
+dh_utf8_seq_len(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		(cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0; /* overlong, a UTF-16 surrogate, past U+10FFFF */
+	return n;
+}
+
+bool
+dh_utf8_is_valid(const char *s)
+{
+	while (*s) {
+		size_t n = dh_utf8_seq_len(s);
+
+		if (n == 0)
+			return false;
+		s += n;
+	}
+	return true;
+}
