@@ -69,7 +69,7 @@ dh_cmd_audit(struct dh_ctlopt *o)
 			o->pos[0]);
 		goto out;
 	}
-	if (dh_ctlopt_open_db(o, true, &db, &err) != 0) {
+	if (dh_ctlopt_open_db(o, DH_CTLOPT_DB_MUST_EXIST | DH_CTLOPT_DB_READ, &db, &err) != 0) {
 		fprintf(stderr, "drillhall audit: %s\n", err.msg);
 		goto out;
 	}

@@ -75,7 +75,8 @@ dh_cmd_history(struct dh_ctlopt *o)
 			"duration\n", o->since);
 		goto out;
 	}
-	if (dh_ctlopt_open_db(o, true, &db, &err) != 0 ||
+	if (dh_ctlopt_open_db(o, DH_CTLOPT_DB_MUST_EXIST | DH_CTLOPT_DB_READ, &db,
+	    &err) != 0 ||
 	    dh_db_history(db, o->npos ? o->pos[0] : NULL, o->kind, since,
 	    (size_t)o->limit, &recs, &n, &err) != 0) {
 		fprintf(stderr, "drillhall history: %s\n", err.msg);

@@ -63,7 +63,7 @@ run_restore(const struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 	}
 	if (dh_job_restore_target(&t, p, sys, &err) != 0 ||
 	    dh_job_build_restore(&job, p, sys, &err) != 0 ||
-	    dh_ctlopt_open_db(o, false, &db, &err) != 0 ||
+	    dh_ctlopt_open_db(o, 0, &db, &err) != 0 ||
 	    dh_db_plan_revision(db, p->revision, p->policy.name, &err) != 0 ||
 	    dh_receiver_start(&rv, &rcfg, &err) != 0 ||
 	    (cfg.events_via = dh_receiver_where(rv)) == NULL ||

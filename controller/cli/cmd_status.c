@@ -85,7 +85,7 @@ report(struct dh_ctlopt *o, const struct dh_plan *p)
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if (dh_ctlopt_open_db(o, false, &db, &err) != 0)
+	if (dh_ctlopt_open_db(o, DH_CTLOPT_DB_READ, &db, &err) != 0)
 		goto fail;
 	for (size_t i = 0; i < p->nsystems; i++)
 		if (load_row(db, p, &p->systems[i], o->now, &rows[i], &rr[i], &err) != 0)

@@ -73,13 +73,23 @@ dh_ctlopt_fill(struct dh_ctlopt *o, struct dh_problems *pr, struct dh_err *err)
 }
 
 int
-dh_ctlopt_open_db(const struct dh_ctlopt *o, bool must_exist, struct dh_db **out,
+dh_ctlopt_open_db(const struct dh_ctlopt *o, int flags, struct dh_db **out,
 	struct dh_err *err)
 {
-	if (must_exist && access(o->db, F_OK) != 0)
+	int r;
+
+	if ((flags & DH_CTLOPT_DB_MUST_EXIST) && access(o->db, F_OK) != 0)
 		return dh_err_set(err, DH_ENOENT, "no database at %s (--db, or database in "
 			"the controller configuration)", o->db);
-	return dh_db_open(out, o->db, err);
+	if (!(flags & DH_CTLOPT_DB_READ))
+		return dh_db_open(out, o->db, err);
+	if ((r = dh_db_open_readonly(out, o->db, err)) != 0)
+		return r;
+	if ((r = dh_db_read_begin(*out, err)) != 0) {
+		dh_db_close(*out);
+		*out = NULL;
+	}
+	return r;
 }
 
 void

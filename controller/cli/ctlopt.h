@@ -66,11 +66,16 @@ void dh_ctlopt_fini(struct dh_ctlopt *o);
 int dh_ctlopt_fill(struct dh_ctlopt *o, struct dh_problems *pr, struct dh_err *err);
 
 struct dh_db;
+#define DH_CTLOPT_DB_MUST_EXIST 1 /* a missing file is DH_ENOENT, not a new database */
+#define DH_CTLOPT_DB_READ 2       /* read-only, inside one read transaction */
 /*
- * Open o->db. When must_exist, a missing file is DH_ENOENT ("no database
- * at ...") instead of a new empty database.
+ * Open o->db as flags say. With DH_CTLOPT_DB_MUST_EXIST a missing file is
+ * DH_ENOENT ("no database at ..."). With DH_CTLOPT_DB_READ the handle
+ * refuses writes and reads one snapshot, in a read transaction that
+ * dh_db_close ends, so a read-only command never waits for a writer
+ * (SPEC "Read-only commands ... read in a read transaction").
  */
-int dh_ctlopt_open_db(const struct dh_ctlopt *o, bool must_exist, struct dh_db **out,
+int dh_ctlopt_open_db(const struct dh_ctlopt *o, int flags, struct dh_db **out,
 	struct dh_err *err);
 
 /*
