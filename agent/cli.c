@@ -24,11 +24,11 @@
 #include "restore/verify.h"
 
 struct agent_opts {
-	const char *config;  /* --config, or NULL for the default */
-	bool foreground;     /* run --foreground */
-	const char *local;   /* run --local JOB */
-	int64_t retry_s;     /* --retry-for, -1 when not given */
-	const char *pos[2];  /* the command's arguments */
+	const char *config; /* --config, or NULL for the default */
+	bool foreground;    /* run --foreground */
+	const char *local;  /* run --local JOB */
+	int64_t retry_s;    /* --retry-for, -1 when not given */
+	const char *pos[2]; /* the command's arguments */
 	size_t npos;
 };
 
@@ -73,7 +73,7 @@ cmd_manifest(const struct agent_opts *o)
 	dh_tree_init(&t);
 	dh_buf_init(&line);
 	if (dh_tree_scan(o->pos[0], &t, &e) != 0 ||
-	    dh_tree_hash(o->pos[0], &t, true, NULL, &e) != 0) {
+		dh_tree_hash(o->pos[0], &t, true, NULL, &e) != 0) {
 		fprintf(stderr, "drillhall-agent: %s\n", e.msg);
 		goto out;
 	}
@@ -121,14 +121,16 @@ cmd_verify(const struct agent_opts *o)
 	dh_err_clear(&e);
 	dh_manifest_init(&m);
 	if (dh_manifest_load(o->pos[1], &m, &e) != 0 ||
-	    dh_verify_tree(o->pos[0], &m, NULL, print_difference, NULL, &res, &e) != 0) {
+		dh_verify_tree(o->pos[0], &m, NULL, print_difference, NULL, &res, &e) != 0) {
 		dh_err_format(&e, msg, sizeof(msg));
 		fprintf(stderr, "drillhall-agent: %s\n", msg);
 		goto out;
 	}
-	fprintf(stderr, "drillhall-agent: %lld of %zu files identical; %lld missing, "
-		"%lld extra, %lld changed", (long long)res.files_ok, m.n,
-		(long long)res.missing, (long long)res.extra, (long long)res.changed);
+	fprintf(stderr,
+		"drillhall-agent: %lld of %zu files identical; %lld missing, "
+		"%lld extra, %lld changed",
+		(long long)res.files_ok, m.n, (long long)res.missing, (long long)res.extra,
+		(long long)res.changed);
 	if (res.skipped)
 		fprintf(stderr, "; %lld unlisted symlinks or special files skipped",
 			(long long)res.skipped);
@@ -193,8 +195,10 @@ read_job(const char *path, struct dh_job **job)
 static int
 run_local(const struct agent_opts *o, const char *jobfile)
 {
-	static const int exit_codes[] = { [DH_VERDICT_PASSED] = 0, [DH_VERDICT_FAILED] = 1,
-		[DH_VERDICT_ERROR] = 2, [DH_VERDICT_ABORTED] = 2 };
+	static const int exit_codes[] = { [DH_VERDICT_PASSED] = 0,
+		[DH_VERDICT_FAILED] = 1,
+		[DH_VERDICT_ERROR] = 2,
+		[DH_VERDICT_ABORTED] = 2 };
 	struct dh_agent_config *cfg = NULL;
 	struct dh_record *rec = NULL;
 	struct dh_job *job = NULL;
@@ -207,7 +211,8 @@ run_local(const struct agent_opts *o, const char *jobfile)
 	if (dh_restore_run(cfg, job, rec, print_step, NULL) != 0)
 		goto out;
 	if (rec->error)
-		fprintf(stderr, "drillhall-agent: %s: %s\n", dh_verdict_name(rec->verdict), rec->error);
+		fprintf(stderr, "drillhall-agent: %s: %s\n", dh_verdict_name(rec->verdict),
+			rec->error);
 	json = dh_record_to_json(rec, 2);
 	printf("%s\n", json);
 	free(json);
@@ -246,12 +251,11 @@ static const struct dh_opt_spec global_opts[] = {
 };
 
 static const struct dh_opt_spec run_opts[] = {
-	DH_OPT_F("foreground", "stay attached and log to stderr", struct agent_opts,
-		foreground),
+	DH_OPT_F("foreground", "stay attached and log to stderr", struct agent_opts, foreground),
 	DH_OPT_S("local", "JOB", "run the job in file JOB here and print its record",
 		struct agent_opts, local),
-	DH_OPT_D("retry-for", "DURATION", "keep sending events this long",
-		struct agent_opts, retry_s),
+	DH_OPT_D("retry-for", "DURATION", "keep sending events this long", struct agent_opts,
+		retry_s),
 	DH_OPT_END,
 };
 
@@ -262,8 +266,7 @@ static const struct dh_opt_spec flush_opts[] = {
 };
 
 static const struct cmd cmds[] = {
-	{ "manifest", cmd_manifest, NULL, 1, 1, "DIR",
-		"print DIR's manifest (sha256sum format)" },
+	{ "manifest", cmd_manifest, NULL, 1, 1, "DIR", "print DIR's manifest (sha256sum format)" },
 	{ "verify", cmd_verify, NULL, 2, 2, "DIR MANIFEST", "compare DIR with a manifest" },
 	{ "run", cmd_run, run_opts, 0, 0, "",
 		"run the job on stdin, detached, reporting to the controller "

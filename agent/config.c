@@ -28,7 +28,10 @@
 enum sec { SEC_NONE, SEC_AGENT, SEC_ACTION, SEC_BAD };
 
 /* Raw values as read in phase one; line 0 = not given. */
-struct raw { char *value; int line; };
+struct raw {
+	char *value;
+	int line;
+};
 
 struct raw_action {
 	char *name;
@@ -51,7 +54,7 @@ struct loader {
 struct key_spec {
 	enum sec sec;
 	const char *key;
-	size_t off;       /* of the struct raw in loader or raw_action */
+	size_t off; /* of the struct raw in loader or raw_action */
 };
 
 static const struct key_spec keys[] = {
@@ -101,7 +104,8 @@ open_section(struct loader *ld, const struct dh_ini_entry *e)
 	ld->sec = SEC_BAD;
 	if (strcmp(s, "agent") == 0) {
 		if (ld->agent_line)
-			problem(ld, e->line, "[agent] given twice (first on line %d)", ld->agent_line);
+			problem(ld, e->line, "[agent] given twice (first on line %d)",
+				ld->agent_line);
 		else
 			ld->agent_line = e->line;
 		ld->sec = SEC_AGENT;
@@ -111,7 +115,8 @@ open_section(struct loader *ld, const struct dh_ini_entry *e)
 		while (*name == ' ')
 			name++;
 		if (!is_action_name(name)) {
-			problem(ld, e->line, "bad action name '%s' (letters, digits, '-', '_', '.')", name);
+			problem(ld, e->line,
+				"bad action name '%s' (letters, digits, '-', '_', '.')", name);
 			return;
 		}
 		for (size_t i = 0; i < ld->nactions; i++)
@@ -137,8 +142,7 @@ open_section(struct loader *ld, const struct dh_ini_entry *e)
 static void
 set_key(struct loader *ld, const struct dh_ini_entry *e)
 {
-	char *base = ld->sec == SEC_AGENT ? (char *)ld :
-		(char *)&ld->actions[ld->nactions - 1];
+	char *base = ld->sec == SEC_AGENT ? (char *)ld : (char *)&ld->actions[ld->nactions - 1];
 	struct raw *raw;
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -146,12 +150,15 @@ set_key(struct loader *ld, const struct dh_ini_entry *e)
 			continue;
 		raw = (struct raw *)(base + keys[i].off);
 		if (raw->line) {
-			problem(ld, e->line, "'%s' given twice (first on line %d)", e->key, raw->line);
+			problem(ld, e->line, "'%s' given twice (first on line %d)", e->key,
+				raw->line);
 			return;
 		}
 		if (e->comment != NULL && ld->sec == SEC_ACTION)
-			problem(ld, e->line, "' ;' cut the command: '; %s' would be dropped "
-				"(a command is never run through a shell)", e->comment);
+			problem(ld, e->line,
+				"' ;' cut the command: '; %s' would be dropped "
+				"(a command is never run through a shell)",
+				e->comment);
 		raw->value = dh_xstrdup(e->value);
 		raw->line = e->line;
 		return;
@@ -236,9 +243,11 @@ fill_action(struct loader *ld, const struct raw_action *ra, struct dh_agent_acti
 	a->name = dh_xstrdup(ra->name);
 	a->line = ra->line;
 	a->timeout_s = DEFAULT_ACTION_TIMEOUT;
-	if (ra->timeout.line && (dh_duration_parse(ra->timeout.value, false, &a->timeout_s) != 0 ||
-	    a->timeout_s <= 0))
-		problem(ld, ra->timeout.line, "bad timeout '%s' (e.g. 90s, 15m, 2h)", ra->timeout.value);
+	if (ra->timeout.line &&
+		(dh_duration_parse(ra->timeout.value, false, &a->timeout_s) != 0 ||
+			a->timeout_s <= 0))
+		problem(ld, ra->timeout.line, "bad timeout '%s' (e.g. 90s, 15m, 2h)",
+			ra->timeout.value);
 	if (ra->command.line == 0) {
 		problem(ld, ra->line, "[action %s] needs 'command'", ra->name);
 		return;
@@ -251,7 +260,8 @@ fill_action(struct loader *ld, const struct raw_action *ra, struct dh_agent_acti
 	}
 	free(copy);
 	if (a->argc == 0 || a->argv[0][0] != '/')
-		problem(ld, ra->command.line, "command must start with the program's absolute path");
+		problem(ld, ra->command.line,
+			"command must start with the program's absolute path");
 }
 
 static struct dh_agent_config *
@@ -265,7 +275,8 @@ fill(struct loader *ld, const char *path)
 	if (ld->agent_line) {
 		cfg->scratch = abs_path(ld, &ld->scratch, "scratch", NULL);
 		cfg->spool = abs_path(ld, &ld->spool, "spool", DEFAULT_SPOOL);
-		cfg->ca_file = ld->ca_file.line ? abs_path(ld, &ld->ca_file, "ca_file", NULL) : NULL;
+		cfg->ca_file =
+			ld->ca_file.line ? abs_path(ld, &ld->ca_file, "ca_file", NULL) : NULL;
 		fill_roots(ld, cfg);
 	}
 	cfg->actions = dh_xcalloc(ld->nactions ? ld->nactions : 1, sizeof(*cfg->actions));

@@ -17,18 +17,18 @@
 #define DH_AGENT_CONFIG_DEFAULT "/etc/drillhall/agent.ini"
 
 struct dh_agent_action {
-	char *name;        /* from [action NAME] */
-	char **argv;       /* command split on whitespace, NULL-terminated; never a shell */
+	char *name;  /* from [action NAME] */
+	char **argv; /* command split on whitespace, NULL-terminated; never a shell */
 	size_t argc;
 	int64_t timeout_s; /* default 5m */
 	int line;          /* line of the section header */
 };
 
 struct dh_agent_config {
-	char *path;        /* file it was read from */
-	char *scratch;     /* absolute */
-	char *spool;       /* absolute */
-	char *ca_file;     /* NULL = system CAs */
+	char *path;          /* file it was read from */
+	char *scratch;       /* absolute */
+	char *spool;         /* absolute */
+	char *ca_file;       /* NULL = system CAs */
 	char **backup_roots; /* absolute, canonical */
 	size_t nbackup_roots;
 	struct dh_agent_action *actions;
@@ -40,8 +40,7 @@ struct dh_agent_config {
  * every problem as "PATH:LINE: error: MESSAGE" lines into err->msg order
  * (first one in err->file/err->line); *out stays NULL.
  */
-int dh_agent_config_load(const char *path, struct dh_agent_config **out,
-	struct dh_err *err);
+int dh_agent_config_load(const char *path, struct dh_agent_config **out, struct dh_err *err);
 /* Parse from memory; name is used as PATH in messages. */
 int dh_agent_config_parse_string(const char *text, size_t len, const char *name,
 	struct dh_agent_config **out, struct dh_err *err);

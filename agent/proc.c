@@ -94,8 +94,8 @@ build_env(const char *const *extra)
 		for (size_t j = 0; j < m && !overridden; j++) {
 			size_t klen = strcspn(extra[j], "=");
 
-			overridden = strncmp(environ[i], extra[j], klen) == 0 &&
-				environ[i][klen] == '=';
+			overridden =
+				strncmp(environ[i], extra[j], klen) == 0 && environ[i][klen] == '=';
 		}
 		if (!overridden)
 			env[k++] = environ[i];
@@ -220,8 +220,8 @@ cloexec_pipe(int p[2])
 }
 
 static int
-spawn(const struct dh_proc_opts *o, int pout[2], int perr[2], int prep[2],
-	pid_t *pid, struct dh_err *err)
+spawn(const struct dh_proc_opts *o, int pout[2], int perr[2], int prep[2], pid_t *pid,
+	struct dh_err *err)
 {
 	char **env = build_env(o->env);
 	int r = 0;
@@ -240,8 +240,7 @@ spawn(const struct dh_proc_opts *o, int pout[2], int perr[2], int prep[2],
 }
 
 int
-dh_proc_run(const struct dh_proc_opts *o, struct dh_proc_result *res,
-	struct dh_err *err)
+dh_proc_run(const struct dh_proc_opts *o, struct dh_proc_result *res, struct dh_err *err)
 {
 	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, prep[2] = { -1, -1 };
 	struct waitstate w = { 0 };
@@ -316,7 +315,8 @@ append_stream(struct dh_buf *b, const char *name, const struct dh_buf *s, int64_
 	if (s->len > 0 && s->data[s->len - 1] != '\n')
 		dh_buf_putc(b, '\n');
 	if ((int64_t)s->len < total)
-		dh_buf_printf(b, "[... %lld more bytes not kept]\n", (long long)(total - (int64_t)s->len));
+		dh_buf_printf(b, "[... %lld more bytes not kept]\n",
+			(long long)(total - (int64_t)s->len));
 }
 
 void

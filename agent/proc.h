@@ -22,22 +22,22 @@
 #define DH_PROC_GRACE 3.0        /* seconds between SIGTERM and SIGKILL */
 
 struct dh_proc_opts {
-	char *const *argv;        /* argv[0] is looked up in PATH */
-	const char *const *env;   /* "KEY=VALUE" set, bare "KEY" removed; may be NULL */
-	const char *cwd;          /* NULL = the agent's */
-	double deadline;          /* dh_time_mono() deadline; 0 = none */
-	size_t keep;              /* bytes kept of each stream; 0 = DH_PROC_KEEP */
+	char *const *argv;      /* argv[0] is looked up in PATH */
+	const char *const *env; /* "KEY=VALUE" set, bare "KEY" removed; may be NULL */
+	const char *cwd;        /* NULL = the agent's */
+	double deadline;        /* dh_time_mono() deadline; 0 = none */
+	size_t keep;            /* bytes kept of each stream; 0 = DH_PROC_KEEP */
 };
 
 struct dh_proc_result {
-	bool exited;              /* normal exit: exit_code valid */
+	bool exited; /* normal exit: exit_code valid */
 	int exit_code;
-	int signal;               /* killing signal when !exited */
-	bool timed_out;           /* killed because the deadline passed */
-	bool interrupted;         /* killed because the agent got SIGTERM/SIGINT/SIGHUP */
-	struct dh_buf out, err;   /* kept output (NUL-terminated) */
+	int signal;                   /* killing signal when !exited */
+	bool timed_out;               /* killed because the deadline passed */
+	bool interrupted;             /* killed because the agent got SIGTERM/SIGINT/SIGHUP */
+	struct dh_buf out, err;       /* kept output (NUL-terminated) */
 	int64_t out_total, err_total; /* bytes the program wrote */
-	double seconds;           /* wall time it ran */
+	double seconds;               /* wall time it ran */
 };
 
 void dh_proc_result_init(struct dh_proc_result *res);
@@ -48,8 +48,7 @@ void dh_proc_result_fini(struct dh_proc_result *res);
  * (res says how it ended), DH_ENOENT when argv[0] cannot be executed,
  * DH_ESYS when fork/pipe fail — with err set.
  */
-int dh_proc_run(const struct dh_proc_opts *o, struct dh_proc_result *res,
-	struct dh_err *err);
+int dh_proc_run(const struct dh_proc_opts *o, struct dh_proc_result *res, struct dh_err *err);
 
 /* True when the program exited with status 0. */
 bool dh_proc_is_success(const struct dh_proc_result *res);

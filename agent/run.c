@@ -59,10 +59,11 @@ load_config(const char *path, struct dh_agent_config **cfg)
 
 /* One pass (or retry_ms of passes) over the spool; fills st. */
 static int
-flush_spool(const struct dh_agent_config *cfg, int64_t retry_ms, bool nowait,
-	FILE *log, struct dh_deliver_stats *st)
+flush_spool(const struct dh_agent_config *cfg, int64_t retry_ms, bool nowait, FILE *log,
+	struct dh_deliver_stats *st)
 {
-	struct dh_deliver_opts o = { .budget_ms = retry_ms > 0 ? retry_ms : 0, .log = log,
+	struct dh_deliver_opts o = { .budget_ms = retry_ms > 0 ? retry_ms : 0,
+		.log = log,
 		.nowait = nowait };
 	struct dh_err err = { 0 };
 	struct dh_report *rep = dh_report_new(cfg->ca_file, 0, 0, &err);
@@ -91,8 +92,8 @@ dh_agent_flush_cmd(const char *config, int64_t retry_s)
 		return 2;
 	if (flush_spool(cfg, retry_s >= 0 ? retry_s * 1000 : -1, false, stderr, &st) != 0)
 		goto out;
-	printf("delivered %zu, rejected %zu, pending %zu, without job state %zu\n",
-		st.delivered, st.rejected, st.pending, st.orphaned);
+	printf("delivered %zu, rejected %zu, pending %zu, without job state %zu\n", st.delivered,
+		st.rejected, st.pending, st.orphaned);
 	rc = st.pending > 0 || st.rejected > 0 || st.orphaned > 0 ? 1 : 0;
 out:
 	dh_agent_config_free(cfg);
@@ -131,7 +132,8 @@ read_job(struct dh_buf *b, struct dh_err *err)
 		if (n == 0)
 			break;
 		if (b->len + (size_t)n > DH_JOB_MAX)
-			return dh_err_set(err, DH_ETOOBIG, "job is larger than %d bytes", DH_JOB_MAX);
+			return dh_err_set(err, DH_ETOOBIG, "job is larger than %d bytes",
+				DH_JOB_MAX);
 		dh_buf_append(b, chunk, (size_t)n);
 	}
 	if (b->len == 0)
@@ -156,7 +158,8 @@ get_job(struct dh_job **job, struct dh_err *err)
 		r = dh_err_set(err, DH_EINVAL, "this agent runs restore tests only, not %s",
 			dh_job_kind_name((*job)->kind));
 	else if (!dh_report_is_allowed_url((*job)->url))
-		r = dh_err_set(err, DH_EREFUSED, "events URL must be https (http only to "
+		r = dh_err_set(err, DH_EREFUSED,
+			"events URL must be https (http only to "
 			"loopback)");
 	if (r != 0) {
 		dh_job_free(*job);
@@ -173,8 +176,7 @@ on_step(void *user, const char *step, const char *detail)
 
 /* Fill what the restore did not: identity, targets, who ran it, an error. */
 static void
-complete_record(struct dh_record *rec, const struct dh_job *job,
-	const struct dh_emit *em, int rc)
+complete_record(struct dh_record *rec, const struct dh_job *job, const struct dh_emit *em, int rc)
 {
 	if (rec->id == NULL)
 		rec->id = dh_xstrdup(job->id);
@@ -199,14 +201,14 @@ complete_record(struct dh_record *rec, const struct dh_job *job,
 		rec->verdict = DH_VERDICT_ERROR;
 		if (rec->error == NULL)
 			rec->error = dh_xasprintf("the restore test could not produce a "
-				"record: %s", dh_err_name(rc));
+						  "record: %s",
+				dh_err_name(rc));
 	}
 }
 
 /* The job itself, after `accepted`: restore, finished, deliver. */
 static void
-run_job(const struct dh_agent_config *cfg, const struct dh_job *job,
-	struct dh_emit *em, bool say)
+run_job(const struct dh_agent_config *cfg, const struct dh_job *job, struct dh_emit *em, bool say)
 {
 	struct dh_record *rec = dh_record_new();
 	time_t started = time(NULL);
@@ -263,15 +265,16 @@ forced_command(void)
 		printf("drillhall-agent %s (protocol %d)\n", DH_VERSION, DH_PROTO_VERSION);
 		return 0;
 	}
-	fprintf(stderr, "drillhall-agent: this key only runs jobs; refused a command "
-		"of %zu bytes\n", strlen(oc));
+	fprintf(stderr,
+		"drillhall-agent: this key only runs jobs; refused a command "
+		"of %zu bytes\n",
+		strlen(oc));
 	return 2;
 }
 
 /* Accept job: flush older events, spool + send `accepted`, say so. */
 static int
-accept_job(const struct dh_agent_config *cfg, const struct dh_job *job,
-	struct dh_emit *em)
+accept_job(const struct dh_agent_config *cfg, const struct dh_job *job, struct dh_emit *em)
 {
 	struct dh_deliver_stats st;
 	struct dh_err err = { 0 };
@@ -279,7 +282,7 @@ accept_job(const struct dh_agent_config *cfg, const struct dh_job *job,
 	/* one pass; when a detached job is sending right now, that is the flush */
 	flush_spool(cfg, 0, true, stderr, &st);
 	if (dh_emit_init(em, cfg->spool, job, 1, cfg->ca_file, &err) != 0 ||
-	    dh_emit_event(em, DH_EVENT_ACCEPTED, NULL, NULL, NULL, &err) != 0) {
+		dh_emit_event(em, DH_EVENT_ACCEPTED, NULL, NULL, NULL, &err) != 0) {
 		fprintf(stderr, "drillhall-agent: job %s not accepted: %s\n", job->id, err.msg);
 		return -1;
 	}

@@ -183,12 +183,11 @@ dh_file_read(const char *path, size_t max, struct dh_buf *b, struct dh_err *err)
 
 	f = fopen(path, "rb");
 	if (f == NULL)
-		return dh_err_sys(err, errno == ENOENT ? DH_ENOENT : DH_EIO,
-			"cannot open %s", path);
+		return dh_err_sys(err, errno == ENOENT ? DH_ENOENT : DH_EIO, "cannot open %s",
+			path);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (b->len - start + n > max) {
-			r = dh_err_set(err, DH_ETOOBIG, "%s is larger than %zu bytes",
-				path, max);
+			r = dh_err_set(err, DH_ETOOBIG, "%s is larger than %zu bytes", path, max);
 			goto out;
 		}
 		dh_buf_append(b, chunk, n);

@@ -97,7 +97,6 @@ dh_duration_format(int64_t seconds, char *out, size_t outsz)
 		if (n == 0)
 			continue;
 		seconds -= n * units[u].seconds;
-		len += (size_t)snprintf(out + len, outsz - len, "%lld%c",
-			(long long)n, units[u].c);
+		len += (size_t)snprintf(out + len, outsz - len, "%lld%c", (long long)n, units[u].c);
 	}
 }

@@ -18,8 +18,7 @@ dh_err_clear(struct dh_err *err)
 }
 
 static void
-vset(struct dh_err *err, int code, const char *file, int line,
-	const char *fmt, va_list ap)
+vset(struct dh_err *err, int code, const char *file, int line, const char *fmt, va_list ap)
 {
 	err->code = code;
 	err->line = line;
@@ -41,8 +40,7 @@ dh_err_set(struct dh_err *err, int code, const char *fmt, ...)
 }
 
 int
-dh_err_at(struct dh_err *err, int code, const char *file, int line,
-	const char *fmt, ...)
+dh_err_at(struct dh_err *err, int code, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -75,9 +73,19 @@ const char *
 dh_err_name(int code)
 {
 	static const char *const names[] = {
-		"ok", "invalid value", "parse error", "i/o error", "too big",
-		"not found", "already exists", "system error", "timed out",
-		"refused", "network error", "database error", "locked",
+		"ok",
+		"invalid value",
+		"parse error",
+		"i/o error",
+		"too big",
+		"not found",
+		"already exists",
+		"system error",
+		"timed out",
+		"refused",
+		"network error",
+		"database error",
+		"locked",
 	};
 	int i = -code;
 

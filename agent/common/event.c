@@ -24,12 +24,12 @@ dh_event_parse(const char *json, size_t len, struct dh_event **out, struct dh_er
 		goto out;
 	}
 	if (dh_json_get_str(root, "job", true, &ev->job, err) ||
-	    dh_json_get_int(root, "seq", true, 1, &ev->seq, err) ||
-	    dh_json_get_str(root, "type", true, &type, err) ||
-	    dh_json_get_time(root, "at", &ev->at, err) ||
-	    dh_json_get_str(root, "host", false, &ev->host, err) ||
-	    dh_json_get_str(root, "step", false, &ev->step, err) ||
-	    dh_json_get_str(root, "detail", false, &ev->detail, err))
+		dh_json_get_int(root, "seq", true, 1, &ev->seq, err) ||
+		dh_json_get_str(root, "type", true, &type, err) ||
+		dh_json_get_time(root, "at", &ev->at, err) ||
+		dh_json_get_str(root, "host", false, &ev->host, err) ||
+		dh_json_get_str(root, "step", false, &ev->step, err) ||
+		dh_json_get_str(root, "detail", false, &ev->detail, err))
 		goto out;
 	r = dh_event_type_parse(type);
 	if (r < 0) {

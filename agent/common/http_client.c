@@ -62,8 +62,8 @@ dh_http_client_new(const struct dh_http_client_opts *opts, struct dh_err *err)
 	}
 	c->ca_file = o->ca_file ? dh_xstrdup(o->ca_file) : NULL;
 	c->user_agent = dh_xstrdup(o->user_agent ? o->user_agent : "drillhall/" DH_VERSION);
-	c->connect_timeout_s = o->connect_timeout_s > 0 ? o->connect_timeout_s :
-		DH_HTTP_CLIENT_CONNECT_TIMEOUT_S;
+	c->connect_timeout_s =
+		o->connect_timeout_s > 0 ? o->connect_timeout_s : DH_HTTP_CLIENT_CONNECT_TIMEOUT_S;
 	c->timeout_s = o->timeout_s > 0 ? o->timeout_s : DH_HTTP_CLIENT_TIMEOUT_S;
 	c->body_max = o->body_max > 0 ? o->body_max : DH_HTTP_CLIENT_BODY_MAX;
 	dh_buf_init(&c->resp);
@@ -84,8 +84,8 @@ dh_http_client_free(struct dh_http_client *c)
 }
 
 static void
-setup_handle(struct dh_http_client *c, const char *url, struct curl_slist *hdrs,
-	const char *body, size_t len)
+setup_handle(struct dh_http_client *c, const char *url, struct curl_slist *hdrs, const char *body,
+	size_t len)
 {
 	CURL *h = c->curl;
 
@@ -125,9 +125,8 @@ transfer_code(CURLcode cc)
 }
 
 int
-dh_http_client_post(struct dh_http_client *c, const char *url,
-	const char *const *headers, const char *body, size_t len,
-	struct dh_http_response *resp, struct dh_err *err)
+dh_http_client_post(struct dh_http_client *c, const char *url, const char *const *headers,
+	const char *body, size_t len, struct dh_http_response *resp, struct dh_err *err)
 {
 	struct curl_slist *hdrs = NULL;
 	long code = 0;

@@ -28,8 +28,7 @@ struct stream {
 };
 
 static void
-report(struct stream *st, enum dh_ini_kind kind, const char *key,
-	const char *value)
+report(struct stream *st, enum dh_ini_kind kind, const char *key, const char *value)
 {
 	struct dh_ini_entry e = {
 		.kind = kind,
@@ -80,8 +79,8 @@ valid_utf8(const unsigned char *s, size_t n)
 		}
 		/* Reject overlong forms, surrogates and values past U+10FFFF. */
 		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+			(len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+			(cp >= 0xd800 && cp <= 0xdfff))
 			return false;
 		i += len;
 	}
@@ -127,8 +126,7 @@ screen_line(struct stream *st, const char *raw, size_t n)
 				"malformed section header (expected '[name]')");
 			return false;
 		}
-		snprintf(st->section, sizeof(st->section), "%.*s",
-			(int)(close - s - 1), s + 1);
+		snprintf(st->section, sizeof(st->section), "%.*s", (int)(close - s - 1), s + 1);
 		report(st, DH_INI_SECTION, NULL, NULL);
 		return true;
 	}
@@ -146,8 +144,7 @@ screen_line(struct stream *st, const char *raw, size_t n)
 
 			while (c < e && isspace((unsigned char)*c))
 				c++;
-			snprintf(st->comment, sizeof(st->comment), "%.*s",
-				(int)(e - c), c);
+			snprintf(st->comment, sizeof(st->comment), "%.*s", (int)(e - c), c);
 			st->has_comment = true;
 			break;
 		}

@@ -23,7 +23,7 @@ parse_verify(json_t *arr, struct dh_job_restore *rs, struct dh_err *err)
 	if (!json_is_array(arr) || json_array_size(arr) > 256)
 		return dh_err_set(err, DH_EPARSE, "\"verify\" must be an array of at most 256");
 	rs->verify = dh_xcalloc(json_array_size(arr), sizeof(*rs->verify));
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		struct dh_verify *vf = &rs->verify[i];
 		int kind;
 
@@ -55,11 +55,13 @@ parse_restore(json_t *o, struct dh_job_restore *rs, struct dh_err *err)
 		return DH_EPARSE;
 	rs->method = (enum dh_restore_method)m;
 	if (dh_json_get_str(o, "repository", m != DH_METHOD_ACTION, &rs->repository, err) ||
-	    dh_json_get_str(o, "password_file", m == DH_METHOD_RESTIC, &rs->password_file, err) ||
-	    dh_json_get_str(o, "pattern", false, &rs->pattern, err) ||
-	    dh_json_get_str(o, "restore_action", m == DH_METHOD_ACTION, &rs->restore_action, err) ||
-	    dh_json_get_str(o, "backup_time_action", m == DH_METHOD_ACTION,
-		    &rs->backup_time_action, err))
+		dh_json_get_str(o, "password_file", m == DH_METHOD_RESTIC, &rs->password_file,
+			err) ||
+		dh_json_get_str(o, "pattern", false, &rs->pattern, err) ||
+		dh_json_get_str(o, "restore_action", m == DH_METHOD_ACTION, &rs->restore_action,
+			err) ||
+		dh_json_get_str(o, "backup_time_action", m == DH_METHOD_ACTION,
+			&rs->backup_time_action, err))
 		return DH_EPARSE;
 	keep = json_object_get(o, "keep");
 	if (keep != NULL && !json_is_boolean(keep))
@@ -90,15 +92,15 @@ dh_job_parse(const char *json, size_t len, struct dh_job **out, struct dh_err *e
 	}
 	job->version = (int)version;
 	if (dh_json_get_str(root, "job", true, &job->id, err) ||
-	    dh_json_get_enum(root, "kind", dh_job_kind_parse, &kind, err) ||
-	    dh_json_get_str(root, "system", true, &job->system, err) ||
-	    dh_json_get_str(root, "host", false, &job->host, err) ||
-	    dh_json_get_str(root, "token", true, &job->token, err) ||
-	    dh_json_get_str(root, "url", true, &job->url, err) ||
-	    dh_json_get_str(root, "plan_revision", false, &job->plan_revision, err) ||
-	    dh_json_get_int(root, "rpo_target_s", true, 0, &job->rpo_target_s, err) ||
-	    dh_json_get_int(root, "rto_target_s", true, 0, &job->rto_target_s, err) ||
-	    dh_json_get_int(root, "timeout_s", true, 1, &job->timeout_s, err))
+		dh_json_get_enum(root, "kind", dh_job_kind_parse, &kind, err) ||
+		dh_json_get_str(root, "system", true, &job->system, err) ||
+		dh_json_get_str(root, "host", false, &job->host, err) ||
+		dh_json_get_str(root, "token", true, &job->token, err) ||
+		dh_json_get_str(root, "url", true, &job->url, err) ||
+		dh_json_get_str(root, "plan_revision", false, &job->plan_revision, err) ||
+		dh_json_get_int(root, "rpo_target_s", true, 0, &job->rpo_target_s, err) ||
+		dh_json_get_int(root, "rto_target_s", true, 0, &job->rto_target_s, err) ||
+		dh_json_get_int(root, "timeout_s", true, 1, &job->timeout_s, err))
 		goto out;
 	job->kind = (enum dh_job_kind)kind;
 	if (!dh_proto_is_job_id(job->id)) {
@@ -119,7 +121,7 @@ dh_job_parse(const char *json, size_t len, struct dh_job **out, struct dh_err *e
 		goto out;
 	}
 	if (job->kind == DH_JOB_RESTORE &&
-	    parse_restore(json_object_get(root, "restore"), &job->restore, err) != 0)
+		parse_restore(json_object_get(root, "restore"), &job->restore, err) != 0)
 		goto out;
 	*out = job;
 	job = NULL;
@@ -154,7 +156,8 @@ dh_job_to_json(const struct dh_job *job)
 		json_object_set_new(o, "password_file", dh_json_str_or_null(rs->password_file));
 		json_object_set_new(o, "pattern", dh_json_str_or_null(rs->pattern));
 		json_object_set_new(o, "restore_action", dh_json_str_or_null(rs->restore_action));
-		json_object_set_new(o, "backup_time_action", dh_json_str_or_null(rs->backup_time_action));
+		json_object_set_new(o, "backup_time_action",
+			dh_json_str_or_null(rs->backup_time_action));
 		json_object_set_new(o, "keep", json_boolean(rs->keep));
 		arr = json_array();
 		for (size_t i = 0; i < rs->nverify; i++) {

@@ -45,8 +45,8 @@ dh_json_get_int(json_t *o, const char *key, bool required, int64_t min, int64_t 
 		return 0;
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < min)
-		return dh_err_set(err, DH_EPARSE, "\"%s\" must be an integer >= %lld",
-			key, (long long)min);
+		return dh_err_set(err, DH_EPARSE, "\"%s\" must be an integer >= %lld", key,
+			(long long)min);
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -111,8 +111,8 @@ dh_json_load_object(const char *json, size_t len, size_t max, struct dh_err *err
 	}
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
-		dh_err_set(err, DH_EPARSE, "malformed JSON at line %d column %d: %s",
-			je.line, je.column, je.text);
+		dh_err_set(err, DH_EPARSE, "malformed JSON at line %d column %d: %s", je.line,
+			je.column, je.text);
 		return NULL;
 	}
 	if (!json_is_object(root)) {

@@ -33,8 +33,8 @@ dh_manifest_fini(struct dh_manifest *m)
 }
 
 void
-dh_manifest_add(struct dh_manifest *m, const char *path,
-	const unsigned char sha256[DH_SHA256_LEN], int line)
+dh_manifest_add(struct dh_manifest *m, const char *path, const unsigned char sha256[DH_SHA256_LEN],
+	int line)
 {
 	struct dh_manifest_entry *e;
 
@@ -74,10 +74,18 @@ dh_manifest_escape_name(struct dh_buf *b, const char *name)
 {
 	for (const char *p = name; *p; p++) {
 		switch (*p) {
-		case '\\': dh_buf_append(b, "\\\\", 2); break;
-		case '\n': dh_buf_append(b, "\\n", 2); break;
-		case '\r': dh_buf_append(b, "\\r", 2); break;
-		default: dh_buf_putc(b, *p); break;
+		case '\\':
+			dh_buf_append(b, "\\\\", 2);
+			break;
+		case '\n':
+			dh_buf_append(b, "\\n", 2);
+			break;
+		case '\r':
+			dh_buf_append(b, "\\r", 2);
+			break;
+		default:
+			dh_buf_putc(b, *p);
+			break;
 		}
 	}
 }
@@ -96,7 +104,7 @@ dh_manifest_record_name(const char *name)
 	if (dh_manifest_name_is_utf8(name))
 		return dh_xstrdup(name);
 	dh_buf_init(&b);
-	for (const unsigned char *s = (const unsigned char *)name; *s; ) {
+	for (const unsigned char *s = (const unsigned char *)name; *s;) {
 		size_t n = dh_utf8_seq_len((const char *)s);
 		char esc[8];
 
@@ -182,10 +190,17 @@ unescape(struct dh_buf *b, const char *s, size_t n)
 		if (++i == n)
 			return false;
 		switch (s[i]) {
-		case '\\': dh_buf_putc(b, '\\'); break;
-		case 'n': dh_buf_putc(b, '\n'); break;
-		case 'r': dh_buf_putc(b, '\r'); break;
-		default: return false;
+		case '\\':
+			dh_buf_putc(b, '\\');
+			break;
+		case 'n':
+			dh_buf_putc(b, '\n');
+			break;
+		case 'r':
+			dh_buf_putc(b, '\r');
+			break;
+		default:
+			return false;
 		}
 	}
 	return true;
@@ -224,8 +239,8 @@ split_name(const char *s, size_t n, enum sep_style *style, size_t *namelen)
  * escaped name, a blank (space or tab) after the hash. Returns 0 or sets err.
  */
 static int
-parse_line(const char *s, size_t n, const char *name, int line,
-	enum sep_style *style, struct dh_manifest *m, struct dh_err *err)
+parse_line(const char *s, size_t n, const char *name, int line, enum sep_style *style,
+	struct dh_manifest *m, struct dh_err *err)
 {
 	unsigned char sha[DH_SHA256_LEN];
 	bool escaped = false;
@@ -299,8 +314,8 @@ check_duplicates(struct dh_manifest *m, const char *name, struct dh_err *err)
 }
 
 int
-dh_manifest_parse_string(const char *text, size_t len, const char *name,
-	struct dh_manifest *m, struct dh_err *err)
+dh_manifest_parse_string(const char *text, size_t len, const char *name, struct dh_manifest *m,
+	struct dh_err *err)
 {
 	const char *p = text, *end = text + len;
 	enum sep_style style = SEP_UNKNOWN;

@@ -62,15 +62,16 @@ set_int(const struct dh_opt_spec *s, const char *v, int64_t *dst, struct dh_err 
 	errno = 0;
 	n = strtoll(v, &end, 10);
 	if (v[0] == '\0' || *end != '\0' || errno != 0 || n < s->min || n > s->max)
-		return dh_err_set(err, DH_EINVAL, "--%s: '%s' is not a whole number from "
-			"%lld to %lld", s->name, v, (long long)s->min, (long long)s->max);
+		return dh_err_set(err, DH_EINVAL,
+			"--%s: '%s' is not a whole number from "
+			"%lld to %lld",
+			s->name, v, (long long)s->min, (long long)s->max);
 	*dst = n;
 	return 0;
 }
 
 static int
-set_choice(const struct dh_opt_spec *s, const char *v, const char **dst,
-	struct dh_err *err)
+set_choice(const struct dh_opt_spec *s, const char *v, const char **dst, struct dh_err *err)
 {
 	struct dh_buf allowed;
 	int r;
@@ -91,8 +92,7 @@ set_choice(const struct dh_opt_spec *s, const char *v, const char **dst,
 
 /* Store v (NULL for a flag) as s says. */
 static int
-store(const struct dh_opt_parser *p, const struct dh_opt_spec *s, const char *v,
-	struct dh_err *err)
+store(const struct dh_opt_parser *p, const struct dh_opt_spec *s, const char *v, struct dh_err *err)
 {
 	void *dst = (char *)p->base + s->off;
 	time_t t;
@@ -108,13 +108,17 @@ store(const struct dh_opt_parser *p, const struct dh_opt_spec *s, const char *v,
 		return set_int(s, v, dst, err);
 	case DH_OPT_DURATION:
 		if (dh_duration_parse(v, s->max < 0, dst) != 0)
-			return dh_err_set(err, DH_EINVAL, "--%s: '%s' is not a duration "
-				"(like 90s, 15m, 4h, 7d, 1h30m)", s->name, v);
+			return dh_err_set(err, DH_EINVAL,
+				"--%s: '%s' is not a duration "
+				"(like 90s, 15m, 4h, 7d, 1h30m)",
+				s->name, v);
 		return 0;
 	case DH_OPT_TIME:
 		if (dh_time_parse(v, &t) != 0)
-			return dh_err_set(err, DH_EINVAL, "--%s: '%s' is not an RFC 3339 "
-				"time (like 2026-12-31T23:59:59Z)", s->name, v);
+			return dh_err_set(err, DH_EINVAL,
+				"--%s: '%s' is not an RFC 3339 "
+				"time (like 2026-12-31T23:59:59Z)",
+				s->name, v);
 		*(time_t *)dst = t;
 		return 0;
 	case DH_OPT_CHOICE:
@@ -136,14 +140,12 @@ long_option(struct dh_opt_parser *p, struct dh_err *err)
 		return dh_err_set(err, DH_EINVAL, "unknown option '%.*s'", (int)(n + 2), a);
 	if (s->type == DH_OPT_FLAG) {
 		if (eq)
-			return dh_err_set(err, DH_EINVAL, "option '--%s' takes no value",
-				s->name);
+			return dh_err_set(err, DH_EINVAL, "option '--%s' takes no value", s->name);
 		return store(p, s, NULL, err);
 	}
 	if (v == NULL) {
 		if (p->next >= p->argc)
-			return dh_err_set(err, DH_EINVAL, "option '--%s' needs a value",
-				s->name);
+			return dh_err_set(err, DH_EINVAL, "option '--%s' needs a value", s->name);
 		v = p->argv[p->next++];
 	}
 	return store(p, s, v, err);
@@ -179,8 +181,7 @@ dh_opt_next(struct dh_opt_parser *p, const char **arg, struct dh_err *err)
 }
 
 int
-dh_opt_rest(struct dh_opt_parser *p, const char **pos, size_t max, size_t *npos,
-	struct dh_err *err)
+dh_opt_rest(struct dh_opt_parser *p, const char **pos, size_t max, size_t *npos, struct dh_err *err)
 {
 	const char *a;
 	int r;

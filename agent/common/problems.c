@@ -33,8 +33,8 @@ dh_problems_fini(struct dh_problems *pr)
 }
 
 void
-dh_problems_add(struct dh_problems *pr, enum dh_severity sev,
-	const char *file, int line, const char *fmt, ...)
+dh_problems_add(struct dh_problems *pr, enum dh_severity sev, const char *file, int line,
+	const char *fmt, ...)
 {
 	struct dh_buf b;
 	va_list ap;
@@ -100,6 +100,5 @@ dh_problems_print(const struct dh_problems *pr, FILE *f)
 {
 	for (size_t i = 0; i < pr->n; i++)
 		fprintf(f, "%s:%d: %s: %s\n", pr->v[i].file, pr->v[i].line,
-			dh_problems_severity_name(pr->v[i].severity),
-			pr->v[i].message);
+			dh_problems_severity_name(pr->v[i].severity), pr->v[i].message);
 }

@@ -12,8 +12,8 @@
 #define NAMES(x) (sizeof(x) / sizeof((x)[0]))
 
 static const char *const method_names[] = { "restic", "tar", "action" };
-static const char *const verify_names[] = { "manifest", "min_files", "min_bytes",
-	"file", "action" };
+static const char *const verify_names[] = { "manifest", "min_files", "min_bytes", "file",
+	"action" };
 static const char *const verdict_names[] = { "passed", "failed", "error", "aborted" };
 static const char *const kind_names[] = { "restore", "failover" };
 static const char *const event_names[] = { "accepted", "step", "finished" };
@@ -33,15 +33,51 @@ name_at(const char *const *names, size_t n, int i)
 	return i >= 0 && (size_t)i < n ? names[i] : NULL;
 }
 
-const char *dh_restore_method_name(enum dh_restore_method m) { return name_at(method_names, NAMES(method_names), (int)m); }
-int dh_restore_method_parse(const char *s) { return name_index(method_names, NAMES(method_names), s); }
-const char *dh_verify_kind_name(enum dh_verify_kind k) { return name_at(verify_names, NAMES(verify_names), (int)k); }
-int dh_verify_kind_parse(const char *s) { return name_index(verify_names, NAMES(verify_names), s); }
-const char *dh_verdict_name(enum dh_verdict v) { return name_at(verdict_names, NAMES(verdict_names), (int)v); }
-int dh_verdict_parse(const char *s) { return name_index(verdict_names, NAMES(verdict_names), s); }
-const char *dh_job_kind_name(enum dh_job_kind k) { return name_at(kind_names, NAMES(kind_names), (int)k); }
-int dh_job_kind_parse(const char *s) { return name_index(kind_names, NAMES(kind_names), s); }
-const char *dh_event_type_name(enum dh_event_type t) { return name_at(event_names, NAMES(event_names), (int)t); }
+const char *
+dh_restore_method_name(enum dh_restore_method m)
+{
+	return name_at(method_names, NAMES(method_names), (int)m);
+}
+int
+dh_restore_method_parse(const char *s)
+{
+	return name_index(method_names, NAMES(method_names), s);
+}
+const char *
+dh_verify_kind_name(enum dh_verify_kind k)
+{
+	return name_at(verify_names, NAMES(verify_names), (int)k);
+}
+int
+dh_verify_kind_parse(const char *s)
+{
+	return name_index(verify_names, NAMES(verify_names), s);
+}
+const char *
+dh_verdict_name(enum dh_verdict v)
+{
+	return name_at(verdict_names, NAMES(verdict_names), (int)v);
+}
+int
+dh_verdict_parse(const char *s)
+{
+	return name_index(verdict_names, NAMES(verdict_names), s);
+}
+const char *
+dh_job_kind_name(enum dh_job_kind k)
+{
+	return name_at(kind_names, NAMES(kind_names), (int)k);
+}
+int
+dh_job_kind_parse(const char *s)
+{
+	return name_index(kind_names, NAMES(kind_names), s);
+}
+const char *
+dh_event_type_name(enum dh_event_type t)
+{
+	return name_at(event_names, NAMES(event_names), (int)t);
+}
 
 bool
 dh_proto_is_job_id(const char *s)
@@ -51,8 +87,7 @@ dh_proto_is_job_id(const char *s)
 	if (n == 0 || n > DH_JOB_ID_MAX || s[0] == '.' || s[0] == '-')
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' &&
-		    s[i] != '.')
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
 			return false;
 	return strstr(s, "..") == NULL;
 }
@@ -65,8 +100,7 @@ dh_proto_is_system_id(const char *s)
 	if (n == 0 || n > 64 || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
-		    s[i] != '-')
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '-')
 			return false;
 	return true;
 }

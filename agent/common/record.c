@@ -54,8 +54,7 @@ dh_record_free(struct dh_record *r)
 }
 
 void
-dh_record_add_check(struct dh_record *r, const char *name, enum dh_verdict v,
-	const char *fmt, ...)
+dh_record_add_check(struct dh_record *r, const char *name, enum dh_verdict v, const char *fmt, ...)
 {
 	struct dh_check *c;
 	struct dh_buf b;
@@ -80,8 +79,7 @@ dh_record_add_mismatch(struct dh_record *r, const char *path, const char *proble
 	r->mismatches_total++;
 	if (r->nmismatches >= DH_MISMATCH_CAP)
 		return;
-	r->mismatches = dh_xrealloc(r->mismatches,
-		(r->nmismatches + 1) * sizeof(*r->mismatches));
+	r->mismatches = dh_xrealloc(r->mismatches, (r->nmismatches + 1) * sizeof(*r->mismatches));
 	m = &r->mismatches[r->nmismatches++];
 	m->path = dh_xstrdup(path);
 	m->problem = dh_xstrdup(problem);
@@ -163,7 +161,7 @@ parse_record_lists(json_t *o, struct dh_record *r, struct dh_err *err)
 	arr = json_object_get(o, "hosts");
 	if (arr != NULL && !json_is_array(arr))
 		return dh_err_set(err, DH_EPARSE, "\"hosts\" must be an array");
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		if (!json_is_string(v))
 			return dh_err_set(err, DH_EPARSE, "\"hosts\" must hold strings");
 		dh_record_add_host(r, json_string_value(v));
@@ -171,7 +169,7 @@ parse_record_lists(json_t *o, struct dh_record *r, struct dh_err *err)
 	arr = json_object_get(o, "checks");
 	if (arr != NULL && !json_is_array(arr))
 		return dh_err_set(err, DH_EPARSE, "\"checks\" must be an array");
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		char *name = NULL, *detail = NULL;
 		int verdict = 0, rc;
 
@@ -189,7 +187,7 @@ parse_record_lists(json_t *o, struct dh_record *r, struct dh_err *err)
 	arr = json_object_get(o, "mismatches");
 	if (arr != NULL && !json_is_array(arr))
 		return dh_err_set(err, DH_EPARSE, "\"mismatches\" must be an array");
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		char *path = NULL, *problem = NULL;
 		int rc = !json_is_object(v) || dh_json_get_str(v, "path", true, &path, err) ||
 			dh_json_get_str(v, "problem", true, &problem, err);
@@ -212,28 +210,28 @@ dh_record_from_json(json_t *o, struct dh_record **out, struct dh_err *err)
 	int kind, verdict, rc = DH_EPARSE;
 
 	if (dh_json_get_str(o, "id", false, &r->id, err) ||
-	    dh_json_get_str(o, "system", false, &r->system, err) ||
-	    dh_json_get_enum(o, "kind", dh_job_kind_parse, &kind, err) ||
-	    dh_json_get_str(o, "trigger", false, &r->trigger, err) ||
-	    dh_json_get_time(o, "started_at", &r->started_at, err) ||
-	    dh_json_get_time(o, "finished_at", &r->finished_at, err) ||
-	    dh_json_get_enum(o, "verdict", dh_verdict_parse, &verdict, err) ||
-	    dh_json_get_time(o, "backup_at", &r->backup_at, err) ||
-	    dh_json_get_str(o, "snapshot", false, &r->snapshot, err) ||
-	    dh_json_get_int(o, "rpo_target_s", false, 0, &r->rpo_target_s, err) ||
-	    dh_json_get_int(o, "rpo_actual_s", false, INT64_MIN, &r->rpo_actual_s, err) ||
-	    dh_json_get_int(o, "rto_target_s", false, 0, &r->rto_target_s, err) ||
-	    dh_json_get_int(o, "rto_actual_s", false, 0, &r->rto_actual_s, err) ||
-	    dh_json_get_int(o, "files_verified", false, 0, &r->files_verified, err) ||
-	    dh_json_get_int(o, "bytes_verified", false, 0, &r->bytes_verified, err) ||
-	    dh_json_get_int(o, "mismatches_total", false, 0, &total, err) ||
-	    dh_json_get_str(o, "error", false, &r->error, err) ||
-	    dh_json_get_str(o, "output", false, &r->output, err) ||
-	    dh_json_get_str(o, "agent_host", false, &r->agent_host, err) ||
-	    dh_json_get_str(o, "agent_version", false, &r->agent_version, err) ||
-	    dh_json_get_str(o, "plan_revision", false, &r->plan_revision, err) ||
-	    dh_json_get_str(o, "record_hash", false, &r->record_hash, err) ||
-	    parse_record_lists(o, r, err))
+		dh_json_get_str(o, "system", false, &r->system, err) ||
+		dh_json_get_enum(o, "kind", dh_job_kind_parse, &kind, err) ||
+		dh_json_get_str(o, "trigger", false, &r->trigger, err) ||
+		dh_json_get_time(o, "started_at", &r->started_at, err) ||
+		dh_json_get_time(o, "finished_at", &r->finished_at, err) ||
+		dh_json_get_enum(o, "verdict", dh_verdict_parse, &verdict, err) ||
+		dh_json_get_time(o, "backup_at", &r->backup_at, err) ||
+		dh_json_get_str(o, "snapshot", false, &r->snapshot, err) ||
+		dh_json_get_int(o, "rpo_target_s", false, 0, &r->rpo_target_s, err) ||
+		dh_json_get_int(o, "rpo_actual_s", false, INT64_MIN, &r->rpo_actual_s, err) ||
+		dh_json_get_int(o, "rto_target_s", false, 0, &r->rto_target_s, err) ||
+		dh_json_get_int(o, "rto_actual_s", false, 0, &r->rto_actual_s, err) ||
+		dh_json_get_int(o, "files_verified", false, 0, &r->files_verified, err) ||
+		dh_json_get_int(o, "bytes_verified", false, 0, &r->bytes_verified, err) ||
+		dh_json_get_int(o, "mismatches_total", false, 0, &total, err) ||
+		dh_json_get_str(o, "error", false, &r->error, err) ||
+		dh_json_get_str(o, "output", false, &r->output, err) ||
+		dh_json_get_str(o, "agent_host", false, &r->agent_host, err) ||
+		dh_json_get_str(o, "agent_version", false, &r->agent_version, err) ||
+		dh_json_get_str(o, "plan_revision", false, &r->plan_revision, err) ||
+		dh_json_get_str(o, "record_hash", false, &r->record_hash, err) ||
+		parse_record_lists(o, r, err))
 		goto out;
 	r->kind = (enum dh_job_kind)kind;
 	r->verdict = (enum dh_verdict)verdict;

@@ -55,15 +55,14 @@ mac_hex(const char *token, long long t, const void *body, size_t len, char *out)
 	dh_buf_init(&msg);
 	dh_buf_puts(&msg, prefix);
 	dh_buf_append(&msg, body, len);
-	HMAC(EVP_sha256(), token, (int)strlen(token), (const unsigned char *)msg.data,
-		msg.len, mac, &maclen);
+	HMAC(EVP_sha256(), token, (int)strlen(token), (const unsigned char *)msg.data, msg.len, mac,
+		&maclen);
 	dh_buf_fini(&msg);
 	to_hex(mac, maclen, out);
 }
 
 void
-dh_sign_make(const char *token, time_t t, const void *body, size_t len,
-	char *out, size_t outsz)
+dh_sign_make(const char *token, time_t t, const void *body, size_t len, char *out, size_t outsz)
 {
 	char sig[2 * EVP_MAX_MD_SIZE + 1];
 
@@ -72,8 +71,7 @@ dh_sign_make(const char *token, time_t t, const void *body, size_t len,
 }
 
 int
-dh_sign_check(const char *token, const char *header, const void *body,
-	size_t len, time_t now)
+dh_sign_check(const char *token, const char *header, const void *body, size_t len, time_t now)
 {
 	char want[2 * EVP_MAX_MD_SIZE + 1];
 	const char *sig;

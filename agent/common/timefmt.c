@@ -50,8 +50,8 @@ parse_ymd(const char *s, struct tm *tm)
 {
 	int y, mo, d;
 
-	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || !digits(s + 8, 2, &d))
+	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+		!digits(s + 8, 2, &d))
 		return false;
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return false;
@@ -80,8 +80,8 @@ parse_hms(const char *s, struct tm *tm, const char **rest)
 	int h, mi, sec;
 	const char *p = s + 8;
 
-	if (!digits(s, 2, &h) || s[2] != ':' || !digits(s + 3, 2, &mi) ||
-	    s[5] != ':' || !digits(s + 6, 2, &sec))
+	if (!digits(s, 2, &h) || s[2] != ':' || !digits(s + 3, 2, &mi) || s[5] != ':' ||
+		!digits(s + 6, 2, &sec))
 		return false;
 	if (h > 23 || mi > 59 || sec > 60)
 		return false;
@@ -108,8 +108,8 @@ parse_offset(const char *p, long *east)
 		*east = 0;
 		return true;
 	}
-	if ((*p != '+' && *p != '-') || strlen(p) != 6 || !digits(p + 1, 2, &oh) ||
-	    p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
+	if ((*p != '+' && *p != '-') || strlen(p) != 6 || !digits(p + 1, 2, &oh) || p[3] != ':' ||
+		!digits(p + 4, 2, &om) || oh > 23 || om > 59)
 		return false;
 	*east = (*p == '+' ? 1 : -1) * (oh * 3600L + om * 60L);
 	return true;

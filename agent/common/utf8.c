@@ -25,8 +25,8 @@ dh_utf8_seq_len(const char *str)
 			return 0;
 		cp = cp << 6 | (s[i] & 0x3f);
 	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		(cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
+		cp > 0x10ffff)
 		return 0; /* overlong, a UTF-16 surrogate, past U+10FFFF */
 	return n;
 }

@@ -66,8 +66,7 @@ dh_deliver_backoff_ms(const struct dh_deliver_opts *o, unsigned n)
 /* Send one event; true when the job may go on with its next event. */
 static bool
 send_one(const char *dir, struct dh_report *rep, const struct dh_spool_entry *e,
-	const struct dh_spool_job *js, const struct dh_deliver_opts *o,
-	struct dh_deliver_stats *st)
+	const struct dh_spool_job *js, const struct dh_deliver_opts *o, struct dh_deliver_stats *st)
 {
 	struct dh_err err = { 0 };
 	struct dh_buf body;
@@ -84,8 +83,8 @@ send_one(const char *dir, struct dh_report *rep, const struct dh_spool_entry *e,
 		/* unreadable or oversize: it can never be sent as it is */
 		res = DH_REPORT_REJECTED;
 	} else {
-		res = dh_report_post(rep, js->url, e->job, js->token, body.data,
-			body.len, &status, &err);
+		res = dh_report_post(rep, js->url, e->job, js->token, body.data, body.len, &status,
+			&err);
 	}
 	if (res == DH_REPORT_DELIVERED) {
 		if (dh_spool_remove(dir, e, &err) != 0 && o->log)
@@ -93,15 +92,18 @@ send_one(const char *dir, struct dh_report *rep, const struct dh_spool_entry *e,
 		st->delivered++;
 	} else if (res == DH_REPORT_REJECTED) {
 		if (o->log)
-			fprintf(o->log, "drillhall-agent: event %s seq %lld rejected, "
-				"kept as %s.rejected: %s\n", e->job, (long long)e->seq,
-				e->name, err.msg);
+			fprintf(o->log,
+				"drillhall-agent: event %s seq %lld rejected, "
+				"kept as %s.rejected: %s\n",
+				e->job, (long long)e->seq, e->name, err.msg);
 		dh_spool_reject(dir, e, NULL);
 		st->rejected++;
 	} else {
 		if (o->log)
-			fprintf(o->log, "drillhall-agent: event %s seq %lld not sent, "
-				"will retry: %s\n", e->job, (long long)e->seq, err.msg);
+			fprintf(o->log,
+				"drillhall-agent: event %s seq %lld not sent, "
+				"will retry: %s\n",
+				e->job, (long long)e->seq, err.msg);
 		next = false;
 	}
 	dh_buf_fini(&body);
@@ -110,8 +112,8 @@ send_one(const char *dir, struct dh_report *rep, const struct dh_spool_entry *e,
 
 /* Send events [*i, end of job) ; advances *i past the job. */
 static void
-send_job(const char *dir, struct dh_report *rep, const struct dh_spool_list *l,
-	size_t *i, const struct dh_deliver_opts *o, struct dh_deliver_stats *st)
+send_job(const char *dir, struct dh_report *rep, const struct dh_spool_list *l, size_t *i,
+	const struct dh_deliver_opts *o, struct dh_deliver_stats *st)
 {
 	const char *job = l->v[*i].job;
 	struct dh_spool_job js;
@@ -123,8 +125,10 @@ send_job(const char *dir, struct dh_report *rep, const struct dh_spool_list *l,
 	go = dh_spool_job_load(dir, job, &js, NULL) == 0;
 	if (!go) {
 		if (o->log)
-			fprintf(o->log, "drillhall-agent: %zu event(s) of job %s have no "
-				"job state (url, token) and cannot be sent\n", end - *i, job);
+			fprintf(o->log,
+				"drillhall-agent: %zu event(s) of job %s have no "
+				"job state (url, token) and cannot be sent\n",
+				end - *i, job);
 		st->orphaned += end - *i;
 	}
 	for (size_t k = *i; go && k < end; k++) {
@@ -166,9 +170,8 @@ forget_done_jobs(const char *dir)
 }
 
 int
-dh_deliver_pass(const char *dir, struct dh_report *rep,
-	const struct dh_deliver_opts *o, struct dh_deliver_stats *st,
-	struct dh_err *err)
+dh_deliver_pass(const char *dir, struct dh_report *rep, const struct dh_deliver_opts *o,
+	struct dh_deliver_stats *st, struct dh_err *err)
 {
 	struct dh_spool_list l;
 	int lock = -1, r;
@@ -193,9 +196,8 @@ out:
 }
 
 int
-dh_deliver_run(const char *dir, struct dh_report *rep,
-	const struct dh_deliver_opts *o, struct dh_deliver_stats *st,
-	struct dh_err *err)
+dh_deliver_run(const char *dir, struct dh_report *rep, const struct dh_deliver_opts *o,
+	struct dh_deliver_stats *st, struct dh_err *err)
 {
 	int64_t start = now_ms(), left;
 	unsigned n = 0;
@@ -215,7 +217,8 @@ dh_deliver_run(const char *dir, struct dh_report *rep,
 		int64_t d = dh_deliver_backoff_ms(o, n++);
 		sleep_ms(d < left ? d : left);
 	}
-	return dh_err_set(err, DH_ETIMEOUT, "%zu event(s) still unsent after %lld ms; "
-		"they stay in the spool for `drillhall-agent flush`", st->pending,
-		(long long)o->budget_ms);
+	return dh_err_set(err, DH_ETIMEOUT,
+		"%zu event(s) still unsent after %lld ms; "
+		"they stay in the spool for `drillhall-agent flush`",
+		st->pending, (long long)o->budget_ms);
 }

@@ -36,7 +36,7 @@ struct dh_deliver_stats {
 	size_t pending;   /* still waiting after the last pass */
 	size_t orphaned;  /* events whose job state is missing: cannot be sent */
 	size_t passes;
-	bool busy;        /* the last pass was skipped: another process is sending */
+	bool busy; /* the last pass was skipped: another process is sending */
 };
 
 /*
@@ -44,9 +44,8 @@ struct dh_deliver_stats {
  * ran (see st for what happened), a negative DH_E code when the spool
  * cannot be read. st is added to, not reset.
  */
-int dh_deliver_pass(const char *dir, struct dh_report *rep,
-	const struct dh_deliver_opts *o, struct dh_deliver_stats *st,
-	struct dh_err *err);
+int dh_deliver_pass(const char *dir, struct dh_report *rep, const struct dh_deliver_opts *o,
+	struct dh_deliver_stats *st, struct dh_err *err);
 
 /*
  * Passes until nothing is pending or o->budget_ms has passed, sleeping
@@ -54,9 +53,8 @@ int dh_deliver_pass(const char *dir, struct dh_report *rep,
  * (sendable) is pending at the end; DH_ETIMEOUT when events remain.
  * st is reset first.
  */
-int dh_deliver_run(const char *dir, struct dh_report *rep,
-	const struct dh_deliver_opts *o, struct dh_deliver_stats *st,
-	struct dh_err *err);
+int dh_deliver_run(const char *dir, struct dh_report *rep, const struct dh_deliver_opts *o,
+	struct dh_deliver_stats *st, struct dh_err *err);
 
 /* The backoff delay before retry number n (0-based), jittered into [d/2, d]. */
 int64_t dh_deliver_backoff_ms(const struct dh_deliver_opts *o, unsigned n);

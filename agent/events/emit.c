@@ -28,8 +28,8 @@ hostname_dup(void)
 }
 
 int
-dh_emit_init(struct dh_emit *em, const char *spool, const struct dh_job *job,
-	int64_t first_seq, const char *ca_file, struct dh_err *err)
+dh_emit_init(struct dh_emit *em, const char *spool, const struct dh_job *job, int64_t first_seq,
+	const char *ca_file, struct dh_err *err)
 {
 	struct dh_spool_job js = { .url = job->url, .token = job->token };
 	struct dh_spool_job old;
@@ -103,12 +103,17 @@ event_json_fitting(struct dh_event *ev)
 }
 
 int
-dh_emit_event(struct dh_emit *em, enum dh_event_type type, const char *step,
-	const char *detail, struct dh_record *rec, struct dh_err *err)
+dh_emit_event(struct dh_emit *em, enum dh_event_type type, const char *step, const char *detail,
+	struct dh_record *rec, struct dh_err *err)
 {
 	struct dh_event ev = {
-		.job = em->job, .seq = em->seq + 1, .type = type, .at = time(NULL),
-		.host = em->host, .step = (char *)step, .detail = (char *)detail,
+		.job = em->job,
+		.seq = em->seq + 1,
+		.type = type,
+		.at = time(NULL),
+		.host = em->host,
+		.step = (char *)step,
+		.detail = (char *)detail,
 		.record = type == DH_EVENT_FINISHED ? rec : NULL,
 	};
 	struct dh_deliver_stats st = { 0 };

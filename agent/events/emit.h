@@ -35,8 +35,8 @@ struct dh_emit {
  * job). ca_file may be NULL. Fails with DH_EEXIST when the job already
  * has state in the spool and first_seq is 1 (accepted twice).
  */
-int dh_emit_init(struct dh_emit *em, const char *spool, const struct dh_job *job,
-	int64_t first_seq, const char *ca_file, struct dh_err *err);
+int dh_emit_init(struct dh_emit *em, const char *spool, const struct dh_job *job, int64_t first_seq,
+	const char *ca_file, struct dh_err *err);
 void dh_emit_fini(struct dh_emit *em);
 
 /*
@@ -45,8 +45,8 @@ void dh_emit_fini(struct dh_emit *em);
  * may be shrunk to fit). After a finished event the job state is marked
  * done. Returns 0 once the event is durable, whether or not it was sent.
  */
-int dh_emit_event(struct dh_emit *em, enum dh_event_type type, const char *step,
-	const char *detail, struct dh_record *rec, struct dh_err *err);
+int dh_emit_event(struct dh_emit *em, enum dh_event_type type, const char *step, const char *detail,
+	struct dh_record *rec, struct dh_err *err);
 
 /* New connection state after fork(): the child must not share the parent's. */
 int dh_emit_reopen(struct dh_emit *em, struct dh_err *err);

@@ -27,14 +27,14 @@ struct dh_report {
 };
 
 struct dh_report *
-dh_report_new(const char *ca_file, long connect_timeout_s, long timeout_s,
-	struct dh_err *err)
+dh_report_new(const char *ca_file, long connect_timeout_s, long timeout_s, struct dh_err *err)
 {
 	struct dh_http_client_opts o = { .ca_file = ca_file,
-		.connect_timeout_s = connect_timeout_s > 0 ? connect_timeout_s :
-			DH_REPORT_CONNECT_TIMEOUT_S,
+		.connect_timeout_s =
+			connect_timeout_s > 0 ? connect_timeout_s : DH_REPORT_CONNECT_TIMEOUT_S,
 		.timeout_s = timeout_s > 0 ? timeout_s : DH_REPORT_TIMEOUT_S,
-		.body_max = RESPONSE_MAX, .user_agent = "drillhall-agent/" DH_VERSION };
+		.body_max = RESPONSE_MAX,
+		.user_agent = "drillhall-agent/" DH_VERSION };
 	struct dh_http_client *http = dh_http_client_new(&o, err);
 	struct dh_report *r;
 
@@ -62,8 +62,7 @@ is_loopback_host(const char *h, size_t n)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (n == strlen(names[i]) && strncasecmp(h, names[i], n) == 0)
 			return true;
-	return n >= 4 && strncmp(h, "127.", 4) == 0
-		&& strspn(h, "0123456789.") == n;
+	return n >= 4 && strncmp(h, "127.", 4) == 0 && strspn(h, "0123456789.") == n;
 }
 
 bool
@@ -106,8 +105,8 @@ classify(const struct dh_http_response *resp, struct dh_err *err)
 		return DH_REPORT_DELIVERED;
 	printable(resp, why, sizeof(why));
 	if (code >= 400 && code <= 499 && code != 408 && code != 429) {
-		dh_err_set(err, DH_EREFUSED, "controller refused the event: HTTP %ld %s",
-			code, why);
+		dh_err_set(err, DH_EREFUSED, "controller refused the event: HTTP %ld %s", code,
+			why);
 		return DH_REPORT_REJECTED;
 	}
 	dh_err_set(err, DH_ENET, "controller answered HTTP %ld %s", code, why);
@@ -115,9 +114,8 @@ classify(const struct dh_http_response *resp, struct dh_err *err)
 }
 
 enum dh_report_outcome
-dh_report_post(struct dh_report *r, const char *url, const char *job,
-	const char *token, const char *body, size_t len, long *status,
-	struct dh_err *err)
+dh_report_post(struct dh_report *r, const char *url, const char *job, const char *token,
+	const char *body, size_t len, long *status, struct dh_err *err)
 {
 	char sig[DH_SIGN_VALUE_MAX], hdr[DH_SIGN_VALUE_MAX + 64];
 	const char *hdrs[] = { "Content-Type: application/json", hdr, NULL };
@@ -129,7 +127,8 @@ dh_report_post(struct dh_report *r, const char *url, const char *job,
 
 	*status = 0;
 	if (!dh_report_is_allowed_url(url) || !dh_proto_is_job_id(job)) {
-		dh_err_set(err, DH_EREFUSED, "refusing to send to this URL "
+		dh_err_set(err, DH_EREFUSED,
+			"refusing to send to this URL "
 			"(https, or http to loopback only)");
 		return DH_REPORT_REJECTED;
 	}

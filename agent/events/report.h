@@ -29,8 +29,8 @@ struct dh_report;
  * A sender. ca_file NULL = the system's CAs; timeouts <= 0 take the
  * defaults above. Returns NULL only when libcurl cannot start (err set).
  */
-struct dh_report *dh_report_new(const char *ca_file, long connect_timeout_s,
-	long timeout_s, struct dh_err *err);
+struct dh_report *dh_report_new(const char *ca_file, long connect_timeout_s, long timeout_s,
+	struct dh_err *err);
 void dh_report_free(struct dh_report *r);
 
 /*
@@ -38,9 +38,8 @@ void dh_report_free(struct dh_report *r);
  * *status gets the HTTP status (0 when none came). err says why for
  * RETRY and REJECTED; it never contains the token.
  */
-enum dh_report_outcome dh_report_post(struct dh_report *r, const char *url,
-	const char *job, const char *token, const char *body, size_t len,
-	long *status, struct dh_err *err);
+enum dh_report_outcome dh_report_post(struct dh_report *r, const char *url, const char *job,
+	const char *token, const char *body, size_t len, long *status, struct dh_err *err);
 
 /* True when url may be used: https://, or http:// to a loopback host. */
 bool dh_report_is_allowed_url(const char *url);

@@ -29,7 +29,7 @@ mkdir_p(const char *dir, struct dh_err *err)
 	char *p = dh_xstrdup(dir);
 	int r = 0;
 
-	for (char *s = p + 1; ; s++) {
+	for (char *s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
 		char c = *s;
@@ -62,8 +62,8 @@ dh_spool_open(const char *dir, struct dh_err *err)
 	if (!S_ISDIR(st.st_mode))
 		return dh_err_set(err, DH_EREFUSED, "spool %s is not a directory", dir);
 	if (st.st_uid != geteuid())
-		return dh_err_set(err, DH_EREFUSED,
-			"spool %s belongs to uid %u, not to us", dir, (unsigned)st.st_uid);
+		return dh_err_set(err, DH_EREFUSED, "spool %s belongs to uid %u, not to us", dir,
+			(unsigned)st.st_uid);
 	if ((st.st_mode & 077) != 0 && chmod(dir, 0700) != 0)
 		return dh_err_sys(err, DH_ESYS, "cannot chmod spool %s", dir);
 	return 0;
@@ -100,8 +100,8 @@ write_all(int fd, const char *p, size_t len)
 
 /* Write name in dir atomically with mode; the data is durable on return. */
 static int
-put_atomic(const char *dir, const char *name, const char *data, size_t len,
-	mode_t mode, struct dh_err *err)
+put_atomic(const char *dir, const char *name, const char *data, size_t len, mode_t mode,
+	struct dh_err *err)
 {
 	char *path = dh_xasprintf("%s/%s", dir, name);
 	char *tmp = dh_xasprintf("%s.%ld.tmp", path, (long)getpid());
@@ -138,23 +138,23 @@ out:
 }
 
 int
-dh_spool_put(const char *dir, const char *job, int64_t seq,
-	const char *body, size_t len, struct dh_err *err)
+dh_spool_put(const char *dir, const char *job, int64_t seq, const char *body, size_t len,
+	struct dh_err *err)
 {
 	char name[DH_JOB_ID_MAX + 32];
 
 	if (!dh_proto_is_job_id(job) || seq < 1 || seq > 9999999999LL)
 		return dh_err_set(err, DH_EINVAL, "bad job id or seq for the spool");
 	if (len > DH_EVENT_MAX)
-		return dh_err_set(err, DH_ETOOBIG, "event of %zu bytes is over %d",
-			len, DH_EVENT_MAX);
+		return dh_err_set(err, DH_ETOOBIG, "event of %zu bytes is over %d", len,
+			DH_EVENT_MAX);
 	snprintf(name, sizeof(name), "%s.%010" PRId64 SUFFIX_EVENT, job, seq);
 	return put_atomic(dir, name, body, len, 0600, err);
 }
 
 int
-dh_spool_job_save(const char *dir, const char *job,
-	const struct dh_spool_job *st, struct dh_err *err)
+dh_spool_job_save(const char *dir, const char *job, const struct dh_spool_job *st,
+	struct dh_err *err)
 {
 	char name[DH_JOB_ID_MAX + 8];
 	char *text;
@@ -165,8 +165,7 @@ dh_spool_job_save(const char *dir, const char *job,
 	if (strchr(st->url, '\n') != NULL || strchr(st->token, '\n') != NULL)
 		return dh_err_set(err, DH_EINVAL, "url or token holds a newline");
 	snprintf(name, sizeof(name), "%s" SUFFIX_JOB, job);
-	text = dh_xasprintf("url=%s\ntoken=%s\ndone=%d\n", st->url, st->token,
-		st->done ? 1 : 0);
+	text = dh_xasprintf("url=%s\ntoken=%s\ndone=%d\n", st->url, st->token, st->done ? 1 : 0);
 	if (strlen(text) > DH_SPOOL_JOB_MAX)
 		r = dh_err_set(err, DH_ETOOBIG, "job state of %s too large", job);
 	else
@@ -194,8 +193,7 @@ parse_job_line(struct dh_spool_job *out, const char *line)
 }
 
 int
-dh_spool_job_load(const char *dir, const char *job, struct dh_spool_job *out,
-	struct dh_err *err)
+dh_spool_job_load(const char *dir, const char *job, struct dh_spool_job *out, struct dh_err *err)
 {
 	struct dh_buf b;
 	char *path, *save = NULL;
@@ -327,8 +325,8 @@ scan(const char *dir, bool jobs, struct dh_spool_list *out, struct dh_err *err)
 
 	memset(out, 0, sizeof(*out));
 	if ((d = opendir(dir)) == NULL)
-		return dh_err_sys(err, errno == ENOENT ? DH_ENOENT : DH_EIO,
-			"cannot read spool %s", dir);
+		return dh_err_sys(err, errno == ENOENT ? DH_ENOENT : DH_EIO, "cannot read spool %s",
+			dir);
 	while ((de = readdir(d)) != NULL) {
 		const char *nm = de->d_name;
 		size_t n = strlen(nm), m = strlen(SUFFIX_JOB);
@@ -386,8 +384,7 @@ dh_spool_list_fini(struct dh_spool_list *l)
 }
 
 int
-dh_spool_read(const char *dir, const struct dh_spool_entry *e,
-	struct dh_buf *b, struct dh_err *err)
+dh_spool_read(const char *dir, const struct dh_spool_entry *e, struct dh_buf *b, struct dh_err *err)
 {
 	char *path = dh_xasprintf("%s/%s", dir, e->name);
 	int r = dh_file_read(path, DH_EVENT_MAX, b, err);
@@ -397,15 +394,13 @@ dh_spool_read(const char *dir, const struct dh_spool_entry *e,
 }
 
 int
-dh_spool_remove(const char *dir, const struct dh_spool_entry *e,
-	struct dh_err *err)
+dh_spool_remove(const char *dir, const struct dh_spool_entry *e, struct dh_err *err)
 {
 	return unlink_durable(dir, e->name, err);
 }
 
 int
-dh_spool_reject(const char *dir, const struct dh_spool_entry *e,
-	struct dh_err *err)
+dh_spool_reject(const char *dir, const struct dh_spool_entry *e, struct dh_err *err)
 {
 	char *from = dh_xasprintf("%s/%s", dir, e->name);
 	char *to = dh_xasprintf("%s.rejected", from);

@@ -52,12 +52,12 @@ int dh_spool_open(const char *dir, struct dh_err *err);
  * Write event body (len <= DH_EVENT_MAX, else DH_ETOOBIG) for job/seq
  * atomically and durably. DH_EINVAL for a bad job id or seq < 1.
  */
-int dh_spool_put(const char *dir, const char *job, int64_t seq,
-	const char *body, size_t len, struct dh_err *err);
+int dh_spool_put(const char *dir, const char *job, int64_t seq, const char *body, size_t len,
+	struct dh_err *err);
 
 /* Save (atomically, mode 0600) / load the state of job. Load: DH_ENOENT if none. */
-int dh_spool_job_save(const char *dir, const char *job,
-	const struct dh_spool_job *st, struct dh_err *err);
+int dh_spool_job_save(const char *dir, const char *job, const struct dh_spool_job *st,
+	struct dh_err *err);
 int dh_spool_job_load(const char *dir, const char *job, struct dh_spool_job *out,
 	struct dh_err *err);
 void dh_spool_job_fini(struct dh_spool_job *st);
@@ -77,14 +77,12 @@ int dh_spool_jobs(const char *dir, struct dh_spool_list *out, struct dh_err *err
 bool dh_spool_list_has_job(const struct dh_spool_list *l, const char *job);
 
 /* Read one event body (bounded by DH_EVENT_MAX) into b. */
-int dh_spool_read(const char *dir, const struct dh_spool_entry *e,
-	struct dh_buf *b, struct dh_err *err);
+int dh_spool_read(const char *dir, const struct dh_spool_entry *e, struct dh_buf *b,
+	struct dh_err *err);
 /* Remove a delivered event durably (already gone is fine). */
-int dh_spool_remove(const char *dir, const struct dh_spool_entry *e,
-	struct dh_err *err);
+int dh_spool_remove(const char *dir, const struct dh_spool_entry *e, struct dh_err *err);
 /* Keep a permanently refused event as `<name>.rejected`, out of the queue. */
-int dh_spool_reject(const char *dir, const struct dh_spool_entry *e,
-	struct dh_err *err);
+int dh_spool_reject(const char *dir, const struct dh_spool_entry *e, struct dh_err *err);
 
 /*
  * Take / release the spool's sending lock (flock on `<dir>/.lock`), so a

@@ -46,8 +46,7 @@ keep_output(struct dh_method_env *env, const struct dh_proc_opts *o,
 }
 
 static void
-outcome_from(struct dh_restore_outcome *out, const struct dh_proc_result *res,
-	const char *what)
+outcome_from(struct dh_restore_outcome *out, const struct dh_proc_result *res, const char *what)
 {
 	char how[128];
 
@@ -61,8 +60,7 @@ outcome_from(struct dh_restore_outcome *out, const struct dh_proc_result *res,
 /* --- restic */
 
 int
-dh_method_restic_newest(const char *json, size_t len, struct dh_backup *b,
-	struct dh_err *err)
+dh_method_restic_newest(const char *json, size_t len, struct dh_backup *b, struct dh_err *err)
 {
 	json_t *root = json_loadb(json, len, 0, NULL), *snap;
 	const char *best_id = NULL;
@@ -71,10 +69,11 @@ dh_method_restic_newest(const char *json, size_t len, struct dh_backup *b,
 	int r = 0;
 
 	if (!json_is_array(root)) {
-		r = dh_err_set(err, DH_EPARSE, "restic snapshots --json did not print a JSON array");
+		r = dh_err_set(err, DH_EPARSE,
+			"restic snapshots --json did not print a JSON array");
 		goto out;
 	}
-	json_array_foreach(root, i, snap) {
+	json_array_foreach (root, i, snap) {
 		const char *t = json_string_value(json_object_get(snap, "time"));
 		const char *id = json_string_value(json_object_get(snap, "id"));
 		time_t when;
@@ -125,8 +124,10 @@ restic_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 {
 	static const char *const args[] = { "--json", "--no-lock", "snapshots", NULL };
 	const char *argv[16];
-	struct dh_proc_opts o = { .argv = (char *const *)argv, .env = restic_env,
-		.deadline = env->deadline, .keep = 16 * 1024 * 1024 };
+	struct dh_proc_opts o = { .argv = (char *const *)argv,
+		.env = restic_env,
+		.deadline = env->deadline,
+		.keep = 16 * 1024 * 1024 };
 	struct dh_proc_result res;
 	char how[128];
 	int r;
@@ -146,7 +147,8 @@ restic_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 		goto out;
 	}
 	if (res.out.len >= o.keep) {
-		r = dh_err_set(err, DH_ETOOBIG, "restic listed more than %zu bytes of snapshots", o.keep);
+		r = dh_err_set(err, DH_ETOOBIG, "restic listed more than %zu bytes of snapshots",
+			o.keep);
 		goto out;
 	}
 	r = dh_method_restic_newest(res.out.data, res.out.len, b, err);
@@ -183,12 +185,13 @@ restic_write_errors(struct dh_restore_outcome *out, const struct dh_proc_result 
 }
 
 static int
-restic_restore(struct dh_method_env *env, const struct dh_backup *b,
-	struct dh_restore_outcome *out, struct dh_err *err)
+restic_restore(struct dh_method_env *env, const struct dh_backup *b, struct dh_restore_outcome *out,
+	struct dh_err *err)
 {
 	const char *args[] = { "--no-lock", "restore", b->id, "--target", env->target, NULL };
 	const char *argv[16];
-	struct dh_proc_opts o = { .argv = (char *const *)argv, .env = restic_env,
+	struct dh_proc_opts o = { .argv = (char *const *)argv,
+		.env = restic_env,
 		.deadline = env->deadline };
 	struct dh_proc_result res;
 	int r;
@@ -228,8 +231,8 @@ tar_refused(void *user, const char *path, const char *reason)
 }
 
 static int
-tar_restore(struct dh_method_env *env, const struct dh_backup *b,
-	struct dh_restore_outcome *out, struct dh_err *err)
+tar_restore(struct dh_method_env *env, const struct dh_backup *b, struct dh_restore_outcome *out,
+	struct dh_err *err)
 {
 	struct dh_tar_limits lim = { env->deadline, dh_proc_cancel_flag() };
 	struct dh_tar_result res;
@@ -254,13 +257,14 @@ tar_restore(struct dh_method_env *env, const struct dh_backup *b,
 /* --- action */
 
 int
-dh_method_run_action(struct dh_method_env *env, const struct dh_agent_action *a,
-	const char *target, double deadline, bool use_action_timeout,
-	struct dh_proc_result *res, struct dh_err *err)
+dh_method_run_action(struct dh_method_env *env, const struct dh_agent_action *a, const char *target,
+	double deadline, bool use_action_timeout, struct dh_proc_result *res, struct dh_err *err)
 {
 	char *var = target ? dh_xasprintf("DRILLHALL_TARGET=%s", target) : NULL;
 	const char *envv[] = { var, NULL };
-	struct dh_proc_opts o = { .argv = a->argv, .env = envv, .cwd = target,
+	struct dh_proc_opts o = { .argv = a->argv,
+		.env = envv,
+		.cwd = target,
 		.deadline = deadline };
 	double own = dh_time_mono() + (double)a->timeout_s;
 	int r;
@@ -311,8 +315,8 @@ action_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 	}
 	line = res.out.data ? first_line(res.out.data) : NULL;
 	if (dh_time_parse(line, &b->at) != 0) {
-		r = dh_err_set(err, DH_EPARSE,
-			"backup_time_action %s printed no RFC 3339 time", name);
+		r = dh_err_set(err, DH_EPARSE, "backup_time_action %s printed no RFC 3339 time",
+			name);
 		goto out;
 	}
 	b->id = dh_xstrdup(line);
@@ -322,8 +326,8 @@ out:
 }
 
 static int
-action_restore(struct dh_method_env *env, const struct dh_backup *b,
-	struct dh_restore_outcome *out, struct dh_err *err)
+action_restore(struct dh_method_env *env, const struct dh_backup *b, struct dh_restore_outcome *out,
+	struct dh_err *err)
 {
 	const char *name = env->job->restore.restore_action;
 	const struct dh_agent_action *a = dh_agent_config_action(env->cfg, name);

@@ -21,17 +21,17 @@
 struct dh_method_env {
 	const struct dh_agent_config *cfg;
 	const struct dh_job *job;
-	const char *repo;         /* canonical repository (restic, tar), else NULL */
-	const char *target;       /* the scratch target (exists during restore) */
-	double deadline;          /* dh_time_mono() hard stop of the whole test */
-	struct dh_buf *output;    /* tool output is appended here */
-	struct dh_record *rec;    /* refused tar entries become mismatches */
+	const char *repo;      /* canonical repository (restic, tar), else NULL */
+	const char *target;    /* the scratch target (exists during restore) */
+	double deadline;       /* dh_time_mono() hard stop of the whole test */
+	struct dh_buf *output; /* tool output is appended here */
+	struct dh_record *rec; /* refused tar entries become mismatches */
 };
 
 /* The newest backup: its time and an id (snapshot id, archive name). */
 struct dh_backup {
 	time_t at;
-	char *id;                 /* owned */
+	char *id; /* owned */
 };
 
 /* How the restore went. detail is a short sentence for the check. */
@@ -73,8 +73,8 @@ int dh_method_restore(struct dh_method_env *env, const struct dh_backup *b,
  */
 struct dh_proc_result;
 int dh_method_run_action(struct dh_method_env *env, const struct dh_agent_action *a,
-	const char *target, double deadline, bool use_action_timeout,
-	struct dh_proc_result *res, struct dh_err *err);
+	const char *target, double deadline, bool use_action_timeout, struct dh_proc_result *res,
+	struct dh_err *err);
 
 void dh_backup_fini(struct dh_backup *b);
 
@@ -83,7 +83,6 @@ void dh_backup_fini(struct dh_backup *b);
  * time. 0, DH_ENOENT for an empty list, DH_EPARSE for output that is not
  * what restic prints. Exposed for the unit tests.
  */
-int dh_method_restic_newest(const char *json, size_t len, struct dh_backup *b,
-	struct dh_err *err);
+int dh_method_restic_newest(const char *json, size_t len, struct dh_backup *b, struct dh_err *err);
 
 #endif

@@ -40,11 +40,11 @@ struct run {
 	struct dh_manifest *manifests; /* one per verify; filled for kind manifest */
 	struct dh_buf output;
 	double deadline;
-	double restore_mono;           /* restore start, monotonic */
-	time_t restore_wall;           /* restore start, wall clock */
+	double restore_mono; /* restore start, monotonic */
+	time_t restore_wall; /* restore start, wall clock */
 	struct dh_backup backup;
 	bool have_backup;
-	struct dh_tree tree;           /* scanned once for min_files / min_bytes */
+	struct dh_tree tree; /* scanned once for min_files / min_bytes */
 	bool scanned;
 	int64_t files_ok, bytes_ok;
 	struct dh_method_env env;
@@ -98,8 +98,7 @@ add_check_msg(struct run *r, const char *name, enum dh_verdict v, const char *ms
 
 /* real = canonical path; 0 when path lies below one of the roots. */
 static int
-under_roots(const struct dh_agent_config *cfg, const char *path, char **real,
-	struct dh_err *err)
+under_roots(const struct dh_agent_config *cfg, const char *path, char **real, struct dh_err *err)
 {
 	char buf[PATH_MAX];
 
@@ -116,16 +115,17 @@ under_roots(const struct dh_agent_config *cfg, const char *path, char **real,
 			return 0;
 		}
 	}
-	return dh_err_set(err, DH_EREFUSED,
-		"repository %s lies outside the backup_roots of %s", buf, cfg->path);
+	return dh_err_set(err, DH_EREFUSED, "repository %s lies outside the backup_roots of %s",
+		buf, cfg->path);
 }
 
 static int
 check_action(const struct run *r, const char *key, const char *name, struct dh_err *err)
 {
 	if (dh_agent_config_action(r->cfg, name) == NULL)
-		return dh_err_set(err, DH_EREFUSED, "%s names action '%s', which %s does not define",
-			key, name ? name : "", r->cfg->path);
+		return dh_err_set(err, DH_EREFUSED,
+			"%s names action '%s', which %s does not define", key, name ? name : "",
+			r->cfg->path);
 	return 0;
 }
 
@@ -143,10 +143,12 @@ check_verifies(struct run *r, struct dh_err *err)
 		if (v->kind == DH_VERIFY_ACTION && (rc = check_action(r, "verify", v->arg, err)))
 			return rc;
 		if (v->kind == DH_VERIFY_FILE && !dh_manifest_is_clean_path(v->arg))
-			return dh_err_set(err, DH_EINVAL, "verify file '%s' must be a relative path "
-				"without '.' or '..' parts", v->arg);
+			return dh_err_set(err, DH_EINVAL,
+				"verify file '%s' must be a relative path "
+				"without '.' or '..' parts",
+				v->arg);
 		if (v->kind == DH_VERIFY_MANIFEST &&
-		    (rc = dh_manifest_load(v->arg, &r->manifests[i], err)) != 0)
+			(rc = dh_manifest_load(v->arg, &r->manifests[i], err)) != 0)
 			return rc;
 	}
 	return 0;
@@ -165,7 +167,7 @@ check_job(struct run *r, struct dh_err *err)
 		return dh_err_set(err, DH_EINVAL, "job id or system id is not valid");
 	if (rs->method == DH_METHOD_ACTION) {
 		if ((rc = check_action(r, "restore_action", rs->restore_action, err)) ||
-		    (rc = check_action(r, "backup_time_action", rs->backup_time_action, err)))
+			(rc = check_action(r, "backup_time_action", rs->backup_time_action, err)))
 			return rc;
 	} else if ((rc = under_roots(r->cfg, rs->repository, &r->repo, err)) != 0) {
 		return rc;
@@ -260,8 +262,8 @@ verify_manifest(struct run *r, const struct dh_verify *v, size_t i, const char *
 	dh_err_clear(&e);
 	if (dh_verify_tree(r->target, &r->manifests[i], &o, on_mismatch, r->rec, &res, &e) != 0) {
 		/* past the deadline fails the test; a copy it cannot walk is the agent's error */
-		add_check_msg(r, name, e.code == DH_ETIMEOUT ? DH_VERDICT_FAILED :
-			DH_VERDICT_ERROR, e.msg);
+		add_check_msg(r, name, e.code == DH_ETIMEOUT ? DH_VERDICT_FAILED : DH_VERDICT_ERROR,
+			e.msg);
 		if (e.code != DH_ETIMEOUT)
 			set_error(r, &e);
 		return;
@@ -271,7 +273,8 @@ verify_manifest(struct run *r, const struct dh_verify *v, size_t i, const char *
 		r->bytes_ok = res.bytes_ok;
 	}
 	if (res.unreadable > 0) {
-		dh_err_set(&e, DH_EIO, "the agent cannot read %lld of its own restored files, even "
+		dh_err_set(&e, DH_EIO,
+			"the agent cannot read %lld of its own restored files, even "
 			"after making them readable (named in mismatches): not evidence about the backup",
 			(long long)res.unreadable);
 		add_check_msg(r, name, DH_VERDICT_ERROR, e.msg);
@@ -311,8 +314,9 @@ check_content(struct run *r)
 {
 	if (!scan(r, "content"))
 		return;
-	dh_record_add_check(r->rec, "content", r->tree.files > 0 ? DH_VERDICT_PASSED :
-		DH_VERDICT_FAILED, "%lld files, %lld bytes restored", (long long)r->tree.files,
+	dh_record_add_check(r->rec, "content",
+		r->tree.files > 0 ? DH_VERDICT_PASSED : DH_VERDICT_FAILED,
+		"%lld files, %lld bytes restored", (long long)r->tree.files,
 		(long long)r->tree.bytes);
 }
 
@@ -339,9 +343,10 @@ verify_file(struct run *r, const struct dh_verify *v, size_t i, const char *name
 	if (root >= 0)
 		fd = dh_tree_open_beneath(root, v->arg, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		dh_record_add_check(r->rec, name, DH_VERDICT_FAILED, "%s", errno == ELOOP ?
-			"reached through a symlink or is one" : errno == ENOENT ?
-			"missing" : strerror(errno));
+		dh_record_add_check(r->rec, name, DH_VERDICT_FAILED, "%s",
+			errno == ELOOP            ? "reached through a symlink or is one"
+				: errno == ENOENT ? "missing"
+						  : strerror(errno));
 	else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		dh_record_add_check(r->rec, name, DH_VERDICT_FAILED, "not a regular file");
 	else if (st.st_size == 0)
@@ -370,8 +375,9 @@ verify_action(struct run *r, const struct dh_verify *v, size_t i, const char *na
 		set_error(r, &e);
 	} else {
 		dh_proc_describe(&res, how, sizeof(how));
-		dh_record_add_check(r->rec, name, dh_proc_is_success(&res) ?
-			DH_VERDICT_PASSED : DH_VERDICT_FAILED, "%s", how);
+		dh_record_add_check(r->rec, name,
+			dh_proc_is_success(&res) ? DH_VERDICT_PASSED : DH_VERDICT_FAILED, "%s",
+			how);
 	}
 	dh_proc_result_fini(&res);
 }
@@ -407,7 +413,8 @@ run_verifies(struct run *r, const char *skip_reason)
 		if (skip_reason == NULL && cancelled())
 			skip_reason = "the agent was stopped";
 		if (skip_reason != NULL) {
-			dh_record_add_check(r->rec, name, DH_VERDICT_FAILED, "not run: %s", skip_reason);
+			dh_record_add_check(r->rec, name, DH_VERDICT_FAILED, "not run: %s",
+				skip_reason);
 		} else {
 			step(r, "verify", name);
 			for (size_t k = 0; k < sizeof(verify_ops) / sizeof(verify_ops[0]); k++)
@@ -435,19 +442,21 @@ measure(struct run *r)
 
 		rec->rpo_actual_s = (int64_t)(r->restore_wall - r->backup.at);
 		if (rec->rpo_actual_s < 0)
-			rec->rpo_actual_s = 0; /* ahead within the skew allowed: fresh (-1 is "none") */
+			rec->rpo_actual_s =
+				0; /* ahead within the skew allowed: fresh (-1 is "none") */
 		if (rec->rpo_actual_s == 0)
 			snprintf(age, sizeof(age), "0s");
 		else
 			dh_duration_format(rec->rpo_actual_s, age, sizeof(age));
 		dh_duration_format(rec->rpo_target_s, want, sizeof(want));
-		dh_record_add_check(rec, "rpo", rec->rpo_actual_s <= rec->rpo_target_s ?
-			DH_VERDICT_PASSED : DH_VERDICT_FAILED,
+		dh_record_add_check(rec, "rpo",
+			rec->rpo_actual_s <= rec->rpo_target_s ? DH_VERDICT_PASSED
+							       : DH_VERDICT_FAILED,
 			"backup was %s old when the restore started; rpo is %s", age, want);
 		dh_duration_format(rec->rto_target_s, want, sizeof(want));
 	}
-	dh_record_add_check(rec, "rto", rec->rto_actual_s <= rec->rto_target_s ?
-		DH_VERDICT_PASSED : DH_VERDICT_FAILED,
+	dh_record_add_check(rec, "rto",
+		rec->rto_actual_s <= rec->rto_target_s ? DH_VERDICT_PASSED : DH_VERDICT_FAILED,
 		"restored and verified in %s; rto is %s", have, want);
 }
 
@@ -557,7 +566,8 @@ find_backup(struct run *r)
 	r->have_backup = true;
 	r->rec->backup_at = r->backup.at;
 	if (strcmp(r->backup.id, when) == 0)
-		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup from %s", when);
+		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup from %s",
+			when);
 	else
 		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup %s from %s",
 			r->rec->snapshot, when);
@@ -589,8 +599,10 @@ restore_and_verify(struct run *r)
 		set_error(r, &e);
 	if (!out.timed_out && !out.interrupted)
 		check_content(r);
-	run_verifies(r, out.timed_out ? "the restore timed out" :
-		out.interrupted ? "the agent was stopped" : NULL);
+	run_verifies(r,
+		out.timed_out             ? "the restore timed out"
+			: out.interrupted ? "the agent was stopped"
+					  : NULL);
 	measure(r);
 }
 
@@ -610,8 +622,8 @@ run_fini(struct run *r)
 }
 
 int
-dh_restore_run(const struct dh_agent_config *cfg, const struct dh_job *job,
-	struct dh_record *rec, dh_restore_step_fn stepfn, void *user)
+dh_restore_run(const struct dh_agent_config *cfg, const struct dh_job *job, struct dh_record *rec,
+	dh_restore_step_fn stepfn, void *user)
 {
 	struct run r;
 	struct dh_err e;
@@ -635,8 +647,12 @@ dh_restore_run(const struct dh_agent_config *cfg, const struct dh_job *job,
 		set_error(&r, &e);
 		goto out;
 	}
-	r.env = (struct dh_method_env){ .cfg = cfg, .job = job, .repo = r.repo,
-		.deadline = r.deadline, .output = &r.output, .rec = rec };
+	r.env = (struct dh_method_env){ .cfg = cfg,
+		.job = job,
+		.repo = r.repo,
+		.deadline = r.deadline,
+		.output = &r.output,
+		.rec = rec };
 	if (find_backup(&r) && !cancelled())
 		restore_and_verify(&r);
 	remove_target(&r);

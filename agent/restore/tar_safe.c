@@ -6,8 +6,9 @@
  * "link/.." is no longer the truth. libarchive's SECURE flags stay on as
  * the second line (no writing through a symlink, no "..", no absolute
  * names). Names alone are not the truth for links: link(2) copies a
- * symlink to another depth, so links are checked again where they land. The working directory is the target during extraction, since
- * SECURE_NOABSOLUTEPATHS forbids handing libarchive absolute names.
+ * symlink to another depth, so links are checked again where they land. The working directory is
+ * the target during extraction, since SECURE_NOABSOLUTEPATHS forbids handing libarchive absolute
+ * names.
  */
 #include "restore/tar_safe.h"
 
@@ -86,8 +87,7 @@ symlink_inside(const char *path, const char *target)
 }
 
 const char *
-dh_tar_refusal(const char *path, unsigned type, const char *symlink,
-	const char *hardlink)
+dh_tar_refusal(const char *path, unsigned type, const char *symlink, const char *hardlink)
 {
 	if (path == NULL || path[0] == '\0')
 		return "entry has no usable name";
@@ -105,8 +105,9 @@ dh_tar_refusal(const char *path, unsigned type, const char *symlink,
 	case AE_IFDIR:
 		return NULL;
 	case AE_IFLNK:
-		return symlink && symlink_inside(path, symlink) ? NULL :
-			"symlink pointing outside the target";
+		return symlink && symlink_inside(path, symlink)
+			? NULL
+			: "symlink pointing outside the target";
 	case AE_IFCHR:
 	case AE_IFBLK:
 		return "device file";
@@ -122,8 +123,9 @@ dh_tar_refusal(const char *path, unsigned type, const char *symlink,
 static bool
 stopped(const struct dh_tar_limits *lim)
 {
-	return lim && ((lim->cancel && *lim->cancel) ||
-		(lim->deadline > 0 && dh_time_mono() > lim->deadline));
+	return lim &&
+		((lim->cancel && *lim->cancel) ||
+			(lim->deadline > 0 && dh_time_mono() > lim->deadline));
 }
 
 /*
@@ -133,17 +135,16 @@ stopped(const struct dh_tar_limits *lim)
  * counts would pass: so anything but ARCHIVE_OK from a write is fatal here.
  */
 static int
-write_failed(struct archive *out, struct archive_entry *e, const char *what,
-	struct dh_err *err)
+write_failed(struct archive *out, struct archive_entry *e, const char *what, struct dh_err *err)
 {
-	char *name = dh_manifest_record_name(archive_entry_pathname(e) ?
-		archive_entry_pathname(e) : "?");
+	char *name = dh_manifest_record_name(
+		archive_entry_pathname(e) ? archive_entry_pathname(e) : "?");
 	int code = archive_errno(out);
 	int r;
 
 	if (code > 0)
-		r = dh_err_set(err, DH_EIO, "cannot %s %s: %s (%s)", what, name,
-			strerror(code), archive_error_string(out) ? archive_error_string(out) : "");
+		r = dh_err_set(err, DH_EIO, "cannot %s %s: %s (%s)", what, name, strerror(code),
+			archive_error_string(out) ? archive_error_string(out) : "");
 	else
 		r = dh_err_set(err, DH_EIO, "cannot %s %s: %s", what, name,
 			archive_error_string(out) ? archive_error_string(out) : "write failed");
@@ -155,8 +156,8 @@ write_failed(struct archive *out, struct archive_entry *e, const char *what,
 static bool
 is_disk_error(int code)
 {
-	return code == ENOSPC || code == EDQUOT || code == EIO || code == EFBIG ||
-		code == EROFS || code == ENOMEM;
+	return code == ENOSPC || code == EDQUOT || code == EIO || code == EFBIG || code == EROFS ||
+		code == ENOMEM;
 }
 
 /* Copy one entry's data; 0, DH_ETIMEOUT, DH_EPARSE or DH_EIO with err. */
@@ -174,7 +175,8 @@ copy_data(struct archive *in, struct archive *out, struct archive_entry *e,
 			return write_failed(out, e, "write", err);
 		*bytes += (int64_t)size;
 		if (stopped(lim))
-			return dh_err_set(err, DH_ETIMEOUT, "extraction stopped (deadline or signal)");
+			return dh_err_set(err, DH_ETIMEOUT,
+				"extraction stopped (deadline or signal)");
 	}
 	if (r != ARCHIVE_EOF)
 		return dh_err_set(err, DH_EPARSE, "archive data is damaged: %s",
@@ -185,8 +187,8 @@ copy_data(struct archive *in, struct archive *out, struct archive_entry *e,
 /* Extract one accepted entry; a libarchive refusal is reported, not fatal. */
 static int
 extract_entry(struct archive *in, struct archive *out, struct archive_entry *e,
-	const struct dh_tar_limits *lim, dh_tar_refuse_fn fn, void *user,
-	struct dh_tar_result *res, struct dh_err *err)
+	const struct dh_tar_limits *lim, dh_tar_refuse_fn fn, void *user, struct dh_tar_result *res,
+	struct dh_err *err)
 {
 	int64_t bytes = 0;
 	int r;
@@ -230,8 +232,8 @@ hardlink_refusal(const char *path, const char *hardlink)
 	base = base ? base + 1 : hardlink;
 	if (slash)
 		*slash = '\0';
-	fd = slash ? dh_tree_open_beneath(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY) :
-		open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = slash ? dh_tree_open_beneath(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY)
+		   : open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
 	if (fd < 0)
 		return errno == ENOENT ? NULL : "hard link reaching its target through a symlink";
@@ -254,27 +256,32 @@ extract_all(struct archive *in, struct archive *out, const struct dh_tar_limits 
 	int r;
 
 	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-		const char *why = dh_tar_refusal(archive_entry_pathname(e),
-			archive_entry_filetype(e), archive_entry_symlink(e),
-			archive_entry_hardlink(e));
+		const char *why =
+			dh_tar_refusal(archive_entry_pathname(e), archive_entry_filetype(e),
+				archive_entry_symlink(e), archive_entry_hardlink(e));
 
 		if (why == NULL && archive_entry_hardlink(e) != NULL)
-			why = hardlink_refusal(archive_entry_pathname(e), archive_entry_hardlink(e));
+			why = hardlink_refusal(archive_entry_pathname(e),
+				archive_entry_hardlink(e));
 
 		res->entries++;
 		if (stopped(lim))
-			return dh_err_set(err, DH_ETIMEOUT, "extraction stopped (deadline or signal)");
+			return dh_err_set(err, DH_ETIMEOUT,
+				"extraction stopped (deadline or signal)");
 		if (why != NULL) {
 			res->refused++;
 			if (fn)
-				fn(user, archive_entry_pathname(e) ? archive_entry_pathname(e) : "?", why);
+				fn(user,
+					archive_entry_pathname(e) ? archive_entry_pathname(e) : "?",
+					why);
 			continue;
 		}
 		if ((r = extract_entry(in, out, e, lim, fn, user, res, err)) != 0)
 			return r;
 	}
 	if (r != ARCHIVE_EOF)
-		return dh_err_set(err, DH_EPARSE, "archive is damaged: %s", archive_error_string(in));
+		return dh_err_set(err, DH_EPARSE, "archive is damaged: %s",
+			archive_error_string(in));
 	return 0;
 }
 
@@ -295,7 +302,8 @@ check_links(int fd, struct dh_buf *prefix, dh_tar_refuse_fn fn, void *user,
 
 	if (d == NULL) {
 		close(fd);
-		return dh_err_sys(err, DH_EIO, "cannot read directory %s", plen ? prefix->data : ".");
+		return dh_err_sys(err, DH_EIO, "cannot read directory %s",
+			plen ? prefix->data : ".");
 	}
 	while ((de = readdir(d)) != NULL && r == 0) {
 		char link[PATH_MAX];
@@ -314,17 +322,20 @@ check_links(int fd, struct dh_buf *prefix, dh_tar_refuse_fn fn, void *user,
 			int sub = openat(dirfd(d), de->d_name,
 				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-			r = sub < 0 ? dh_err_sys(err, DH_EIO, "cannot open directory %s", prefix->data) :
-				check_links(sub, prefix, fn, user, res, err);
+			r = sub < 0
+				? dh_err_sys(err, DH_EIO, "cannot open directory %s", prefix->data)
+				: check_links(sub, prefix, fn, user, res, err);
 		} else if (S_ISLNK(st.st_mode)) {
 			n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
 			if (n >= 0 && (link[n] = '\0', symlink_inside(prefix->data, link)))
 				continue;
 			if (unlinkat(dirfd(d), de->d_name, 0) != 0)
-				r = dh_err_sys(err, DH_EIO, "cannot remove the link %s", prefix->data);
+				r = dh_err_sys(err, DH_EIO, "cannot remove the link %s",
+					prefix->data);
 			res->refused++;
 			if (fn)
-				fn(user, prefix->data, "link resolving outside the target from its place");
+				fn(user, prefix->data,
+					"link resolving outside the target from its place");
 		}
 	}
 	prefix->len = plen;
@@ -335,9 +346,8 @@ check_links(int fd, struct dh_buf *prefix, dh_tar_refuse_fn fn, void *user,
 }
 
 int
-dh_tar_extract(const char *archive, const char *target,
-	const struct dh_tar_limits *lim, dh_tar_refuse_fn fn, void *user,
-	struct dh_tar_result *res, struct dh_err *err)
+dh_tar_extract(const char *archive, const char *target, const struct dh_tar_limits *lim,
+	dh_tar_refuse_fn fn, void *user, struct dh_tar_result *res, struct dh_err *err)
 {
 	struct archive *in = archive_read_new(), *out = archive_write_disk_new();
 	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -347,9 +357,9 @@ dh_tar_extract(const char *archive, const char *target,
 	archive_read_support_filter_all(in);
 	archive_read_support_format_tar(in);
 	archive_read_support_format_gnutar(in);
-	archive_write_disk_set_options(out, ARCHIVE_EXTRACT_TIME |
-		ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-		ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+	archive_write_disk_set_options(out,
+		ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+			ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 	if (cwd < 0 || chdir(target) != 0) {
 		r = dh_err_sys(err, DH_EIO, "cannot enter %s", target);
 		goto out;
@@ -370,8 +380,8 @@ dh_tar_extract(const char *archive, const char *target,
 		int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		dh_buf_init(&prefix);
-		r = fd < 0 ? dh_err_sys(err, DH_EIO, "cannot open %s", target) :
-			check_links(fd, &prefix, fn, user, res, err);
+		r = fd < 0 ? dh_err_sys(err, DH_EIO, "cannot open %s", target)
+			   : check_links(fd, &prefix, fn, user, res, err);
 		dh_buf_fini(&prefix);
 	}
 out:
@@ -388,8 +398,8 @@ out:
 bool
 dh_tar_is_archive_name(const char *name)
 {
-	static const char *const suffixes[] = { ".tar", ".tar.gz", ".tgz", ".tar.bz2",
-		".tar.xz", ".tar.zst" };
+	static const char *const suffixes[] = { ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz",
+		".tar.zst" };
 	size_t n = strlen(name);
 
 	if (name[0] == '.')
@@ -412,8 +422,8 @@ matches(const char *pattern, const char *name)
 }
 
 int
-dh_tar_find_newest(const char *dir, const char *pattern, char **path,
-	time_t *mtime, struct dh_err *err)
+dh_tar_find_newest(const char *dir, const char *pattern, char **path, time_t *mtime,
+	struct dh_err *err)
 {
 	struct dirent *de;
 	char *best = NULL;
@@ -427,12 +437,14 @@ dh_tar_find_newest(const char *dir, const char *pattern, char **path,
 		struct stat st;
 
 		if (!matches(pattern, de->d_name) ||
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISREG(st.st_mode))
+			fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+			!S_ISREG(st.st_mode))
 			continue;
 		if (best == NULL || st.st_mtim.tv_sec > bt.tv_sec ||
-		    (st.st_mtim.tv_sec == bt.tv_sec && (st.st_mtim.tv_nsec > bt.tv_nsec ||
-		     (st.st_mtim.tv_nsec == bt.tv_nsec && strcmp(de->d_name, best) > 0)))) {
+			(st.st_mtim.tv_sec == bt.tv_sec &&
+				(st.st_mtim.tv_nsec > bt.tv_nsec ||
+					(st.st_mtim.tv_nsec == bt.tv_nsec &&
+						strcmp(de->d_name, best) > 0)))) {
 			free(best);
 			best = dh_xstrdup(de->d_name);
 			bt = st.st_mtim;
@@ -440,8 +452,10 @@ dh_tar_find_newest(const char *dir, const char *pattern, char **path,
 	}
 	closedir(d);
 	if (best == NULL)
-		return dh_err_set(err, DH_ENOENT, "no archive matching '%s' in %s", pattern ? pattern :
-			"*.tar, *.tar.gz, *.tgz, *.tar.bz2, *.tar.xz, *.tar.zst", dir);
+		return dh_err_set(err, DH_ENOENT, "no archive matching '%s' in %s",
+			pattern ? pattern
+				: "*.tar, *.tar.gz, *.tgz, *.tar.bz2, *.tar.xz, *.tar.zst",
+			dir);
 	*path = dh_xasprintf("%s/%s", dir, best);
 	*mtime = bt.tv_sec;
 	free(best);

@@ -29,10 +29,10 @@
 typedef void (*dh_tar_refuse_fn)(void *user, const char *path, const char *reason);
 
 struct dh_tar_result {
-	int64_t entries;   /* entries read */
-	int64_t files;     /* regular files written */
-	int64_t bytes;     /* their bytes */
-	int64_t refused;   /* entries refused */
+	int64_t entries; /* entries read */
+	int64_t files;   /* regular files written */
+	int64_t bytes;   /* their bytes */
+	int64_t refused; /* entries refused */
 };
 
 struct dh_tar_limits {
@@ -49,9 +49,8 @@ struct dh_tar_limits {
  * archive, DH_EPARSE for a corrupt one, DH_ETIMEOUT past the deadline or
  * on cancel — with err set. The process's working directory is restored.
  */
-int dh_tar_extract(const char *archive, const char *target,
-	const struct dh_tar_limits *lim, dh_tar_refuse_fn fn, void *user,
-	struct dh_tar_result *res, struct dh_err *err);
+int dh_tar_extract(const char *archive, const char *target, const struct dh_tar_limits *lim,
+	dh_tar_refuse_fn fn, void *user, struct dh_tar_result *res, struct dh_err *err);
 
 /*
  * Why an entry must be refused, or NULL when it may be extracted.
@@ -74,7 +73,7 @@ bool dh_tar_is_archive_name(const char *name);
  * (newest by mtime, ties by the larger name). *path is the caller's.
  * Returns 0, DH_ENOENT when none matches (err says so), DH_EIO.
  */
-int dh_tar_find_newest(const char *dir, const char *pattern, char **path,
-	time_t *mtime, struct dh_err *err);
+int dh_tar_find_newest(const char *dir, const char *pattern, char **path, time_t *mtime,
+	struct dh_err *err);
 
 #endif

@@ -96,7 +96,8 @@ walk(int fd, struct dh_buf *prefix, struct dh_tree *t, struct dh_err *err)
 				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub < 0) {
-				r = dh_err_sys(err, DH_EIO, "cannot open directory %s", prefix->data);
+				r = dh_err_sys(err, DH_EIO, "cannot open directory %s",
+					prefix->data);
 				goto out;
 			}
 			if ((r = walk(sub, prefix, t, err)) != 0)
@@ -181,7 +182,7 @@ struct pool {
 	int rootfd;
 	const EVP_MD *md;
 	atomic_size_t next;
-	atomic_int stop;     /* 1 deadline/cancel */
+	atomic_int stop; /* 1 deadline/cancel */
 	double deadline;
 	volatile sig_atomic_t *cancel;
 };
@@ -282,8 +283,8 @@ thread_count(const struct dh_tree_opts *opts, size_t nwant)
 }
 
 int
-dh_tree_hash(const char *root, struct dh_tree *t, bool all,
-	const struct dh_tree_opts *opts, struct dh_err *err)
+dh_tree_hash(const char *root, struct dh_tree *t, bool all, const struct dh_tree_opts *opts,
+	struct dh_err *err)
 {
 	pthread_t tids[DH_TREE_MAX_THREADS];
 	struct pool p = { .t = t, .rootfd = -1 };
@@ -319,8 +320,9 @@ dh_tree_hash(const char *root, struct dh_tree *t, bool all,
 	for (int i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	if (r == 0 && atomic_load(&p.stop))
-		r = dh_err_set(err, DH_ETIMEOUT, p.cancel && *p.cancel ?
-			"hashing interrupted" : "hashing ran past the deadline");
+		r = dh_err_set(err, DH_ETIMEOUT,
+			p.cancel && *p.cancel ? "hashing interrupted"
+					      : "hashing ran past the deadline");
 out:
 	EVP_MD_free(md);
 	close(p.rootfd);
@@ -339,7 +341,7 @@ grant(int dfd, const char *name, const struct stat *st)
 		return;
 	/* AT_SYMLINK_NOFOLLOW: the entry was just seen as no symlink; never chmod through one */
 	if (fchmodat(dfd, name, (st->st_mode & 07777) | want, AT_SYMLINK_NOFOLLOW) != 0 &&
-	    (errno == ENOTSUP || errno == EOPNOTSUPP))
+		(errno == ENOTSUP || errno == EOPNOTSUPP))
 		(void)fchmodat(dfd, name, (st->st_mode & 07777) | want, 0); /* no /proc */
 }
 
@@ -358,7 +360,7 @@ readable_in(int fd, int depth)
 		int sub;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		grant(dirfd(d), de->d_name, &st);
 		if (!S_ISDIR(st.st_mode) || depth > 4096)

@@ -25,21 +25,21 @@
 enum dh_tree_type { DH_TREE_FILE, DH_TREE_SYMLINK, DH_TREE_OTHER };
 
 struct dh_tree_entry {
-	char *path;          /* relative to the root; owned */
+	char *path; /* relative to the root; owned */
 	enum dh_tree_type type;
-	int64_t size;        /* st_size (bytes read once hashed) */
+	int64_t size; /* st_size (bytes read once hashed) */
 	unsigned char sha256[DH_SHA256_LEN];
-	bool want;           /* hash this entry (set by the caller or by dh_tree_hash) */
-	bool hashed;         /* sha256 is valid */
-	int read_errno;      /* why hashing failed (0 = it did not) */
+	bool want;      /* hash this entry (set by the caller or by dh_tree_hash) */
+	bool hashed;    /* sha256 is valid */
+	int read_errno; /* why hashing failed (0 = it did not) */
 };
 
 struct dh_tree {
 	struct dh_tree_entry *v;
 	size_t n;
 	size_t cap;
-	int64_t files;       /* regular files */
-	int64_t bytes;       /* their total size */
+	int64_t files; /* regular files */
+	int64_t bytes; /* their total size */
 };
 
 /* Hashing limits: threads 0 = one per online CPU; deadline on the dh_time_mono clock, 0 = none. */
@@ -66,8 +66,8 @@ int dh_tree_scan(const char *root, struct dh_tree *t, struct dh_err *err);
  * DH_ETIMEOUT past the deadline or on cancel, DH_ESYS if threads cannot
  * start.
  */
-int dh_tree_hash(const char *root, struct dh_tree *t, bool all,
-	const struct dh_tree_opts *opts, struct dh_err *err);
+int dh_tree_hash(const char *root, struct dh_tree *t, bool all, const struct dh_tree_opts *opts,
+	struct dh_err *err);
 
 /* Find path in t (binary search); NULL if absent. */
 struct dh_tree_entry *dh_tree_find(const struct dh_tree *t, const char *path);

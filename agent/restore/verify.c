@@ -32,17 +32,17 @@ report(dh_verify_fn fn, void *user, const char *path, const char *problem)
 
 /* Compare one listed file with what the tree holds there. */
 static void
-compare(const struct dh_manifest_entry *me, const struct dh_tree_entry *te,
-	dh_verify_fn fn, void *user, struct dh_verify_result *res)
+compare(const struct dh_manifest_entry *me, const struct dh_tree_entry *te, dh_verify_fn fn,
+	void *user, struct dh_verify_result *res)
 {
 	char want[2 * DH_SHA256_LEN + 1], got[2 * DH_SHA256_LEN + 1];
 	char msg[300];
 
 	if (te->type != DH_TREE_FILE) {
 		res->changed++;
-		report(fn, user, me->path, te->type == DH_TREE_SYMLINK ?
-			"changed: is a symlink, not a regular file" :
-			"changed: is not a regular file");
+		report(fn, user, me->path,
+			te->type == DH_TREE_SYMLINK ? "changed: is a symlink, not a regular file"
+						    : "changed: is not a regular file");
 		return;
 	}
 	if (!te->hashed) {
@@ -55,8 +55,8 @@ compare(const struct dh_manifest_entry *me, const struct dh_tree_entry *te,
 		res->changed++;
 		hex(me->sha256, want);
 		hex(te->sha256, got);
-		snprintf(msg, sizeof(msg), "changed: sha256 %s, expected %s (%lld bytes)",
-			got, want, (long long)te->size);
+		snprintf(msg, sizeof(msg), "changed: sha256 %s, expected %s (%lld bytes)", got,
+			want, (long long)te->size);
 		report(fn, user, me->path, msg);
 		return;
 	}
@@ -65,9 +65,8 @@ compare(const struct dh_manifest_entry *me, const struct dh_tree_entry *te,
 }
 
 int
-dh_verify_tree(const char *dir, const struct dh_manifest *m,
-	const struct dh_tree_opts *opts, dh_verify_fn fn, void *user,
-	struct dh_verify_result *res, struct dh_err *err)
+dh_verify_tree(const char *dir, const struct dh_manifest *m, const struct dh_tree_opts *opts,
+	dh_verify_fn fn, void *user, struct dh_verify_result *res, struct dh_err *err)
 {
 	struct dh_tree t;
 	size_t i = 0, j = 0;

@@ -23,11 +23,11 @@
 typedef void (*dh_verify_fn)(void *user, const char *path, const char *problem);
 
 struct dh_verify_result {
-	int64_t files_ok;    /* files present with the listed SHA-256 */
-	int64_t bytes_ok;    /* their total size */
+	int64_t files_ok; /* files present with the listed SHA-256 */
+	int64_t bytes_ok; /* their total size */
 	int64_t missing, extra, changed;
-	int64_t skipped;     /* unlisted symlinks and special files */
-	int64_t unreadable;  /* listed files the agent could not read (not differences) */
+	int64_t skipped;    /* unlisted symlinks and special files */
+	int64_t unreadable; /* listed files the agent could not read (not differences) */
 };
 
 /*
@@ -35,9 +35,8 @@ struct dh_verify_result {
  * to res. Returns 0 when the comparison ran (whatever it found), or a
  * DH_E code with err when it could not (unreadable dir, deadline).
  */
-int dh_verify_tree(const char *dir, const struct dh_manifest *m,
-	const struct dh_tree_opts *opts, dh_verify_fn fn, void *user,
-	struct dh_verify_result *res, struct dh_err *err);
+int dh_verify_tree(const char *dir, const struct dh_manifest *m, const struct dh_tree_opts *opts,
+	dh_verify_fn fn, void *user, struct dh_verify_result *res, struct dh_err *err);
 
 /*
  * Files not proved as listed: missing + extra + changed + unreadable (so

@@ -32,29 +32,29 @@ static const char *const fmt_plan[] = { "text", "md", "html", "json", NULL };
 static const char *const kinds[] = { "restore", "failover", NULL };
 
 #define OPT_FORMAT(list) DH_OPT_C("format", list, "output format", O, format)
-#define OPT_LISTEN DH_OPT_S("listen", "ADDRESS:PORT", "where serve listens for the " \
-	"agents' events (default: controller.ini listen, else " DH_CTLOPT_LISTEN ")", \
-	O, listen)
+#define OPT_LISTEN                                                                                 \
+	DH_OPT_S("listen", "ADDRESS:PORT",                                                         \
+		"where serve listens for the "                                                     \
+		"agents' events (default: controller.ini listen, else " DH_CTLOPT_LISTEN ")",      \
+		O, listen)
 
 static const struct dh_opt_spec check_opts[] = { OPT_FORMAT(fmt_tj), DH_OPT_END };
 static const struct dh_opt_spec plan_opts[] = { OPT_FORMAT(fmt_plan), DH_OPT_END };
-static const struct dh_opt_spec run_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN,
-	DH_OPT_END };
-static const struct dh_opt_spec status_opts[] = { OPT_FORMAT(fmt_tjc), OPT_LISTEN,
-	DH_OPT_END };
+static const struct dh_opt_spec run_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN, DH_OPT_END };
+static const struct dh_opt_spec status_opts[] = { OPT_FORMAT(fmt_tjc), OPT_LISTEN, DH_OPT_END };
 static const struct dh_opt_spec hosts_opts[] = {
 	OPT_FORMAT(fmt_tj),
-	DH_OPT_I("parallel", "N", "connections at once (default: all)", O, parallel, 0,
-		10000),
+	DH_OPT_I("parallel", "N", "connections at once (default: all)", O, parallel, 0, 10000),
 	OPT_LISTEN,
 	DH_OPT_END,
 };
 static const struct dh_opt_spec history_opts[] = {
-	DH_OPT_S("since", "WHEN", "records since an RFC 3339 time, a date or a duration "
-		"back (90d)", O, since),
+	DH_OPT_S("since", "WHEN",
+		"records since an RFC 3339 time, a date or a duration "
+		"back (90d)",
+		O, since),
 	DH_OPT_C("kind", kinds, "only restore tests or failover drills", O, kind),
-	DH_OPT_I("limit", "N", "at most N records (default: all)", O, limit, 0,
-		1000000000),
+	DH_OPT_I("limit", "N", "at most N records (default: all)", O, limit, 0, 1000000000),
 	OPT_FORMAT(fmt_tjc),
 	OPT_LISTEN,
 	DH_OPT_END,
@@ -67,23 +67,22 @@ static const struct dh_opt_spec serve_opts[] = {
 	DH_OPT_F("syslog", "log to syslog (facility daemon) instead of stderr", O, use_syslog),
 	DH_OPT_END,
 };
-static const struct dh_opt_spec audit_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN,
-	DH_OPT_END };
+static const struct dh_opt_spec audit_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN, DH_OPT_END };
 
 struct cmd {
 	const char *name;
 	int (*fn)(struct dh_ctlopt *o);
 	const struct dh_opt_spec *opts;
 	size_t min_args, max_args;
-	const char *args;    /* the arguments as usage shows them */
+	const char *args; /* the arguments as usage shows them */
 	const char *summary;
-	const char *more;    /* further help lines, or NULL */
+	const char *more; /* further help lines, or NULL */
 };
 
 static const struct cmd cmds[] = {
 	{ "check", dh_cmd_check, check_opts, 0, 0, "", "validate the plans", NULL },
-	{ "plan", dh_cmd_plan, plan_opts, 0, 0, "",
-		"print the continuity plan in recovery order", NULL },
+	{ "plan", dh_cmd_plan, plan_opts, 0, 0, "", "print the continuity plan in recovery order",
+		NULL },
 	{ "run", dh_cmd_run, run_opts, 2, 2, "restore ID",
 		"dispatch a restore test now, wait, print the record",
 		"Exit 0 passed, 1 failed, 2 error.\n" },
@@ -170,8 +169,7 @@ cmd_usage(const struct cmd *c)
 
 /* Find the command word: options before it are global ones (and --format). */
 static int
-find_word(struct dh_ctlopt *o, int argc, char **argv, const struct cmd **c,
-	struct dh_err *err)
+find_word(struct dh_ctlopt *o, int argc, char **argv, const struct cmd **c, struct dh_err *err)
 {
 	struct dh_ctlopt scratch;
 	struct dh_opt_parser p;

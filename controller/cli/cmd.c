@@ -15,8 +15,7 @@
 #include "plan/plan.h"
 
 int
-dh_cli_load_plan(const struct dh_ctlopt *o, struct dh_plan **out,
-	struct dh_problems *pr)
+dh_cli_load_plan(const struct dh_ctlopt *o, struct dh_plan **out, struct dh_problems *pr)
 {
 	struct dh_err err;
 
@@ -33,7 +32,7 @@ int
 dh_cli_write(const struct dh_ctlopt *o, const struct dh_buf *out)
 {
 	if ((out->len > 0 && fwrite(out->data, 1, out->len, stdout) != out->len) ||
-	    fflush(stdout) != 0) {
+		fflush(stdout) != 0) {
 		fprintf(stderr, "drillhall %s: cannot write the output\n", o->command);
 		return DH_EXIT_USAGE;
 	}
@@ -41,8 +40,7 @@ dh_cli_write(const struct dh_ctlopt *o, const struct dh_buf *out)
 }
 
 int
-dh_cli_open_plan(const char *cmd, const char *dir, time_t now, bool strict,
-	struct dh_plan **out)
+dh_cli_open_plan(const char *cmd, const char *dir, time_t now, bool strict, struct dh_plan **out)
 {
 	struct dh_plan *plan = NULL;
 	struct dh_problems pr;
@@ -62,12 +60,16 @@ dh_cli_open_plan(const char *cmd, const char *dir, time_t now, bool strict,
 	if (dh_problems_count(&pr, DH_SEV_ERROR) > 0) {
 		dh_problems_print(&pr, stderr);
 		if (strict) {
-			fprintf(stderr, "drillhall %s: the plan in %s has errors (see "
-				"drillhall check)\n", cmd, dir);
+			fprintf(stderr,
+				"drillhall %s: the plan in %s has errors (see "
+				"drillhall check)\n",
+				cmd, dir);
 			goto out;
 		}
-		fprintf(stderr, "drillhall: the plan in %s has errors (see drillhall "
-			"check); going on with its inventory\n", dir);
+		fprintf(stderr,
+			"drillhall: the plan in %s has errors (see drillhall "
+			"check); going on with its inventory\n",
+			dir);
 	}
 	*out = plan;
 	plan = NULL; /* transferred */

@@ -25,8 +25,7 @@ struct dh_plan;
  * (problems in pr, possibly errors), or DH_EXIT_USAGE after printing why
  * the plans could not be read at all.
  */
-int dh_cli_load_plan(const struct dh_ctlopt *o, struct dh_plan **out,
-	struct dh_problems *pr);
+int dh_cli_load_plan(const struct dh_ctlopt *o, struct dh_plan **out, struct dh_problems *pr);
 
 /*
  * Write a command's rendered output to stdout. Returns DH_EXIT_OK, or

@@ -39,8 +39,7 @@ export_text(void *user, const struct dh_audit_rec *a)
 	return 0;
 }
 
-static int
-export(struct dh_db *db, const char *format, struct dh_buf *out, struct dh_err *err)
+static int export(struct dh_db *db, const char *format, struct dh_buf *out, struct dh_err *err)
 {
 	struct export_state st = { out, 0 };
 	int r;

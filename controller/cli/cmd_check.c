@@ -33,9 +33,9 @@ dh_cmd_check(struct dh_ctlopt *o)
 		dh_plan_render_check_json(&pr, &out);
 	} else {
 		dh_plan_render_check_text(&pr, &out);
-		fprintf(stderr, "%s: %zu system%s, %zu error%s, %zu warning%s\n",
-			o->plans, plan->nsystems, plan->nsystems == 1 ? "" : "s",
-			nerr, nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
+		fprintf(stderr, "%s: %zu system%s, %zu error%s, %zu warning%s\n", o->plans,
+			plan->nsystems, plan->nsystems == 1 ? "" : "s", nerr, nerr == 1 ? "" : "s",
+			nwarn, nwarn == 1 ? "" : "s");
 	}
 	if ((r = dh_cli_write(o, &out)) == DH_EXIT_OK)
 		r = nerr > 0 ? DH_EXIT_NOTOK : DH_EXIT_OK;

@@ -71,14 +71,15 @@ dh_cmd_history(struct dh_ctlopt *o)
 		goto out;
 	}
 	if (parse_since(o->since, o->now, &since) != 0) {
-		fprintf(stderr, "drillhall history: --since '%s' is not a time, date or "
-			"duration\n", o->since);
+		fprintf(stderr,
+			"drillhall history: --since '%s' is not a time, date or "
+			"duration\n",
+			o->since);
 		goto out;
 	}
-	if (dh_ctlopt_open_db(o, DH_CTLOPT_DB_MUST_EXIST | DH_CTLOPT_DB_READ, &db,
-	    &err) != 0 ||
-	    dh_db_history(db, o->npos ? o->pos[0] : NULL, o->kind, since,
-	    (size_t)o->limit, &recs, &n, &err) != 0) {
+	if (dh_ctlopt_open_db(o, DH_CTLOPT_DB_MUST_EXIST | DH_CTLOPT_DB_READ, &db, &err) != 0 ||
+		dh_db_history(db, o->npos ? o->pos[0] : NULL, o->kind, since, (size_t)o->limit,
+			&recs, &n, &err) != 0) {
 		fprintf(stderr, "drillhall history: %s\n", err.msg);
 		goto out;
 	}

@@ -55,19 +55,21 @@ rows_of(const struct dh_plan *p, const struct dh_ssh_result *res)
 	for (size_t i = 0; i < p->inv.nhosts; i++) {
 		const struct dh_host *h = &p->inv.hosts[i];
 
-		rows[i] = (struct dh_hosts_row){ .host = h->id, .hall = h->hall,
-			.address = h->address, .port = h->port,
+		rows[i] = (struct dh_hosts_row){ .host = h->id,
+			.hall = h->hall,
+			.address = h->address,
+			.port = h->port,
 			.reachable = res[i].stage >= DH_SSH_CONNECTED,
 			.host_key_ok = res[i].stage >= DH_SSH_HOSTKEY_OK,
-			.agent_version = agent_version(&res[i]), .error = res[i].msg,
+			.agent_version = agent_version(&res[i]),
+			.error = res[i].msg,
 			.seconds = res[i].seconds };
 	}
 	return rows;
 }
 
 static int
-print_hosts(const struct dh_ctlopt *o, const struct dh_plan *p,
-	const struct dh_ssh_result *res)
+print_hosts(const struct dh_ctlopt *o, const struct dh_plan *p, const struct dh_ssh_result *res)
 {
 	struct dh_hosts_row *rows = rows_of(p, res);
 	struct dh_buf out;
@@ -121,7 +123,8 @@ dh_cmd_hosts(struct dh_ctlopt *o)
 		goto out;
 	rc = DH_EXIT_USAGE;
 	if (p->inv.ssh_key == NULL || p->inv.known_hosts == NULL) {
-		fprintf(stderr, "drillhall hosts: inventory [controller] needs ssh_key and "
+		fprintf(stderr,
+			"drillhall hosts: inventory [controller] needs ssh_key and "
 			"known_hosts\n");
 		goto out;
 	}

@@ -16,8 +16,7 @@
 
 static const struct renderer {
 	const char *format;
-	void (*fn)(const struct dh_plan *, const struct dh_problems *, time_t,
-		struct dh_buf *);
+	void (*fn)(const struct dh_plan *, const struct dh_problems *, time_t, struct dh_buf *);
 } renderers[] = {
 	{ "text", dh_plan_render_text },
 	{ "md", dh_plan_render_md },
@@ -39,8 +38,10 @@ dh_cmd_plan(struct dh_ctlopt *o)
 		goto out;
 	if (dh_problems_count(&pr, DH_SEV_ERROR) > 0 || !plan->ordered) {
 		dh_problems_print(&pr, stderr);
-		fprintf(stderr, "drillhall plan: %s has errors; run 'drillhall "
-			"check' and fix them first\n", o->plans);
+		fprintf(stderr,
+			"drillhall plan: %s has errors; run 'drillhall "
+			"check' and fix them first\n",
+			o->plans);
 		r = DH_EXIT_NOTOK;
 		goto out;
 	}

@@ -46,8 +46,11 @@ run_restore(const struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 {
 	const struct dh_system *sys;
 	struct dh_dispatch_cfg cfg = { .verbose = true };
-	struct dh_receiver_cfg rcfg = { .db_path = o->db, .listen = o->listen,
-		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .mode = DH_RECEIVER_RUN };
+	struct dh_receiver_cfg rcfg = { .db_path = o->db,
+		.listen = o->listen,
+		.tls_cert = o->tls_cert,
+		.tls_key = o->tls_key,
+		.mode = DH_RECEIVER_RUN };
 	struct dh_receiver *rv = NULL;
 	struct dh_ssh_target t;
 	struct dh_job *job = NULL;
@@ -62,12 +65,12 @@ run_restore(const struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 		return DH_EXIT_USAGE;
 	}
 	if (dh_job_restore_target(&t, p, sys, &err) != 0 ||
-	    dh_job_build_restore(&job, p, sys, &err) != 0 ||
-	    dh_ctlopt_open_db(o, 0, &db, &err) != 0 ||
-	    dh_db_plan_revision(db, p->revision, p->policy.name, &err) != 0 ||
-	    dh_receiver_start(&rv, &rcfg, &err) != 0 ||
-	    (cfg.events_via = dh_receiver_where(rv)) == NULL ||
-	    dh_dispatch_run(&cfg, db, job, &t, "manual", &rec, &err) != 0) {
+		dh_job_build_restore(&job, p, sys, &err) != 0 ||
+		dh_ctlopt_open_db(o, 0, &db, &err) != 0 ||
+		dh_db_plan_revision(db, p->revision, p->policy.name, &err) != 0 ||
+		dh_receiver_start(&rv, &rcfg, &err) != 0 ||
+		(cfg.events_via = dh_receiver_where(rv)) == NULL ||
+		dh_dispatch_run(&cfg, db, job, &t, "manual", &rec, &err) != 0) {
 		fprintf(stderr, "drillhall run: %s\n", err.msg);
 		goto out;
 	}
@@ -88,7 +91,8 @@ dh_cmd_run(struct dh_ctlopt *o)
 	int rc = DH_EXIT_USAGE;
 
 	if (strcmp(o->pos[0], "failover") == 0) {
-		fprintf(stderr, "drillhall run: this version runs restore tests; failover drills come in a later release\n");
+		fprintf(stderr,
+			"drillhall run: this version runs restore tests; failover drills come in a later release\n");
 		goto out;
 	}
 	if (strcmp(o->pos[0], "restore") != 0) {

@@ -27,8 +27,11 @@ dh_cmd_serve(struct dh_ctlopt *o)
 {
 	struct dh_receiver *rv = NULL;
 	struct dh_events_stats st;
-	struct dh_receiver_cfg rcfg = { .db_path = o->db, .listen = o->listen,
-		.tls_cert = o->tls_cert, .tls_key = o->tls_key, .mode = DH_RECEIVER_SERVE,
+	struct dh_receiver_cfg rcfg = { .db_path = o->db,
+		.listen = o->listen,
+		.tls_cert = o->tls_cert,
+		.tls_key = o->tls_key,
+		.mode = DH_RECEIVER_SERVE,
 		.quiet = o->quiet };
 	struct dh_err err;
 	sigset_t set;
@@ -42,20 +45,19 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	signal(SIGPIPE, SIG_IGN);
 	dh_err_clear(&err);
 	/* the daemon's lines, its own and its libraries', say who wrote them */
-	dh_log_open("drillhall serve", o->use_syslog ? DH_LOG_SYSLOG : DH_LOG_STDERR,
-		DH_LOG_INFO);
+	dh_log_open("drillhall serve", o->use_syslog ? DH_LOG_SYSLOG : DH_LOG_STDERR, DH_LOG_INFO);
 	if (dh_receiver_start(&rv, &rcfg, &err) != 0) {
 		dh_log_error("%s", err.msg);
 		goto out;
 	}
-	dh_log_info("listening on %s (port %u, %s), database %s",
-		o->listen, dh_receiver_port(rv), o->tls_cert ? "https" : "http", o->db);
+	dh_log_info("listening on %s (port %u, %s), database %s", o->listen, dh_receiver_port(rv),
+		o->tls_cert ? "https" : "http", o->db);
 	sigwait(&set, &sig);
 	dh_receiver_stop(rv, &st);
 	rv = NULL;
 	dh_log_info("stopping on signal %d: %llu events stored, "
-		"%llu duplicates, %llu rejected, %llu commits", sig, st.stored,
-		st.duplicates, st.rejected, st.commits);
+		    "%llu duplicates, %llu rejected, %llu commits",
+		sig, st.stored, st.duplicates, st.rejected, st.commits);
 	rc = DH_EXIT_OK;
 out:
 	dh_receiver_stop(rv, NULL);

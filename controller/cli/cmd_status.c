@@ -49,7 +49,7 @@ load_row(struct dh_db *db, const struct dh_plan *p, const struct dh_system *s, t
 	row->sys = s;
 	for (int k = 0; k < DH_COMPLIANCE_KINDS; k++) {
 		if ((r = dh_db_history(db, s->id, dh_job_kind_name((enum dh_job_kind)k), 0, 0,
-		    &rr->v[k], &rr->n[k], err)) != 0)
+			     &rr->v[k], &rr->n[k], err)) != 0)
 			return r;
 		dh_compliance_tests_init(&row->tests[k]);
 		for (size_t i = 0; i < rr->n[k]; i++)

@@ -1,4 +1,5 @@
-/* `drillhall status`: per system, requirement, last tests, due dates, compliance (SPEC "Commands"). */
+/* `drillhall status`: per system, requirement, last tests, due dates, compliance (SPEC "Commands").
+ */
 #ifndef DH_CMD_STATUS_H
 #define DH_CMD_STATUS_H
 

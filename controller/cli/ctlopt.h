@@ -29,25 +29,25 @@
  * or from cfg, so they live until dh_ctlopt_fini.
  */
 struct dh_ctlopt {
-	const char *command;      /* the command word */
+	const char *command; /* the command word */
 	/* global options, every command */
-	const char *config;       /* --config, else DH_CONFIG_DEFAULT_PATH */
-	const char *plans;        /* --plans, else controller.ini plans, else "plans" */
-	const char *db;           /* --db, else controller.ini database, else DH_CTLOPT_DB */
-	time_t now;               /* --now, else the clock */
+	const char *config; /* --config, else DH_CONFIG_DEFAULT_PATH */
+	const char *plans;  /* --plans, else controller.ini plans, else "plans" */
+	const char *db;     /* --db, else controller.ini database, else DH_CTLOPT_DB */
+	time_t now;         /* --now, else the clock */
 	/* command options (cli.c says which command takes which) */
-	const char *format;       /* --format, else the command's first format */
-	const char *listen;       /* --listen, else controller.ini, else DH_CTLOPT_LISTEN */
+	const char *format;             /* --format, else the command's first format */
+	const char *listen;             /* --listen, else controller.ini, else DH_CTLOPT_LISTEN */
 	const char *tls_cert, *tls_key; /* --tls-cert/--tls-key, else controller.ini */
-	bool quiet;               /* serve --quiet */
-	bool use_syslog;          /* serve --syslog */
-	int64_t parallel;         /* hosts --parallel, 0 = default */
-	const char *since, *kind; /* history --since, --kind */
-	int64_t limit;            /* history --limit, 0 = all */
-	bool help;                /* -h or --help: print usage, nothing else */
+	bool quiet;                     /* serve --quiet */
+	bool use_syslog;                /* serve --syslog */
+	int64_t parallel;               /* hosts --parallel, 0 = default */
+	const char *since, *kind;       /* history --since, --kind */
+	int64_t limit;                  /* history --limit, 0 = all */
+	bool help;                      /* -h or --help: print usage, nothing else */
 	const char *pos[DH_CTLOPT_POS_MAX]; /* arguments after the command word */
 	size_t npos;
-	struct dh_config cfg;     /* controller.ini as read */
+	struct dh_config cfg; /* controller.ini as read */
 };
 
 /* --config --plans --db --now: accepted by every command. */
@@ -75,8 +75,7 @@ struct dh_db;
  * dh_db_close ends, so a read-only command never waits for a writer
  * (SPEC "Read-only commands ... read in a read transaction").
  */
-int dh_ctlopt_open_db(const struct dh_ctlopt *o, int flags, struct dh_db **out,
-	struct dh_err *err);
+int dh_ctlopt_open_db(const struct dh_ctlopt *o, int flags, struct dh_db **out, struct dh_err *err);
 
 /*
  * Say on stderr why something a command needed failed: "drillhall CMD:

@@ -35,16 +35,17 @@ struct cload {
 	struct dh_config *cfg;
 	struct dh_problems *pr;
 	const char *path;
-	char *dir;          /* directory of the file, for relative paths */
+	char *dir; /* directory of the file, for relative paths */
 	int seen[NKEYS];
 	bool bad_section;
 	int nerr;
 };
 
-#define CERR(cl, line, ...) do { \
-	dh_problems_add((cl)->pr, DH_SEV_ERROR, (cl)->path, (line), __VA_ARGS__); \
-	(cl)->nerr++; \
-} while (0)
+#define CERR(cl, line, ...)                                                                        \
+	do {                                                                                       \
+		dh_problems_add((cl)->pr, DH_SEV_ERROR, (cl)->path, (line), __VA_ARGS__);          \
+		(cl)->nerr++;                                                                      \
+	} while (0)
 
 /* ADDRESS:PORT with a port 1..65535; [v6]:port allowed. */
 static bool
@@ -102,7 +103,8 @@ on_entry(void *user, const struct dh_ini_entry *e)
 	case DH_INI_SECTION:
 		cl->bad_section = strcmp(e->section, "controller") != 0;
 		if (cl->bad_section)
-			CERR(cl, e->line, "unknown section [%s] (this file takes [controller])", e->section);
+			CERR(cl, e->line, "unknown section [%s] (this file takes [controller])",
+				e->section);
 		break;
 	case DH_INI_KEY:
 		if (e->section[0] == '\0')
@@ -134,8 +136,8 @@ dh_config_fini(struct dh_config *cfg)
 }
 
 int
-dh_config_load(struct dh_config *cfg, const char *path, bool must_exist,
-	struct dh_problems *pr, struct dh_err *err)
+dh_config_load(struct dh_config *cfg, const char *path, bool must_exist, struct dh_problems *pr,
+	struct dh_err *err)
 {
 	struct cload cl = { .cfg = cfg, .pr = pr, .path = path };
 	const char *slash = strrchr(path, '/');

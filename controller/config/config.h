@@ -14,12 +14,12 @@
 #define DH_CONFIG_DEFAULT_PATH "/etc/drillhall/controller.ini"
 
 struct dh_config {
-	char *plans;     /* relative paths resolved against the file's directory */
+	char *plans; /* relative paths resolved against the file's directory */
 	char *database;
-	char *listen;    /* ADDRESS:PORT */
+	char *listen; /* ADDRESS:PORT */
 	char *tls_cert;
 	char *tls_key;
-	bool loaded;     /* false when the file was absent */
+	bool loaded; /* false when the file was absent */
 };
 
 void dh_config_init(struct dh_config *cfg);
@@ -31,7 +31,7 @@ void dh_config_fini(struct dh_config *cfg);
  * key, bad value) go to pr as "PATH:LINE"; returns DH_EPARSE when there
  * were any, DH_ENOENT / DH_EIO with err set when the file could not be read.
  */
-int dh_config_load(struct dh_config *cfg, const char *path, bool must_exist,
-	struct dh_problems *pr, struct dh_err *err);
+int dh_config_load(struct dh_config *cfg, const char *path, bool must_exist, struct dh_problems *pr,
+	struct dh_err *err);
 
 #endif

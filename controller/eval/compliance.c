@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-
 static const char *const kind_words[DH_COMPLIANCE_KINDS] = {
 	[DH_JOB_RESTORE] = "restore test",
 	[DH_JOB_FAILOVER] = "failover drill",
@@ -48,8 +47,7 @@ newer(const struct dh_record *r, const struct dh_record *than)
 }
 
 void
-dh_compliance_tests_add(struct dh_compliance_tests *t, const struct dh_record *r,
-	time_t now)
+dh_compliance_tests_add(struct dh_compliance_tests *t, const struct dh_record *r, time_t now)
 {
 	time_t known = r->finished_at ? r->finished_at : r->started_at;
 
@@ -74,8 +72,7 @@ fmt_date(time_t t, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d", &tm);
 }
 
-static void
-add_reason(struct dh_compliance *c, int kind, const char *fmt, ...)
+static void add_reason(struct dh_compliance *c, int kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void
@@ -96,8 +93,8 @@ add_reason(struct dh_compliance *c, int kind, const char *fmt, ...)
 
 /* When the next test is due: the last pass + interval; never passed or plan changed: now. */
 static void
-due_date(struct dh_compliance_due *d, const struct dh_compliance_tests *t,
-	int64_t every, time_t now)
+due_date(struct dh_compliance_due *d, const struct dh_compliance_tests *t, int64_t every,
+	time_t now)
 {
 	d->has_due = true;
 	if (t->last_passed == NULL) {
@@ -127,8 +124,10 @@ rule_last_test(struct dh_compliance *c, int kind, const struct dh_compliance_req
 	d->required = true;
 	due_date(d, t, req->every_s[kind], now);
 	if (t->last_evidence == NULL) {
-		add_reason(c, kind, "no %s ever%s", what, kind == DH_JOB_RESTORE &&
-			!req->has_restore ? ": the system has no [restore]" : "");
+		add_reason(c, kind, "no %s ever%s", what,
+			kind == DH_JOB_RESTORE && !req->has_restore
+				? ": the system has no [restore]"
+				: "");
 		return;
 	}
 	if (t->last_evidence->verdict != DH_VERDICT_PASSED) {
@@ -150,10 +149,9 @@ static void
 rule_failover_required(struct dh_compliance *c, const struct dh_compliance_req *req)
 {
 	if (req->has_failover || req->level < 0 || req->failover_required_from < 0 ||
-	    req->level < req->failover_required_from)
+		req->level < req->failover_required_from)
 		return;
-	add_reason(c, DH_JOB_FAILOVER, "no [failover], which T-level %d requires",
-		req->level);
+	add_reason(c, DH_JOB_FAILOVER, "no [failover], which T-level %d requires", req->level);
 }
 
 void

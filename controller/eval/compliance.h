@@ -44,7 +44,7 @@ struct dh_compliance_req {
 	int failover_required_from; /* -1 when the policy does not say */
 	bool has_restore, has_failover;
 	int64_t every_s[DH_COMPLIANCE_KINDS]; /* effective interval; DH_DURATION_NEVER */
-	bool plan_errors;           /* the plan does not check */
+	bool plan_errors;                     /* the plan does not check */
 };
 
 /*
@@ -60,12 +60,12 @@ struct dh_compliance_tests {
 
 /* One kind of test, as of now. */
 struct dh_compliance_due {
-	bool required;  /* the rules ask for this kind of test */
-	bool has_due;   /* false: not required, or passed with interval never */
-	time_t due_at;  /* when has_due */
-	bool due;       /* has_due && due_at <= now */
-	bool overdue;   /* has_due && due_at < now */
-	bool ok;        /* no reason of this kind */
+	bool required; /* the rules ask for this kind of test */
+	bool has_due;  /* false: not required, or passed with interval never */
+	time_t due_at; /* when has_due */
+	bool due;      /* has_due && due_at <= now */
+	bool overdue;  /* has_due && due_at < now */
+	bool ok;       /* no reason of this kind */
 };
 
 struct dh_compliance_reason {
@@ -92,8 +92,7 @@ void dh_compliance_tests_init(struct dh_compliance_tests *t);
  * ignored when it finished after now, otherwise kept when it is newer
  * (by start) than what t holds. r is borrowed until t is last used.
  */
-void dh_compliance_tests_add(struct dh_compliance_tests *t, const struct dh_record *r,
-	time_t now);
+void dh_compliance_tests_add(struct dh_compliance_tests *t, const struct dh_record *r, time_t now);
 
 /* When a test started (its finish when the start is unknown); its due dates count from it. */
 time_t dh_compliance_started(const struct dh_record *r);

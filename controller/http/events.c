@@ -65,7 +65,7 @@ store_batch(struct dh_events *e, struct pending **batch, size_t n)
 		if (batch[i]->in.result == DH_DB_NEW)
 			e->stats.stored++;
 		else if (batch[i]->in.result == DH_DB_DUPLICATE ||
-		    batch[i]->in.result == DH_DB_CONFLICT)
+			batch[i]->in.result == DH_DB_CONFLICT)
 			e->stats.duplicates++;
 	}
 	e->stats.commits++;
@@ -110,14 +110,17 @@ dh_events_new(struct dh_events **out, const char *db_path, struct dh_err *err)
 	int r;
 
 	if ((r = dh_db_open(&e->writer, db_path, err)) != 0 ||
-	    (r = dh_db_open(&e->reader, db_path, err)) != 0) {
+		(r = dh_db_open(&e->reader, db_path, err)) != 0) {
 		dh_db_close(e->writer);
 		free(e);
 		return r;
 	}
 	e->routes[0] = (struct dh_http_route){ .method = "POST",
-		.pattern = "/api/v1/jobs/{job}/events", .handler = dh_events_handle,
-		.user = e, .body_max = DH_EVENTS_BODY_MAX, .need = DH_HTTP_NEED_SIGNED };
+		.pattern = "/api/v1/jobs/{job}/events",
+		.handler = dh_events_handle,
+		.user = e,
+		.body_max = DH_EVENTS_BODY_MAX,
+		.need = DH_HTTP_NEED_SIGNED };
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->work, NULL);
 	pthread_cond_init(&e->done, NULL);
@@ -199,12 +202,12 @@ error_body(const char *reason, const char *detail)
 }
 
 static void
-answer(struct dh_events *e, struct dh_http_resp *resp, int status,
-	const char *reason, const char *detail)
+answer(struct dh_events *e, struct dh_http_resp *resp, int status, const char *reason,
+	const char *detail)
 {
 	resp->status = status;
-	snprintf(resp->why, sizeof(resp->why), "%s%s%.150s", reason,
-		detail ? ": " : "", detail ? detail : "");
+	snprintf(resp->why, sizeof(resp->why), "%s%s%.150s", reason, detail ? ": " : "",
+		detail ? detail : "");
 	resp->body = error_body(reason, status == 400 ? detail : NULL);
 	if (status >= 400) {
 		pthread_mutex_lock(&e->mu);
@@ -243,9 +246,9 @@ check_job_and_signature(struct dh_events *e, const struct dh_http_req *req,
 		r = dh_sign_check(job->token, sig, req->body, req->len, dh_time_now());
 	if (r != 0) {
 		answer(e, resp, 401, "bad or stale signature",
-			sig == NULL ? "no " DH_SIGN_HEADER " header" :
-			r == DH_EPARSE ? "malformed signature header" :
-			"wrong or older than 300 s");
+			sig == NULL              ? "no " DH_SIGN_HEADER " header"
+				: r == DH_EPARSE ? "malformed signature header"
+						 : "wrong or older than 300 s");
 	}
 	explicit_bzero(job->token, strlen(job->token));
 	dh_db_job_free(job);
@@ -276,7 +279,8 @@ dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp 
 	if (r == DH_DB_CONFLICT)
 		/* Answered like a duplicate so the agent stops resending; told here. */
 		dh_log_warn("job %s seq %lld resent by %s with different "
-			"content; the first one stays", ev->job, (long long)ev->seq, req->peer);
+			    "content; the first one stays",
+			ev->job, (long long)ev->seq, req->peer);
 	if (r == DH_DB_NEW || r == DH_DB_DUPLICATE || r == DH_DB_CONFLICT) {
 		resp->status = 200;
 		resp->body = dh_xasprintf("{\"ok\":true,\"stored\":\"%s\"}",

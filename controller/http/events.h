@@ -18,7 +18,7 @@
 #include "dh/err.h"
 #include "http/httpd.h"
 
-#define DH_EVENTS_BATCH_MAX 512 /* events per commit */
+#define DH_EVENTS_BATCH_MAX 512          /* events per commit */
 #define DH_EVENTS_BODY_MAX (1024 * 1024) /* SPEC: 413 over 1 MiB */
 
 struct dh_events;
@@ -43,8 +43,7 @@ const struct dh_http_route *dh_events_routes(struct dh_events *e, size_t *n);
  * The handler behind that route; user is a struct dh_events, the job is
  * the {job} parameter, the signature the X-Drillhall-Signature header.
  */
-void dh_events_handle(void *user, const struct dh_http_req *req,
-	struct dh_http_resp *resp);
+void dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp *resp);
 
 /* Statistics for serve's log and the benchmark. */
 struct dh_events_stats {

@@ -42,7 +42,7 @@ struct dh_httpd {
 struct conn_ctx {
 	const struct dh_http_route *route; /* NULL: 404 or 405 */
 	bool wrong_method;
-	struct dh_http_req req;            /* params filled when route is set */
+	struct dh_http_req req; /* params filled when route is set */
 	size_t body_max;
 	struct dh_buf body;
 	size_t seen;
@@ -50,8 +50,8 @@ struct conn_ctx {
 };
 
 int
-dh_httpd_parse_listen(const char *listen, char *addr, size_t addrsz,
-	uint16_t *port, struct dh_err *err)
+dh_httpd_parse_listen(const char *listen, char *addr, size_t addrsz, uint16_t *port,
+	struct dh_err *err)
 {
 	const char *colon = listen ? strrchr(listen, ':') : NULL;
 	const char *a = listen;
@@ -65,7 +65,8 @@ dh_httpd_parse_listen(const char *listen, char *addr, size_t addrsz,
 	alen = (size_t)(colon - listen);
 	if (a[0] == '[') {
 		if (alen < 3 || a[alen - 1] != ']')
-			return dh_err_set(err, DH_EINVAL, "listen address '%s': bad [IPv6]", listen);
+			return dh_err_set(err, DH_EINVAL, "listen address '%s': bad [IPv6]",
+				listen);
 		a++;
 		alen -= 2;
 	}
@@ -119,17 +120,16 @@ peer_name(struct MHD_Connection *c, char *out, size_t outsz)
 	snprintf(out, outsz, "unknown");
 	if (sa == NULL)
 		return;
-	len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-		sizeof(struct sockaddr_in);
+	len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
-	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
 		return;
 	snprintf(out, outsz, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, serv);
 }
 
 static void
-log_rejection(struct dh_httpd *h, struct MHD_Connection *c, const char *method,
-	const char *url, const struct dh_http_resp *resp)
+log_rejection(struct dh_httpd *h, struct MHD_Connection *c, const char *method, const char *url,
+	const struct dh_http_resp *resp)
 {
 	char peer[DH_HTTPD_PEER_MAX];
 
@@ -137,13 +137,13 @@ log_rejection(struct dh_httpd *h, struct MHD_Connection *c, const char *method,
 		return;
 	peer_name(c, peer, sizeof(peer));
 	/* bounded here; the log escapes whatever the client sent (dh/log.h) */
-	dh_log_warn("rejected %.16s %.160s from %s: %d %s", method ? method : "-",
-		url ? url : "-", peer, resp->status, resp->why);
+	dh_log_warn("rejected %.16s %.160s from %s: %d %s", method ? method : "-", url ? url : "-",
+		peer, resp->status, resp->why);
 }
 
 static enum MHD_Result
-reply(struct dh_httpd *h, struct MHD_Connection *c, const char *method,
-	const char *url, struct dh_http_resp *resp)
+reply(struct dh_httpd *h, struct MHD_Connection *c, const char *method, const char *url,
+	struct dh_http_resp *resp)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -245,8 +245,8 @@ route_match(const char *pat, const char *url, struct dh_http_req *req)
 		url += ul;
 	}
 	for (size_t i = 0; i < n; i++) {
-		snprintf(req->params[i].name, sizeof(req->params[i].name), "%.*s",
-			(int)nlen[i], name[i]);
+		snprintf(req->params[i].name, sizeof(req->params[i].name), "%.*s", (int)nlen[i],
+			name[i]);
 		req->params[i].value = dh_xstrndup(val[i], vl[i]);
 	}
 	req->nparams = n;
@@ -255,8 +255,8 @@ route_match(const char *pat, const char *url, struct dh_http_req *req)
 
 /* The route for method and url (params into req), or NULL. */
 static const struct dh_http_route *
-route_find(const struct dh_httpd *h, const char *method, const char *url,
-	struct dh_http_req *req, bool *wrong_method)
+route_find(const struct dh_httpd *h, const char *method, const char *url, struct dh_http_req *req,
+	bool *wrong_method)
 {
 	*wrong_method = false;
 	for (size_t i = 0; i < h->cfg.nroutes; i++) {
@@ -276,23 +276,25 @@ route_find(const struct dh_httpd *h, const char *method, const char *url,
 
 /* A pattern httpd can match: "/" segments, {name}s that fit. */
 static int
-check_route(const struct dh_http_route *rt, const struct dh_httpd_config *cfg,
-	struct dh_err *err)
+check_route(const struct dh_http_route *rt, const struct dh_httpd_config *cfg, struct dh_err *err)
 {
 	const char *p = rt->pattern;
 	size_t n = 0, pl, nl;
 
 	if (rt->method == NULL || p == NULL || p[0] != '/' || rt->handler == NULL)
-		return dh_err_set(err, DH_EINVAL, "a route needs a method, a pattern "
+		return dh_err_set(err, DH_EINVAL,
+			"a route needs a method, a pattern "
 			"starting with '/' and a handler");
 	if (rt->need > DH_HTTP_NEED_SIGNED && cfg->guard == NULL)
 		return dh_err_set(err, DH_EINVAL, "route %s %s needs a guard", rt->method, p);
 	for (; *p == '/'; p += pl) {
 		pl = strcspn(++p, "/");
 		if (is_param_segment(p, pl, &nl) &&
-		    (++n > DH_HTTP_PARAMS_MAX || nl >= DH_HTTP_PARAM_NAME_MAX))
-			return dh_err_set(err, DH_EINVAL, "route %s %s: too many or too "
-				"long {names}", rt->method, rt->pattern);
+			(++n > DH_HTTP_PARAMS_MAX || nl >= DH_HTTP_PARAM_NAME_MAX))
+			return dh_err_set(err, DH_EINVAL,
+				"route %s %s: too many or too "
+				"long {names}",
+				rt->method, rt->pattern);
 	}
 	return 0;
 }
@@ -319,8 +321,8 @@ set_too_big(struct dh_http_resp *resp, size_t max, const char *more)
 }
 
 static enum MHD_Result
-dispatch(struct dh_httpd *h, struct MHD_Connection *c, const char *url,
-	const char *method, struct conn_ctx *ctx)
+dispatch(struct dh_httpd *h, struct MHD_Connection *c, const char *url, const char *method,
+	struct conn_ctx *ctx)
 {
 	struct dh_http_resp resp = { .status = 500 };
 	struct dh_http_req *req = &ctx->req;
@@ -342,7 +344,7 @@ dispatch(struct dh_httpd *h, struct MHD_Connection *c, const char *url,
 	req->body = ctx->body.data ? ctx->body.data : "";
 	req->len = ctx->body.len;
 	if (rt->need <= DH_HTTP_NEED_SIGNED ||
-	    h->cfg.guard(h->cfg.guard_user, rt->need, req, &resp))
+		h->cfg.guard(h->cfg.guard_user, rt->need, req, &resp))
 		rt->handler(rt->user, req, &resp);
 	ret = reply(h, c, method, url, &resp);
 	free(resp.body);
@@ -351,11 +353,11 @@ dispatch(struct dh_httpd *h, struct MHD_Connection *c, const char *url,
 
 /* First call for a request: find its route, and answer now when far too big. */
 static enum MHD_Result
-begin(struct dh_httpd *h, struct MHD_Connection *c, const char *url,
-	const char *method, void **con_cls)
+begin(struct dh_httpd *h, struct MHD_Connection *c, const char *url, const char *method,
+	void **con_cls)
 {
-	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	struct conn_ctx *ctx = dh_xcalloc(1, sizeof(*ctx));
 	struct dh_http_resp resp = { 0 };
 
@@ -426,8 +428,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 static int
-bind_listen(const char *addr, uint16_t port, int *fd_out, uint16_t *bound,
-	struct dh_err *err)
+bind_listen(const char *addr, uint16_t port, int *fd_out, uint16_t *bound, struct dh_err *err)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
 	struct addrinfo *ai = NULL;
@@ -446,17 +447,16 @@ bind_listen(const char *addr, uint16_t port, int *fd_out, uint16_t *bound,
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-		r = errno == EADDRINUSE ?
-			dh_err_set(err, DH_EEXIST, "%s:%u is in use", addr, port) :
-			dh_err_sys(err, DH_ENET, "cannot bind %s:%u", addr, port);
+		r = errno == EADDRINUSE ? dh_err_set(err, DH_EEXIST, "%s:%u is in use", addr, port)
+					: dh_err_sys(err, DH_ENET, "cannot bind %s:%u", addr, port);
 		goto out;
 	}
 	if (listen(fd, 512) != 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
 		r = dh_err_sys(err, DH_ENET, "cannot listen on %s:%u", addr, port);
 		goto out;
 	}
-	*bound = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
-		((struct sockaddr_in *)&ss)->sin_port);
+	*bound = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+						: ((struct sockaddr_in *)&ss)->sin_port);
 	*fd_out = fd;
 	fd = -1;
 	r = 0;
@@ -490,12 +490,11 @@ load_tls(struct dh_httpd *h, const struct dh_httpd_config *cfg, struct dh_err *e
 }
 
 int
-dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg,
-	struct dh_err *err)
+dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg, struct dh_err *err)
 {
 	struct dh_httpd *h = dh_xcalloc(1, sizeof(*h));
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+	unsigned int flags =
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 	char addr[256];
 	uint16_t port;
 	int fd = -1, r;
@@ -509,29 +508,28 @@ dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg,
 	}
 	h->cfg.routes = h->routes;
 	if ((r = dh_httpd_parse_listen(cfg->listen, addr, sizeof(addr), &port, err)) != 0 ||
-	    (r = load_tls(h, cfg, err)) != 0)
+		(r = load_tls(h, cfg, err)) != 0)
 		goto out;
 	if (h->cert == NULL && !dh_httpd_is_loopback(addr)) {
-		r = dh_err_set(err, DH_EREFUSED, "refusing plain HTTP on %s: it is not a "
-			"loopback address (set tls_cert and tls_key)", cfg->listen);
+		r = dh_err_set(err, DH_EREFUSED,
+			"refusing plain HTTP on %s: it is not a "
+			"loopback address (set tls_cert and tls_key)",
+			cfg->listen);
 		goto out;
 	}
 	if ((r = bind_listen(addr, port, &fd, &h->port, err)) != 0)
 		goto out;
 	if (h->cert)
 		flags |= MHD_USE_TLS;
-	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
-		MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)1024, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
 		h->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, h->cert,
-		MHD_OPTION_HTTPS_MEM_KEY, h->key,
-		MHD_OPTION_END);
+		MHD_OPTION_HTTPS_MEM_KEY, h->key, MHD_OPTION_END);
 	if (h->mhd == NULL) {
 		close(fd);
-		r = dh_err_set(err, DH_ENET, "cannot start the HTTP server on %s%s",
-			cfg->listen, h->cert ? " (check tls_cert and tls_key)" : "");
+		r = dh_err_set(err, DH_ENET, "cannot start the HTTP server on %s%s", cfg->listen,
+			h->cert ? " (check tls_cert and tls_key)" : "");
 		goto out;
 	}
 	*out = h;

@@ -19,22 +19,22 @@
 #include "dh/err.h"
 
 #define DH_HTTPD_PEER_MAX 64
-#define DH_HTTP_PARAMS_MAX 4          /* {name} segments in one pattern */
-#define DH_HTTP_PARAM_NAME_MAX 24     /* bytes of a {name}, with its NUL */
+#define DH_HTTP_PARAMS_MAX 4                   /* {name} segments in one pattern */
+#define DH_HTTP_PARAM_NAME_MAX 24              /* bytes of a {name}, with its NUL */
 #define DH_HTTPD_UNROUTED_BODY_MAX (64 * 1024) /* read before a 404/405 */
 
 /* One {name} of a route pattern and the path segment it matched. */
 struct dh_http_param {
 	char name[DH_HTTP_PARAM_NAME_MAX];
-	char *value;            /* owned by httpd for the call */
+	char *value; /* owned by httpd for the call */
 };
 
 /* A request as a handler sees it; all pointers borrowed for the call. */
 struct dh_http_req {
 	const char *method;
 	const char *path;
-	const char *peer;       /* "127.0.0.1:50412", "[::1]:50412" */
-	const char *body;       /* NUL-terminated, len bytes */
+	const char *peer; /* "127.0.0.1:50412", "[::1]:50412" */
+	const char *body; /* NUL-terminated, len bytes */
 	size_t len;
 	struct dh_http_param params[DH_HTTP_PARAMS_MAX];
 	size_t nparams;
@@ -51,13 +51,13 @@ const char *dh_http_req_header(const struct dh_http_req *req, const char *name);
 /* A handler's answer: status, a body it allocated, and for a 4xx the reason to log. */
 struct dh_http_resp {
 	int status;
-	char *body;             /* caller-owned (httpd frees it); NULL = empty */
+	char *body; /* caller-owned (httpd frees it); NULL = empty */
 	const char *content_type;
-	char why[200];          /* logged with the peer for 4xx/5xx; never a secret */
+	char why[200]; /* logged with the peer for 4xx/5xx; never a secret */
 };
 
-typedef void (*dh_http_handler)(void *user, const struct dh_http_req *req,
-	struct dh_http_resp *resp);
+typedef void (
+	*dh_http_handler)(void *user, const struct dh_http_req *req, struct dh_http_resp *resp);
 
 /*
  * What a request must show before its route's handler runs. NONE and
@@ -67,11 +67,11 @@ typedef void (*dh_http_handler)(void *user, const struct dh_http_req *req,
  * but no guard, so a page is never served unguarded by mistake.
  */
 enum dh_http_need {
-	DH_HTTP_NEED_NONE,      /* anyone: /healthz, the login form */
-	DH_HTTP_NEED_SIGNED,    /* the handler checks a signature: the event API */
-	DH_HTTP_NEED_TOKEN,     /* a bearer token, or a loopback peer: /metrics */
-	DH_HTTP_NEED_AUDITOR,   /* a session whose user reads: pages */
-	DH_HTTP_NEED_OPERATOR,  /* a session whose user may act: POST /systems/ID/run */
+	DH_HTTP_NEED_NONE,     /* anyone: /healthz, the login form */
+	DH_HTTP_NEED_SIGNED,   /* the handler checks a signature: the event API */
+	DH_HTTP_NEED_TOKEN,    /* a bearer token, or a loopback peer: /metrics */
+	DH_HTTP_NEED_AUDITOR,  /* a session whose user reads: pages */
+	DH_HTTP_NEED_OPERATOR, /* a session whose user may act: POST /systems/ID/run */
 };
 
 /*
@@ -82,10 +82,10 @@ enum dh_http_need {
  * (0: the route takes no body).
  */
 struct dh_http_route {
-	const char *method;     /* "GET", "POST" */
-	const char *pattern;    /* "/api/v1/jobs/{job}/events" */
+	const char *method;  /* "GET", "POST" */
+	const char *pattern; /* "/api/v1/jobs/{job}/events" */
 	dh_http_handler handler;
-	void *user;             /* passed to handler */
+	void *user; /* passed to handler */
 	size_t body_max;
 	enum dh_http_need need;
 };
@@ -94,18 +94,18 @@ struct dh_http_route {
  * The guard for routes that need more than NONE or SIGNED: true lets the
  * request through; false means it filled resp (401, 403, a redirect).
  */
-typedef bool (*dh_http_guard)(void *user, enum dh_http_need need,
-	const struct dh_http_req *req, struct dh_http_resp *resp);
+typedef bool (*dh_http_guard)(void *user, enum dh_http_need need, const struct dh_http_req *req,
+	struct dh_http_resp *resp);
 
 struct dh_httpd_config {
-	const char *listen;     /* "ADDRESS:PORT", "[::1]:PORT"; port 0 = ephemeral */
-	const char *tls_cert;   /* PEM files; both NULL = plain HTTP (loopback only) */
+	const char *listen;   /* "ADDRESS:PORT", "[::1]:PORT"; port 0 = ephemeral */
+	const char *tls_cert; /* PEM files; both NULL = plain HTTP (loopback only) */
 	const char *tls_key;
 	const struct dh_http_route *routes; /* copied at start; strings and */
 	size_t nroutes;                     /* users borrowed until stop */
-	dh_http_guard guard;    /* NULL: only NONE and SIGNED routes allowed */
+	dh_http_guard guard;                /* NULL: only NONE and SIGNED routes allowed */
 	void *guard_user;
-	bool quiet;             /* do not log rejections (benchmarks) */
+	bool quiet; /* do not log rejections (benchmarks) */
 };
 
 struct dh_httpd;
@@ -118,8 +118,7 @@ struct dh_httpd;
  * (the address is in use: another serve holds it), DH_EIO (cert/key
  * unreadable) or DH_ENET.
  */
-int dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg,
-	struct dh_err *err);
+int dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg, struct dh_err *err);
 /* The bound port (useful after port 0). */
 uint16_t dh_httpd_port(const struct dh_httpd *h);
 /* Stop serving, wait for handlers to return, free. NULL is a no-op. */
@@ -130,8 +129,8 @@ void dh_httpd_stop(struct dh_httpd *h);
  * dh_httpd_is_loopback says whether address (numeric or "localhost") is
  * 127.0.0.0/8 or ::1.
  */
-int dh_httpd_parse_listen(const char *listen, char *addr, size_t addrsz,
-	uint16_t *port, struct dh_err *err);
+int dh_httpd_parse_listen(const char *listen, char *addr, size_t addrsz, uint16_t *port,
+	struct dh_err *err);
 bool dh_httpd_is_loopback(const char *addr);
 
 #endif

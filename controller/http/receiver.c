@@ -23,9 +23,9 @@
 struct dh_receiver {
 	struct dh_events *events;
 	struct dh_httpd *httpd;
-	struct dh_db *note;      /* SERVE: the connection that holds the note */
+	struct dh_db *note; /* SERVE: the connection that holds the note */
 	char *listen;
-	bool shared;             /* RUN: a serve receives */
+	bool shared; /* RUN: a serve receives */
 };
 
 static void
@@ -58,8 +58,12 @@ start_http(struct dh_receiver *rv, const struct dh_receiver_cfg *cfg, struct dh_
 	struct dh_http_route routes[ROUTES_MAX] = {
 		{ .method = "GET", .pattern = "/healthz", .handler = route_healthz },
 	};
-	struct dh_httpd_config hc = { .listen = cfg->listen, .tls_cert = cfg->tls_cert,
-		.tls_key = cfg->tls_key, .routes = routes, .nroutes = 1, .quiet = cfg->quiet };
+	struct dh_httpd_config hc = { .listen = cfg->listen,
+		.tls_cert = cfg->tls_cert,
+		.tls_key = cfg->tls_key,
+		.routes = routes,
+		.nroutes = 1,
+		.quiet = cfg->quiet };
 	const struct dh_http_route *ev;
 	size_t n;
 
@@ -70,8 +74,7 @@ start_http(struct dh_receiver *rv, const struct dh_receiver_cfg *cfg, struct dh_
 }
 
 int
-dh_receiver_start(struct dh_receiver **out, const struct dh_receiver_cfg *cfg,
-	struct dh_err *err)
+dh_receiver_start(struct dh_receiver **out, const struct dh_receiver_cfg *cfg, struct dh_err *err)
 {
 	struct dh_receiver *rv = dh_xcalloc(1, sizeof(*rv));
 	int r;
@@ -82,7 +85,8 @@ dh_receiver_start(struct dh_receiver **out, const struct dh_receiver_cfg *cfg,
 	r = start_http(rv, cfg, err);
 	if (r == DH_EEXIST && cfg->mode == DH_RECEIVER_RUN) {
 		if (!serve_is_ours(cfg->db_path, cfg->listen)) {
-			r = dh_err_set(err, DH_EEXIST, "%s is in use, but not by a drillhall "
+			r = dh_err_set(err, DH_EEXIST,
+				"%s is in use, but not by a drillhall "
 				"serve on this database; its events would not reach the job",
 				cfg->listen);
 			goto out;
@@ -97,8 +101,8 @@ dh_receiver_start(struct dh_receiver **out, const struct dh_receiver_cfg *cfg,
 	if (r != 0)
 		goto out;
 	if (cfg->mode == DH_RECEIVER_SERVE &&
-	    ((r = dh_db_open(&rv->note, cfg->db_path, err)) != 0 ||
-	    (r = dh_db_serve_set(rv->note, cfg->listen, (long)getpid(), err)) != 0))
+		((r = dh_db_open(&rv->note, cfg->db_path, err)) != 0 ||
+			(r = dh_db_serve_set(rv->note, cfg->listen, (long)getpid(), err)) != 0))
 		goto out;
 	*out = rv;
 	rv = NULL;

@@ -24,10 +24,10 @@ enum dh_receiver_mode {
 
 struct dh_receiver_cfg {
 	const char *db_path;
-	const char *listen;        /* "ADDRESS:PORT"; port 0 = ephemeral */
+	const char *listen;             /* "ADDRESS:PORT"; port 0 = ephemeral */
 	const char *tls_cert, *tls_key; /* both NULL = plain HTTP (loopback only) */
 	enum dh_receiver_mode mode;
-	bool quiet;                /* do not log rejections (benchmarks) */
+	bool quiet; /* do not log rejections (benchmarks) */
 };
 
 struct dh_receiver;
@@ -44,7 +44,8 @@ int dh_receiver_start(struct dh_receiver **out, const struct dh_receiver_cfg *cf
 
 /* True when a running serve receives this job's events, not rv. */
 bool dh_receiver_is_shared(const struct dh_receiver *rv);
-/* Where events arrive, for progress lines: "the running serve" or the listen address; borrowed until stop. */
+/* Where events arrive, for progress lines: "the running serve" or the listen address; borrowed
+ * until stop. */
 const char *dh_receiver_where(const struct dh_receiver *rv);
 /* The bound port (after port 0); 0 when shared. */
 uint16_t dh_receiver_port(const struct dh_receiver *rv);

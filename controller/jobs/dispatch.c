@@ -39,16 +39,19 @@ int
 dh_dispatch_exit_code(const struct dh_record *r)
 {
 	switch (r->verdict) {
-	case DH_VERDICT_PASSED: return 0;
-	case DH_VERDICT_FAILED: return 1;
-	default: return 2;
+	case DH_VERDICT_PASSED:
+		return 0;
+	case DH_VERDICT_FAILED:
+		return 1;
+	default:
+		return 2;
 	}
 }
 
 /* Store the controller's own error record; if one raced in, use that. */
 static int
-record_error(struct dh_db *db, const struct dh_job *job, const char *host,
-	time_t started, const char *why, struct dh_record **out, struct dh_err *err)
+record_error(struct dh_db *db, const struct dh_job *job, const char *host, time_t started,
+	const char *why, struct dh_record **out, struct dh_err *err)
 {
 	struct dh_record *r = dh_record_new();
 	int rc;
@@ -79,9 +82,8 @@ ssh_failure(const struct dh_ssh_result *res)
 {
 	if (res->code != 0)
 		return dh_xstrdup(res->msg);
-	return dh_xasprintf("the agent did not accept the job (exit %d): %.200s",
-		res->exit_status, res->err_out && *res->err_out ? res->err_out :
-		(res->out ? res->out : ""));
+	return dh_xasprintf("the agent did not accept the job (exit %d): %.200s", res->exit_status,
+		res->err_out && *res->err_out ? res->err_out : (res->out ? res->out : ""));
 }
 
 /*
@@ -142,25 +144,24 @@ dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_j
 	if ((r = dh_db_job_insert(db, job, trigger, err)) != 0)
 		goto out;
 	if (cfg->verbose)
-		dh_log_info("job %s: dispatching to %s (events via %s)",
-			job->id, host->name, cfg->events_via ? cfg->events_via : "?");
+		dh_log_info("job %s: dispatching to %s (events via %s)", job->id, host->name,
+			cfg->events_via ? cfg->events_via : "?");
 	json = dh_job_to_json(job);
 	t.command = DH_DISPATCH_COMMAND;
 	t.input = json;
 	t.input_len = strlen(json);
-	if ((dh_ssh_run(&t, &res) != 0 || res.exit_status != 0) &&
-	    !agent_accepted(db, job, &res)) {
+	if ((dh_ssh_run(&t, &res) != 0 || res.exit_status != 0) && !agent_accepted(db, job, &res)) {
 		why = ssh_failure(&res);
 		r = record_error(db, job, host->name, started, why, out, err);
 		goto out;
 	}
 	if (cfg->verbose)
-		dh_log_info("job %s: accepted by %s, waiting for the verdict",
-			job->id, host->name);
+		dh_log_info("job %s: accepted by %s, waiting for the verdict", job->id, host->name);
 	r = wait_record(cfg, db, job, out, err);
 	if (r == DH_ETIMEOUT) {
 		why = dh_xasprintf("no verdict from %s within the job's timeout (%llds) "
-			"and %llds grace", host->name, (long long)job->timeout_s,
+				   "and %llds grace",
+			host->name, (long long)job->timeout_s,
 			(long long)(cfg->grace_s ? cfg->grace_s : DH_DISPATCH_GRACE_S));
 		r = record_error(db, job, host->name, started, why, out, err);
 	}

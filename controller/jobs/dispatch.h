@@ -20,14 +20,14 @@
 #include "dh/proto.h"
 #include "jobs/ssh.h"
 
-#define DH_DISPATCH_GRACE_S 120 /* waited beyond the job's timeout */
+#define DH_DISPATCH_GRACE_S 120   /* waited beyond the job's timeout */
 #define DH_DISPATCH_COMMAND "run" /* the exec string; the forced command decides */
 
 struct dh_dispatch_cfg {
-	const char *events_via;      /* where the agent's events arrive, for progress */
-	int64_t grace_s;             /* 0 = DH_DISPATCH_GRACE_S */
-	double poll_s;               /* 0 = 0.2 */
-	bool verbose;                /* progress on stderr */
+	const char *events_via; /* where the agent's events arrive, for progress */
+	int64_t grace_s;        /* 0 = DH_DISPATCH_GRACE_S */
+	double poll_s;          /* 0 = 0.2 */
+	bool verbose;           /* progress on stderr */
 };
 
 /*
@@ -37,9 +37,9 @@ struct dh_dispatch_cfg {
  * nothing could be recorded (database). The record's verdict
  * tells the story: error records carry the reason in `error`.
  */
-int dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db,
-	struct dh_job *job, const struct dh_ssh_target *host, const char *trigger,
-	struct dh_record **out, struct dh_err *err);
+int dh_dispatch_run(const struct dh_dispatch_cfg *cfg, struct dh_db *db, struct dh_job *job,
+	const struct dh_ssh_target *host, const char *trigger, struct dh_record **out,
+	struct dh_err *err);
 
 /* Exit code for a verdict: passed 0, failed 1, error/aborted 2. */
 int dh_dispatch_exit_code(const struct dh_record *r);

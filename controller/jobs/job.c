@@ -36,15 +36,17 @@ copy_restore(const struct dh_restore *in, struct dh_job_restore *rs)
 }
 
 int
-dh_job_build_restore(struct dh_job **out, const struct dh_plan *p,
-	const struct dh_system *s, struct dh_err *err)
+dh_job_build_restore(struct dh_job **out, const struct dh_plan *p, const struct dh_system *s,
+	struct dh_err *err)
 {
 	struct dh_job *j;
 
 	*out = NULL;
 	if (!s->restore.present || s->restore.host == NULL)
-		return dh_err_set(err, DH_EINVAL, "%s has no [restore] section with a "
-			"host", s->id);
+		return dh_err_set(err, DH_EINVAL,
+			"%s has no [restore] section with a "
+			"host",
+			s->id);
 	if (dh_plan_method_name(s->restore.method) == NULL)
 		return dh_err_set(err, DH_EINVAL, "%s has no restore method", s->id);
 	j = dh_xcalloc(1, sizeof(*j));
@@ -63,32 +65,38 @@ dh_job_build_restore(struct dh_job **out, const struct dh_plan *p,
 }
 
 int
-dh_job_restore_target(struct dh_ssh_target *out, const struct dh_plan *p,
-	const struct dh_system *s, struct dh_err *err)
+dh_job_restore_target(struct dh_ssh_target *out, const struct dh_plan *p, const struct dh_system *s,
+	struct dh_err *err)
 {
 	const struct dh_host *h;
 
 	memset(out, 0, sizeof(*out));
 	if (!s->restore.present || s->restore.host == NULL)
-		return dh_err_set(err, DH_EINVAL, "%s has no [restore] section with a "
-			"host", s->id);
+		return dh_err_set(err, DH_EINVAL,
+			"%s has no [restore] section with a "
+			"host",
+			s->id);
 	h = dh_plan_host_get(p, s->restore.host);
 	if (h == NULL || h->address == NULL || h->user == NULL)
-		return dh_err_set(err, DH_EINVAL, "restore host '%s' of %s is not in the "
-			"inventory (with address and user)", s->restore.host, s->id);
+		return dh_err_set(err, DH_EINVAL,
+			"restore host '%s' of %s is not in the "
+			"inventory (with address and user)",
+			s->restore.host, s->id);
 	if (p->inv.url == NULL || p->inv.ssh_key == NULL || p->inv.known_hosts == NULL)
-		return dh_err_set(err, DH_EINVAL, "inventory [controller] needs url, "
+		return dh_err_set(err, DH_EINVAL,
+			"inventory [controller] needs url, "
 			"ssh_key and known_hosts");
 	dh_job_host_target(out, p, h);
 	return 0;
 }
 
 void
-dh_job_host_target(struct dh_ssh_target *out, const struct dh_plan *p,
-	const struct dh_host *h)
+dh_job_host_target(struct dh_ssh_target *out, const struct dh_plan *p, const struct dh_host *h)
 {
 	*out = (struct dh_ssh_target){ .name = h->id,
-		.address = h->address ? h->address : "", .port = h->port,
-		.user = h->user ? h->user : "", .key = p->inv.ssh_key,
+		.address = h->address ? h->address : "",
+		.port = h->port,
+		.user = h->user ? h->user : "",
+		.key = p->inv.ssh_key,
 		.known_hosts = p->inv.known_hosts };
 }

@@ -22,8 +22,8 @@
  * caller's, dh_job_free), or DH_EINVAL with err set when s has no
  * [restore] with a host and a method.
  */
-int dh_job_build_restore(struct dh_job **out, const struct dh_plan *p,
-	const struct dh_system *s, struct dh_err *err);
+int dh_job_build_restore(struct dh_job **out, const struct dh_plan *p, const struct dh_system *s,
+	struct dh_err *err);
 
 /*
  * The SSH target that runs s's restore test: its [restore] host from the

@@ -29,7 +29,8 @@
 #include "dh/timefmt.h"
 
 /* Preferred host key algorithms: the key an operator pins with ssh-keyscan -t ed25519 first. */
-#define HOSTKEY_PREFS "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
+#define HOSTKEY_PREFS                                                                              \
+	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"                                     \
 	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa"
 
 struct run {
@@ -39,7 +40,7 @@ struct run {
 	LIBSSH2_SESSION *s;
 	LIBSSH2_CHANNEL *ch;
 	double deadline;
-	const char *what;      /* the stage being waited for, for timeouts */
+	const char *what; /* the stage being waited for, for timeouts */
 	struct dh_buf out, err;
 };
 
@@ -52,8 +53,8 @@ init_lib(void)
 	init_rc = libssh2_init(0);
 }
 
-static int
-fail(struct run *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct run *r, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static int
 fail(struct run *r, int code, const char *fmt, ...)
@@ -90,8 +91,8 @@ wait_socket(struct run *r)
 		pfd.events = POLLIN;
 	do {
 		if (timeout_ms(r) == 0)
-			return fail(r, DH_ETIMEOUT, "%s: timed out waiting for %s",
-				r->t->name, r->what);
+			return fail(r, DH_ETIMEOUT, "%s: timed out waiting for %s", r->t->name,
+				r->what);
 		n = poll(&pfd, 1, timeout_ms(r));
 	} while (n < 0 && errno == EINTR);
 	if (n == 0)
@@ -119,11 +120,11 @@ tcp_connect(struct run *r)
 
 	snprintf(port, sizeof(port), "%d", r->t->port ? r->t->port : 22);
 	if ((rc = getaddrinfo(r->t->address, port, &hints, &ai)) != 0)
-		return fail(r, DH_ENET, "%s: cannot resolve %s: %s", r->t->name,
-			r->t->address, gai_strerror(rc));
+		return fail(r, DH_ENET, "%s: cannot resolve %s: %s", r->t->name, r->t->address,
+			gai_strerror(rc));
 	r->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (r->fd < 0 || (connect(r->fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
-	    errno != EINPROGRESS)) {
+	if (r->fd < 0 ||
+		(connect(r->fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS)) {
 		e = errno;
 		goto out;
 	}
@@ -132,16 +133,16 @@ tcp_connect(struct run *r)
 		;
 	if (n == 0) {
 		freeaddrinfo(ai);
-		return fail(r, DH_ETIMEOUT, "%s: connect to %s port %s timed out",
-			r->t->name, r->t->address, port);
+		return fail(r, DH_ETIMEOUT, "%s: connect to %s port %s timed out", r->t->name,
+			r->t->address, port);
 	}
 	if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &e, &el) != 0)
 		e = errno;
 out:
 	freeaddrinfo(ai);
 	if (e != 0)
-		return fail(r, DH_ENET, "%s: cannot connect to %s port %s: %s",
-			r->t->name, r->t->address, port, strerror(e));
+		return fail(r, DH_ENET, "%s: cannot connect to %s port %s: %s", r->t->name,
+			r->t->address, port, strerror(e));
 	r->res->stage = DH_SSH_CONNECTED;
 	return 0;
 }
@@ -150,13 +151,20 @@ static int
 knownhost_type(int hostkey_type)
 {
 	switch (hostkey_type) {
-	case LIBSSH2_HOSTKEY_TYPE_RSA: return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
-	case LIBSSH2_HOSTKEY_TYPE_DSS: return LIBSSH2_KNOWNHOST_KEY_SSHDSS;
-	case LIBSSH2_HOSTKEY_TYPE_ECDSA_256: return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
-	case LIBSSH2_HOSTKEY_TYPE_ECDSA_384: return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
-	case LIBSSH2_HOSTKEY_TYPE_ECDSA_521: return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
-	case LIBSSH2_HOSTKEY_TYPE_ED25519: return LIBSSH2_KNOWNHOST_KEY_ED25519;
-	default: return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
+	case LIBSSH2_HOSTKEY_TYPE_RSA:
+		return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
+	case LIBSSH2_HOSTKEY_TYPE_DSS:
+		return LIBSSH2_KNOWNHOST_KEY_SSHDSS;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
+		return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
+		return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
+		return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
+	case LIBSSH2_HOSTKEY_TYPE_ED25519:
+		return LIBSSH2_KNOWNHOST_KEY_ED25519;
+	default:
+		return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
 	}
 }
 
@@ -173,28 +181,30 @@ check_host_key(struct run *r)
 		rc = fail(r, DH_EIO, "%s: no host key from the server", r->t->name);
 		goto out;
 	}
-	if (libssh2_knownhost_readfile(kh, r->t->known_hosts,
-	    LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
+	if (libssh2_knownhost_readfile(kh, r->t->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
 		rc = fail(r, DH_EREFUSED, "%s: host refused: cannot read known_hosts %s",
 			r->t->name, r->t->known_hosts);
 		goto out;
 	}
 	rc = libssh2_knownhost_checkp(kh, r->t->address, port, key, len,
-		LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-		knownhost_type(type), NULL);
+		LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | knownhost_type(type),
+		NULL);
 	switch (rc) {
 	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
 		r->res->stage = DH_SSH_HOSTKEY_OK;
 		rc = 0;
 		break;
 	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
-		rc = fail(r, DH_EREFUSED, "%s: host refused: its host key has CHANGED "
-			"(does not match %s); not authenticating", r->t->name, r->t->known_hosts);
+		rc = fail(r, DH_EREFUSED,
+			"%s: host refused: its host key has CHANGED "
+			"(does not match %s); not authenticating",
+			r->t->name, r->t->known_hosts);
 		break;
 	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
-		rc = fail(r, DH_EREFUSED, "%s: host refused: host key unknown (no entry "
-			"for %s port %d in %s); not authenticating", r->t->name,
-			r->t->address, port, r->t->known_hosts);
+		rc = fail(r, DH_EREFUSED,
+			"%s: host refused: host key unknown (no entry "
+			"for %s port %d in %s); not authenticating",
+			r->t->name, r->t->address, port, r->t->known_hosts);
 		break;
 	default:
 		rc = fail(r, DH_EREFUSED, "%s: host refused: cannot check the host key",
@@ -220,7 +230,7 @@ set_hostkey_prefs(LIBSSH2_SESSION *s)
 
 	dh_buf_init(&want);
 	for (char *name = strtok_r(prefs, ",", &save); name && n > 0;
-	    name = strtok_r(NULL, ",", &save))
+		name = strtok_r(NULL, ",", &save))
 		for (int i = 0; i < n; i++)
 			if (strcmp(algs[i], name) == 0)
 				dh_buf_printf(&want, "%s%s", want.len ? "," : "", name);
@@ -250,8 +260,8 @@ handshake_and_auth(struct run *r)
 	if ((rc = check_host_key(r)) != 0)
 		return rc;
 	r->what = "public key authentication";
-	while ((rc = libssh2_userauth_publickey_fromfile(r->s, r->t->user, NULL,
-	    r->t->key, NULL)) == LIBSSH2_ERROR_EAGAIN)
+	while ((rc = libssh2_userauth_publickey_fromfile(r->s, r->t->user, NULL, r->t->key,
+			NULL)) == LIBSSH2_ERROR_EAGAIN)
 		if ((rc = wait_socket(r)) != 0)
 			return rc;
 	if (rc != 0)
@@ -269,8 +279,8 @@ drain(struct run *r, int stream, struct dh_buf *b, size_t max)
 	ssize_t n, total = 0;
 
 	while ((n = libssh2_channel_read_ex(r->ch, stream, buf, sizeof(buf))) > 0) {
-		size_t keep = b->len >= max ? 0 : ((size_t)n < max - b->len ? (size_t)n :
-			max - b->len);
+		size_t keep =
+			b->len >= max ? 0 : ((size_t)n < max - b->len ? (size_t)n : max - b->len);
 
 		if (keep < (size_t)n)
 			r->res->truncated = true;
@@ -316,7 +326,7 @@ exec_command(struct run *r)
 
 	r->what = "a channel";
 	while ((r->ch = libssh2_channel_open_session(r->s)) == NULL &&
-	    libssh2_session_last_errno(r->s) == LIBSSH2_ERROR_EAGAIN)
+		libssh2_session_last_errno(r->s) == LIBSSH2_ERROR_EAGAIN)
 		if ((rc = wait_socket(r)) != 0)
 			return rc;
 	if (r->ch == NULL)
@@ -339,9 +349,9 @@ exec_command(struct run *r)
 		if (libssh2_channel_eof(r->ch)) {
 			/* Data that came with the EOF. */
 			if (drain(r, 0, &r->out, DH_SSH_OUT_MAX) < 0 ||
-			    drain(r, SSH_EXTENDED_DATA_STDERR, &r->err, DH_SSH_ERR_MAX) < 0)
-				return fail(r, DH_EIO, "%s: reading output failed: %s",
-					r->t->name, last_error(r));
+				drain(r, SSH_EXTENDED_DATA_STDERR, &r->err, DH_SSH_ERR_MAX) < 0)
+				return fail(r, DH_EIO, "%s: reading output failed: %s", r->t->name,
+					last_error(r));
 			break;
 		}
 		if (a == 0 && b == 0 && (rc = wait_socket(r)) != 0)
@@ -448,8 +458,7 @@ pool_worker(void *arg)
 }
 
 void
-dh_ssh_run_many(const struct dh_ssh_target *t, struct dh_ssh_result *res, size_t n,
-	size_t parallel)
+dh_ssh_run_many(const struct dh_ssh_target *t, struct dh_ssh_result *res, size_t n, size_t parallel)
 {
 	struct pool p = { .t = t, .res = res, .n = n };
 	pthread_t th[DH_SSH_POOL_MAX];

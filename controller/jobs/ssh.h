@@ -27,39 +27,39 @@
 
 /* Where and what to run. All pointers are borrowed for the call. */
 struct dh_ssh_target {
-	const char *name;        /* inventory host id, for messages */
-	const char *address;     /* as written in known_hosts */
-	int port;                /* 0 = 22 */
+	const char *name;    /* inventory host id, for messages */
+	const char *address; /* as written in known_hosts */
+	int port;            /* 0 = 22 */
 	const char *user;
-	const char *key;         /* private key file (no passphrase) */
+	const char *key; /* private key file (no passphrase) */
 	const char *known_hosts;
-	const char *command;     /* exec string: "run", "version" */
-	const char *input;       /* written to stdin then EOF; NULL = none */
+	const char *command; /* exec string: "run", "version" */
+	const char *input;   /* written to stdin then EOF; NULL = none */
 	size_t input_len;
-	int connect_ms;          /* 0 = DH_SSH_CONNECT_MS: TCP connect */
-	int auth_ms;             /* 0 = DH_SSH_AUTH_MS: banner, kex, host key, auth */
-	int exec_ms;             /* 0 = DH_SSH_EXEC_MS: command until exit */
+	int connect_ms; /* 0 = DH_SSH_CONNECT_MS: TCP connect */
+	int auth_ms;    /* 0 = DH_SSH_AUTH_MS: banner, kex, host key, auth */
+	int exec_ms;    /* 0 = DH_SSH_EXEC_MS: command until exit */
 };
 
 /* How far a run got; each stage implies the ones before. */
 enum dh_ssh_stage {
 	DH_SSH_NONE,
-	DH_SSH_CONNECTED,    /* TCP connected */
-	DH_SSH_HOSTKEY_OK,   /* handshake done, key matches known_hosts */
-	DH_SSH_AUTHED,       /* public key accepted */
-	DH_SSH_EXITED,       /* command ran and exited */
+	DH_SSH_CONNECTED,  /* TCP connected */
+	DH_SSH_HOSTKEY_OK, /* handshake done, key matches known_hosts */
+	DH_SSH_AUTHED,     /* public key accepted */
+	DH_SSH_EXITED,     /* command ran and exited */
 };
 
 struct dh_ssh_result {
-	int code;                /* 0 or DH_ENET, DH_ETIMEOUT, DH_EREFUSED, DH_EIO */
+	int code; /* 0 or DH_ENET, DH_ETIMEOUT, DH_EREFUSED, DH_EIO */
 	enum dh_ssh_stage stage;
-	int exit_status;         /* the command's, -1 when unknown */
-	char *out;               /* stdout (NUL-terminated, <= DH_SSH_OUT_MAX) */
+	int exit_status; /* the command's, -1 when unknown */
+	char *out;       /* stdout (NUL-terminated, <= DH_SSH_OUT_MAX) */
 	size_t out_len;
-	char *err_out;           /* stderr (<= DH_SSH_ERR_MAX) */
-	bool truncated;          /* output was longer than kept */
-	double seconds;          /* wall time of the whole run */
-	char msg[300];           /* why it failed, for the record and the log */
+	char *err_out;  /* stderr (<= DH_SSH_ERR_MAX) */
+	bool truncated; /* output was longer than kept */
+	double seconds; /* wall time of the whole run */
+	char msg[300];  /* why it failed, for the record and the log */
 };
 
 /*
@@ -75,8 +75,8 @@ int dh_ssh_run(const struct dh_ssh_target *t, struct dh_ssh_result *res);
  * Run n targets concurrently with at most parallel (<= DH_SSH_POOL_MAX;
  * 0 = min(n, DH_SSH_POOL_MAX)) sessions at a time; res[i] is t[i]'s.
  */
-void dh_ssh_run_many(const struct dh_ssh_target *t, struct dh_ssh_result *res,
-	size_t n, size_t parallel);
+void dh_ssh_run_many(const struct dh_ssh_target *t, struct dh_ssh_result *res, size_t n,
+	size_t parallel);
 
 void dh_ssh_result_fini(struct dh_ssh_result *res);
 

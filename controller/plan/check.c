@@ -22,13 +22,14 @@
 #include "plan/derive.h"
 #include "plan/order.h"
 
-#define ERR(s, line, ...) \
-	dh_problems_add(pr, DH_SEV_ERROR, (s)->file, (line), __VA_ARGS__)
-#define WARN(s, line, ...) \
-	dh_problems_add(pr, DH_SEV_WARNING, (s)->file, (line), __VA_ARGS__)
+#define ERR(s, line, ...) dh_problems_add(pr, DH_SEV_ERROR, (s)->file, (line), __VA_ARGS__)
+#define WARN(s, line, ...) dh_problems_add(pr, DH_SEV_WARNING, (s)->file, (line), __VA_ARGS__)
 
 static const char *const level_keys[] = {
-	"rpo", "rto", "restore_test_every", "failover_drill_every",
+	"rpo",
+	"rto",
+	"restore_test_every",
+	"failover_drill_every",
 };
 
 static void
@@ -50,8 +51,7 @@ check_policy(const struct dh_plan *p, struct dh_problems *pr)
 	const struct dh_policy *pol = &p->policy;
 
 	if (pol->plan_line == 0 && pol->name == NULL)
-		dh_problems_add(pr, DH_SEV_ERROR, "policy.ini", 0,
-			"missing section [plan]");
+		dh_problems_add(pr, DH_SEV_ERROR, "policy.ini", 0, "missing section [plan]");
 	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
 		int64_t v[4], pv[4];
 		int lines[4], plines[4];
@@ -74,8 +74,8 @@ check_policy(const struct dh_plan *p, struct dh_problems *pr)
 			dh_duration_format(pv[k], b, sizeof(b));
 			dh_problems_add(pr, DH_SEV_ERROR, "policy.ini", lines[k],
 				"levels out of order: [availability %d] %s = %s is looser "
-				"than [availability %d] %s = %s", n, level_keys[k], a,
-				n - 1, level_keys[k], b);
+				"than [availability %d] %s = %s",
+				n, level_keys[k], a, n - 1, level_keys[k], b);
 		}
 	}
 }
@@ -94,14 +94,15 @@ check_inventory(const struct dh_plan *p, struct dh_problems *pr)
 		if (h->hall != NULL && dh_plan_hall_get(p, h->hall) == NULL)
 			dh_problems_add(pr, DH_SEV_ERROR, "inventory.ini", h->hall_line,
 				"host %s is in hall '%s', which is not declared "
-				"(add a [hall %s] section)", h->id, h->hall, h->hall);
+				"(add a [hall %s] section)",
+				h->id, h->hall, h->hall);
 	}
 }
 
 /* An inventory host named in a system file must exist. */
 static void
-need_host(const struct dh_plan *p, const struct dh_system *s, const char *host,
-	int line, const char *what, struct dh_problems *pr)
+need_host(const struct dh_plan *p, const struct dh_system *s, const char *host, int line,
+	const char *what, struct dh_problems *pr)
 {
 	if (host != NULL && dh_plan_host_get(p, host) == NULL)
 		dh_problems_add(pr, DH_SEV_ERROR, s->file, line,
@@ -109,23 +110,19 @@ need_host(const struct dh_plan *p, const struct dh_system *s, const char *host,
 }
 
 static void
-check_failover(const struct dh_plan *p, const struct dh_system *s,
-	struct dh_problems *pr)
+check_failover(const struct dh_plan *p, const struct dh_system *s, struct dh_problems *pr)
 {
 	const struct dh_failover *f = &s->failover;
 	const struct dh_host *a, *b;
 
 	need_host(p, s, f->primary, f->primary_line, "[failover] primary", pr);
 	need_host(p, s, f->standby, f->standby_line, "[failover] standby", pr);
-	need_host(p, s, f->marker_write.host, f->marker_write.line,
-		"marker_write", pr);
-	need_host(p, s, f->marker_check.host, f->marker_check.line,
-		"marker_check", pr);
+	need_host(p, s, f->marker_write.host, f->marker_write.line, "marker_write", pr);
+	need_host(p, s, f->marker_check.host, f->marker_check.line, "marker_check", pr);
 	for (size_t i = 0; i < f->nsteps; i++)
 		need_host(p, s, f->steps[i].host, f->steps[i].line, "step", pr);
 	for (size_t i = 0; i < f->nfailbacks; i++)
-		need_host(p, s, f->failbacks[i].host, f->failbacks[i].line,
-			"failback", pr);
+		need_host(p, s, f->failbacks[i].host, f->failbacks[i].line, "failback", pr);
 	for (size_t i = 0; i < f->nhealth; i++)
 		need_host(p, s, f->health[i].host, f->health[i].line, "health", pr);
 	if (f->primary == NULL || f->standby == NULL)
@@ -133,11 +130,11 @@ check_failover(const struct dh_plan *p, const struct dh_system *s,
 	a = dh_plan_host_get(p, f->primary);
 	b = dh_plan_host_get(p, f->standby);
 	if (a != NULL && b != NULL && a->hall != NULL && b->hall != NULL &&
-	    strcmp(a->hall, b->hall) == 0)
+		strcmp(a->hall, b->hall) == 0)
 		dh_problems_add(pr, DH_SEV_ERROR, s->file, f->standby_line,
 			"primary %s and standby %s are both in hall %s: a failover "
-			"drill must go from one hall to the other", a->id, b->id,
-			a->hall);
+			"drill must go from one hall to the other",
+			a->id, b->id, a->hall);
 }
 
 /* A system file's [system], and the date that goes with its level. */
@@ -147,27 +144,27 @@ check_system(const struct dh_system *s, struct dh_problems *pr)
 	if (s->line == 0)
 		ERR(s, 0, "missing section [system]");
 	if (s->classified && s->availability < 0)
-		ERR(s, s->classified_line, "classified on %s but no 'availability' "
-			"(T-level) given", s->classified_text);
+		ERR(s, s->classified_line,
+			"classified on %s but no 'availability' "
+			"(T-level) given",
+			s->classified_text);
 	if (!s->classified && s->availability >= 0)
-		ERR(s, s->availability_line, "'availability' given without "
+		ERR(s, s->availability_line,
+			"'availability' given without "
 			"'classified' (the date of the classification that set it)");
 }
 
 /* Which [restore] keys each method needs and takes (SPEC "Plan files"). */
 static const struct method_keys {
 	const char *key;
-	size_t line_off; /* the key's line in struct dh_restore */
+	size_t line_off;              /* the key's line in struct dh_restore */
 	unsigned restic, tar, action; /* 0 not taken, 1 optional, 2 required */
 } method_keys[] = {
 	{ "repository", offsetof(struct dh_restore, repository_line), 2, 2, 0 },
-	{ "password_file", offsetof(struct dh_restore, password_file_line),
-		2, 0, 0 },
+	{ "password_file", offsetof(struct dh_restore, password_file_line), 2, 0, 0 },
 	{ "pattern", offsetof(struct dh_restore, pattern_line), 0, 1, 0 },
-	{ "restore_action", offsetof(struct dh_restore, restore_action_line),
-		0, 0, 2 },
-	{ "backup_time_action",
-		offsetof(struct dh_restore, backup_time_action_line), 0, 0, 2 },
+	{ "restore_action", offsetof(struct dh_restore, restore_action_line), 0, 0, 2 },
+	{ "backup_time_action", offsetof(struct dh_restore, backup_time_action_line), 0, 0, 2 },
 };
 
 static void
@@ -180,16 +177,15 @@ check_restore_keys(const struct dh_system *s, struct dh_problems *pr)
 		return;
 	for (size_t i = 0; i < sizeof(method_keys) / sizeof(method_keys[0]); i++) {
 		const struct method_keys *mk = &method_keys[i];
-		unsigned need = r->method == DH_METHOD_RESTIC ? mk->restic :
-			r->method == DH_METHOD_TAR ? mk->tar : mk->action;
-		int line = *(const int *)(const void *)((const char *)r +
-			mk->line_off);
+		unsigned need = r->method == DH_METHOD_RESTIC ? mk->restic
+			: r->method == DH_METHOD_TAR          ? mk->tar
+							      : mk->action;
+		int line = *(const int *)(const void *)((const char *)r + mk->line_off);
 
 		if (need == 2 && line == 0)
 			ERR(s, r->line, "[restore] method %s needs '%s'", m, mk->key);
 		if (need == 0 && line != 0)
-			ERR(s, line, "'%s' does not apply to [restore] method %s",
-				mk->key, m);
+			ERR(s, line, "'%s' does not apply to [restore] method %s", mk->key, m);
 	}
 }
 
@@ -198,31 +194,29 @@ check_deps(const struct dh_system *s, struct dh_problems *pr)
 {
 	for (size_t i = 0; i < s->ndeps; i++)
 		if (s->dep_idx[i] == SIZE_MAX)
-			ERR(s, s->depends_line, "depends on '%s', which is not a "
-				"system (no systems/%s.ini)", s->depends_on[i],
-				s->depends_on[i]);
+			ERR(s, s->depends_line,
+				"depends on '%s', which is not a "
+				"system (no systems/%s.ini)",
+				s->depends_on[i], s->depends_on[i]);
 }
 
 /* What one system file says, against itself and the inventory. */
 static void
-check_structure(const struct dh_plan *p, const struct dh_system *s,
-	struct dh_problems *pr)
+check_structure(const struct dh_plan *p, const struct dh_system *s, struct dh_problems *pr)
 {
 	check_system(s, pr);
 	if (s->restore.present)
 		check_restore_keys(s, pr);
 	check_deps(s, pr);
 	if (s->restore.present)
-		need_host(p, s, s->restore.host, s->restore.host_line, "[restore]",
-			pr);
+		need_host(p, s, s->restore.host, s->restore.host_line, "[restore]", pr);
 	if (s->failover.present)
 		check_failover(p, s, pr);
 }
 
 /* A declared value looser than the level's: allowed only by deviation. */
 static void
-check_requirements(const struct dh_policy *pol, const struct dh_system *s,
-	struct dh_problems *pr)
+check_requirements(const struct dh_policy *pol, const struct dh_system *s, struct dh_problems *pr)
 {
 	struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS];
 
@@ -231,31 +225,34 @@ check_requirements(const struct dh_policy *pol, const struct dh_system *s,
 		char a[32], b[32];
 
 		if (q[i].declared == DH_PLAN_UNSET ||
-		    !dh_plan_derive_is_looser(q[i].declared, q[i].policy))
+			!dh_plan_derive_is_looser(q[i].declared, q[i].policy))
 			continue;
 		dh_duration_format(q[i].declared, a, sizeof(a));
 		dh_duration_format(q[i].policy, b, sizeof(b));
 		if (s->deviation != NULL)
-			WARN(s, q[i].line, "%s %s is looser than the %s that T-level "
-				"%d requires; allowed by deviation: %s", q[i].key, a, b,
-				s->level, s->deviation);
+			WARN(s, q[i].line,
+				"%s %s is looser than the %s that T-level "
+				"%d requires; allowed by deviation: %s",
+				q[i].key, a, b, s->level, s->deviation);
 		else
-			ERR(s, q[i].line, "%s %s is looser than the %s that T-level "
+			ERR(s, q[i].line,
+				"%s %s is looser than the %s that T-level "
 				"%d requires: tighten it, or record the decision in "
-				"'deviation'", q[i].key, a, b, s->level);
+				"'deviation'",
+				q[i].key, a, b, s->level);
 	}
 }
 
 static void
-check_classification(const struct dh_system *s, time_t now,
-	struct dh_problems *pr)
+check_classification(const struct dh_system *s, time_t now, struct dh_problems *pr)
 {
 	struct tm tm;
 	time_t stale;
 	char today[DH_RFC3339_LEN];
 
 	if (!s->classified) {
-		WARN(s, s->line, "unclassified: requirements set by IT, not by the "
+		WARN(s, s->line,
+			"unclassified: requirements set by IT, not by the "
 			"business (T-level %d from policy unclassified_level)",
 			s->level);
 		return;
@@ -266,7 +263,8 @@ check_classification(const struct dh_system *s, time_t now,
 	tm.tm_year += 3;
 	stale = timegm(&tm);
 	if (now > stale)
-		WARN(s, s->classified_line, "classified on %s, more than 3 years "
+		WARN(s, s->classified_line,
+			"classified on %s, more than 3 years "
 			"before %s: the classification is due for review",
 			s->classified_text, today);
 	else if (s->classified_at > now)
@@ -275,20 +273,21 @@ check_classification(const struct dh_system *s, time_t now,
 }
 
 static void
-check_coverage(const struct dh_policy *pol, const struct dh_system *s,
-	struct dh_problems *pr)
+check_coverage(const struct dh_policy *pol, const struct dh_system *s, struct dh_problems *pr)
 {
 	char a[32], b[32];
 
 	if (s->supplier_rto_s != DH_PLAN_UNSET && s->eff_rto_s != DH_PLAN_UNSET &&
-	    s->supplier_rto_s > s->eff_rto_s) {
+		s->supplier_rto_s > s->eff_rto_s) {
 		dh_duration_format(s->supplier_rto_s, a, sizeof(a));
 		dh_duration_format(s->eff_rto_s, b, sizeof(b));
-		WARN(s, s->supplier_rto_line, "the supplier's contracted restore "
-			"time %s is longer than the rto %s", a, b);
+		WARN(s, s->supplier_rto_line,
+			"the supplier's contracted restore "
+			"time %s is longer than the rto %s",
+			a, b);
 	}
-	if (pol->failover_required_from >= 0 &&
-	    s->level >= pol->failover_required_from && !s->failover.present)
+	if (pol->failover_required_from >= 0 && s->level >= pol->failover_required_from &&
+		!s->failover.present)
 		WARN(s, s->availability_line ? s->availability_line : s->line,
 			"T-level %d calls for a failover drill (policy "
 			"failover_required_from = %d) but there is no [failover]",
@@ -299,8 +298,7 @@ check_coverage(const struct dh_policy *pol, const struct dh_system *s,
 
 /* "procapita must be back in 2h but depends on sql-kluster, whose rto is 24h" */
 static void
-check_dependency_rto(const struct dh_plan *p, const struct dh_system *s,
-	struct dh_problems *pr)
+check_dependency_rto(const struct dh_plan *p, const struct dh_system *s, struct dh_problems *pr)
 {
 	for (size_t i = 0; i < s->ndeps; i++) {
 		const struct dh_system *d;
@@ -310,12 +308,14 @@ check_dependency_rto(const struct dh_plan *p, const struct dh_system *s,
 			continue;
 		d = &p->systems[s->dep_idx[i]];
 		if (d->eff_rto_s == DH_PLAN_UNSET || s->eff_rto_s == DH_PLAN_UNSET ||
-		    d->eff_rto_s <= s->eff_rto_s)
+			d->eff_rto_s <= s->eff_rto_s)
 			continue;
 		dh_duration_format(s->eff_rto_s, a, sizeof(a));
 		dh_duration_format(d->eff_rto_s, b, sizeof(b));
-		WARN(s, s->depends_line, "%s must be back in %s but depends on %s, "
-			"whose rto is %s", s->id, a, d->id, b);
+		WARN(s, s->depends_line,
+			"%s must be back in %s but depends on %s, "
+			"whose rto is %s",
+			s->id, a, d->id, b);
 	}
 }
 
@@ -335,8 +335,7 @@ report_cycle(void *arg, const size_t *cycle, size_t n)
 
 	dh_buf_init(&b);
 	for (size_t i = 0; i <= n; i++)
-		dh_buf_printf(&b, "%s%s", i ? " -> " : "",
-			c->plan->systems[cycle[i % n]].id);
+		dh_buf_printf(&b, "%s%s", i ? " -> " : "", c->plan->systems[cycle[i % n]].id);
 	ERR(first, first->depends_line, "dependency cycle: %s", b.data);
 	dh_buf_fini(&b);
 }

@@ -27,19 +27,17 @@ dh_plan_derive_is_looser(int64_t a, int64_t b)
 }
 
 void
-dh_plan_derive_requirements(const struct dh_policy *pol,
-	const struct dh_system *s, struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS])
+dh_plan_derive_requirements(const struct dh_policy *pol, const struct dh_system *s,
+	struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS])
 {
 	const struct dh_level *l = &pol->levels[s->level];
 
-	q[0] = (struct dh_plan_requirement){ "rpo", l->rpo_s, s->rpo_s,
-		s->rpo_line };
-	q[1] = (struct dh_plan_requirement){ "rto", l->rto_s, s->rto_s,
-		s->rto_line };
-	q[2] = (struct dh_plan_requirement){ "restore_test_every",
-		l->restore_every_s, s->restore_every_s, s->restore_every_line };
-	q[3] = (struct dh_plan_requirement){ "failover_drill_every",
-		l->failover_every_s, s->failover_every_s, s->failover_every_line };
+	q[0] = (struct dh_plan_requirement){ "rpo", l->rpo_s, s->rpo_s, s->rpo_line };
+	q[1] = (struct dh_plan_requirement){ "rto", l->rto_s, s->rto_s, s->rto_line };
+	q[2] = (struct dh_plan_requirement){ "restore_test_every", l->restore_every_s,
+		s->restore_every_s, s->restore_every_line };
+	q[3] = (struct dh_plan_requirement){ "failover_drill_every", l->failover_every_s,
+		s->failover_every_s, s->failover_every_line };
 }
 
 /* An unknown id stays out of the graph (SIZE_MAX); check.c reports it. */
@@ -61,15 +59,14 @@ resolve_deps(const struct dh_plan *p, struct dh_system *s)
  * (and check.c reports an error).
  */
 static void
-derive_one(const struct dh_system *s, const struct dh_plan_requirement *q,
-	int64_t *eff, enum dh_plan_source *src)
+derive_one(const struct dh_system *s, const struct dh_plan_requirement *q, int64_t *eff,
+	enum dh_plan_source *src)
 {
 	*src = DH_SRC_POLICY;
 	*eff = q->policy;
 	if (q->declared == DH_PLAN_UNSET)
 		return;
-	if (dh_plan_derive_is_looser(q->declared, q->policy) &&
-	    s->deviation == NULL)
+	if (dh_plan_derive_is_looser(q->declared, q->policy) && s->deviation == NULL)
 		return;
 	*src = DH_SRC_DECLARED;
 	*eff = q->declared;
@@ -89,13 +86,12 @@ derive_requirements(const struct dh_policy *pol, struct dh_system *s)
 	struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS];
 	int64_t *eff[DH_PLAN_REQUIREMENTS] = { &s->eff_rpo_s, &s->eff_rto_s,
 		&s->eff_restore_every_s, &s->eff_failover_every_s };
-	enum dh_plan_source *src[DH_PLAN_REQUIREMENTS] = { &s->rpo_source,
-		&s->rto_source, &s->restore_every_source,
-		&s->failover_every_source };
+	enum dh_plan_source *src[DH_PLAN_REQUIREMENTS] = { &s->rpo_source, &s->rto_source,
+		&s->restore_every_source, &s->failover_every_source };
 
 	s->set_by_it = !s->classified;
-	s->level = s->classified && s->availability >= 0 ? s->availability :
-		pol->unclassified_level;
+	s->level =
+		s->classified && s->availability >= 0 ? s->availability : pol->unclassified_level;
 	if (s->level < 0)
 		s->level = 2; /* policy lacks unclassified_level: already an error */
 	dh_plan_derive_requirements(pol, s, q);

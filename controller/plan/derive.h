@@ -35,8 +35,8 @@ void dh_plan_derive(struct dh_plan *plan);
 
 /* The requirements of s at its derived level (s->level), in the order of
  * DH_PLAN_REQUIREMENTS. */
-void dh_plan_derive_requirements(const struct dh_policy *pol,
-	const struct dh_system *s, struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS]);
+void dh_plan_derive_requirements(const struct dh_policy *pol, const struct dh_system *s,
+	struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS]);
 
 /* Is duration or interval a looser than b? never is the loosest; an
  * unset value compares as nothing (false). */

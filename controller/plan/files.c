@@ -38,8 +38,8 @@ dh_plan_files_fini(struct dh_plan_files *fs)
 
 /* Read dir/rel into the set. Too big is a plan problem; unreadable is not. */
 static int
-add_file(struct dh_plan_files *fs, const char *dir, const char *rel,
-	struct dh_problems *pr, struct dh_err *err)
+add_file(struct dh_plan_files *fs, const char *dir, const char *rel, struct dh_problems *pr,
+	struct dh_err *err)
 {
 	char *full = dh_xasprintf("%s/%s", dir, rel);
 	struct dh_buf b;
@@ -55,8 +55,10 @@ add_file(struct dh_plan_files *fs, const char *dir, const char *rel,
 	}
 	r = dh_file_read(full, DH_INI_MAX_FILE, &b, err);
 	if (r == DH_ETOOBIG) {
-		dh_problems_add(pr, DH_SEV_ERROR, rel, 0, "file is larger than "
-			"%d bytes", DH_INI_MAX_FILE);
+		dh_problems_add(pr, DH_SEV_ERROR, rel, 0,
+			"file is larger than "
+			"%d bytes",
+			DH_INI_MAX_FILE);
 		dh_buf_reset(&b);
 		r = 0;
 	} else if (r < 0) {
@@ -88,8 +90,7 @@ ends_with_ini(const char *name)
 }
 
 static int
-add_systems(struct dh_plan_files *fs, const char *dir, struct dh_problems *pr,
-	struct dh_err *err)
+add_systems(struct dh_plan_files *fs, const char *dir, struct dh_problems *pr, struct dh_err *err)
 {
 	char *sysdir = dh_xasprintf("%s/systems", dir);
 	DIR *d = opendir(sysdir);
@@ -127,8 +128,8 @@ add_systems(struct dh_plan_files *fs, const char *dir, struct dh_problems *pr,
 }
 
 int
-dh_plan_files_read(struct dh_plan_files *fs, const char *dir,
-	struct dh_problems *pr, struct dh_err *err)
+dh_plan_files_read(struct dh_plan_files *fs, const char *dir, struct dh_problems *pr,
+	struct dh_err *err)
 {
 	struct stat st;
 	int r;
@@ -139,8 +140,8 @@ dh_plan_files_read(struct dh_plan_files *fs, const char *dir,
 	if (!S_ISDIR(st.st_mode))
 		return dh_err_set(err, DH_EIO, "%s is not a directory", dir);
 	if ((r = add_file(fs, dir, "policy.ini", pr, err)) < 0 ||
-	    (r = add_file(fs, dir, "inventory.ini", pr, err)) < 0 ||
-	    (r = add_systems(fs, dir, pr, err)) < 0)
+		(r = add_file(fs, dir, "inventory.ini", pr, err)) < 0 ||
+		(r = add_systems(fs, dir, pr, err)) < 0)
 		return r;
 	for (size_t i = 0; i < fs->n; i++) {
 		fs->v[i].path = fs->paths[i];

@@ -28,8 +28,8 @@ struct dh_plan_file {
 struct dh_plan_files {
 	struct dh_plan_file *v; /* n files, policy.ini and inventory.ini first */
 	size_t n;
-	struct dh_buf *bufs;    /* owned contents */
-	char **paths;           /* owned relative paths */
+	struct dh_buf *bufs; /* owned contents */
+	char **paths;        /* owned relative paths */
 	size_t cap;
 };
 
@@ -45,7 +45,7 @@ void dh_plan_files_fini(struct dh_plan_files *fs);
  * cannot be read (err names the file relative to dir); DH_ETOOBIG past
  * DH_PLAN_MAX_FILES. On failure fs holds what was read so far (fini it).
  */
-int dh_plan_files_read(struct dh_plan_files *fs, const char *dir,
-	struct dh_problems *pr, struct dh_err *err);
+int dh_plan_files_read(struct dh_plan_files *fs, const char *dir, struct dh_problems *pr,
+	struct dh_err *err);
 
 #endif

@@ -29,22 +29,22 @@
 enum file_kind { F_POLICY, F_INVENTORY, F_SYSTEM };
 
 enum key_type {
-	K_TEXT,     /* free text: a cut by " ;" is warned about */
-	K_WORD,     /* one word: no spaces (address, user, time zone, glob) */
-	K_PATH,     /* absolute path */
+	K_TEXT, /* free text: a cut by " ;" is warned about */
+	K_WORD, /* one word: no spaces (address, user, time zone, glob) */
+	K_PATH, /* absolute path */
 	K_URL,
 	K_DURATION,
 	K_INTERVAL, /* duration or never */
 	K_LEVEL,
-	K_DATE,     /* [system] classified */
+	K_DATE, /* [system] classified */
 	K_PORT,
-	K_HOSTID,   /* an inventory host id */
+	K_HOSTID, /* an inventory host id */
 	K_HALLID,
-	K_IDLIST,   /* depends_on */
+	K_IDLIST, /* depends_on */
 	K_METHOD,
-	K_ACTNAME,  /* an action on the section's host */
-	K_ACTION,   /* HOST NAME */
-	K_ACTLIST,  /* repeated HOST NAME */
+	K_ACTNAME, /* an action on the section's host */
+	K_ACTION,  /* HOST NAME */
+	K_ACTLIST, /* repeated HOST NAME */
 	K_VERIFY,
 	K_HEALTH,
 	K_BOOL,
@@ -54,7 +54,7 @@ enum key_type {
 #define NOLINE SIZE_MAX
 #define F_REQ 1u
 #define F_REPEAT 2u
-#define F_SEEN 4u   /* line_off is set when the key is seen, valid or not */
+#define F_SEEN 4u /* line_off is set when the key is seen, valid or not */
 #define MAX_KEYS 24
 
 struct key_spec {
@@ -66,28 +66,31 @@ struct key_spec {
 	unsigned flags;
 };
 
+/* Table-row macros read best on one line each. */
+/* clang-format off */
 #define KEY(n, t, s, f, l, fl) { n, t, offsetof(s, f), NOLINE, l, fl }
 #define KEYL(n, t, s, f, l, fl) { n, t, offsetof(s, f), NOLINE, offsetof(s, l), fl }
 #define KEYS(n, t, s, f, l) { n, t, offsetof(s, f), NOLINE, offsetof(s, l), F_SEEN }
 #define LIST(n, t, s, f, c, fl) { n, t, offsetof(s, f), offsetof(s, c), NOLINE, fl | F_REPEAT }
+/* clang-format on */
 
 static const struct key_spec plan_keys[] = {
 	KEYL("name", K_TEXT, struct dh_policy, name, plan_line, F_REQ),
 	KEY("owner", K_TEXT, struct dh_policy, owner, NOLINE, F_REQ),
 	KEY("timezone", K_WORD, struct dh_policy, timezone, NOLINE, 0),
-	KEYL("unclassified_level", K_LEVEL, struct dh_policy, unclassified_level,
-		unclassified_line, F_REQ),
-	KEYL("failover_required_from", K_LEVEL, struct dh_policy,
-		failover_required_from, failover_required_line, F_REQ),
+	KEYL("unclassified_level", K_LEVEL, struct dh_policy, unclassified_level, unclassified_line,
+		F_REQ),
+	KEYL("failover_required_from", K_LEVEL, struct dh_policy, failover_required_from,
+		failover_required_line, F_REQ),
 };
 
 static const struct key_spec level_keys[] = {
 	KEYL("rpo", K_DURATION, struct dh_level, rpo_s, rpo_line, F_REQ),
 	KEYL("rto", K_DURATION, struct dh_level, rto_s, rto_line, F_REQ),
-	KEYL("restore_test_every", K_INTERVAL, struct dh_level, restore_every_s,
-		restore_every_line, F_REQ),
-	KEYL("failover_drill_every", K_INTERVAL, struct dh_level,
-		failover_every_s, failover_every_line, F_REQ),
+	KEYL("restore_test_every", K_INTERVAL, struct dh_level, restore_every_s, restore_every_line,
+		F_REQ),
+	KEYL("failover_drill_every", K_INTERVAL, struct dh_level, failover_every_s,
+		failover_every_line, F_REQ),
 };
 
 static const struct key_spec window_keys[] = {
@@ -119,26 +122,22 @@ static const struct key_spec system_keys[] = {
 	KEY("object", K_TEXT, struct dh_system, object, NOLINE, 0),
 	KEY("system_owner", K_TEXT, struct dh_system, system_owner, NOLINE, 0),
 	KEY("contact", K_TEXT, struct dh_system, contact, NOLINE, 0),
-	KEYL("classified", K_DATE, struct dh_system, classified_at,
-		classified_line, 0),
+	KEYL("classified", K_DATE, struct dh_system, classified_at, classified_line, 0),
 	KEY("confidentiality", K_LEVEL, struct dh_system, confidentiality, NOLINE, 0),
 	KEY("integrity", K_LEVEL, struct dh_system, integrity, NOLINE, 0),
-	KEYL("availability", K_LEVEL, struct dh_system, availability,
-		availability_line, 0),
+	KEYL("availability", K_LEVEL, struct dh_system, availability, availability_line, 0),
 	KEY("traceability", K_LEVEL, struct dh_system, traceability, NOLINE, 0),
 	KEYL("rpo", K_DURATION, struct dh_system, rpo_s, rpo_line, 0),
 	KEYL("rto", K_DURATION, struct dh_system, rto_s, rto_line, 0),
 	KEYL("restore_test_every", K_INTERVAL, struct dh_system, restore_every_s,
 		restore_every_line, 0),
-	KEYL("failover_drill_every", K_INTERVAL, struct dh_system,
-		failover_every_s, failover_every_line, 0),
+	KEYL("failover_drill_every", K_INTERVAL, struct dh_system, failover_every_s,
+		failover_every_line, 0),
 	KEYL("deviation", K_TEXT, struct dh_system, deviation, deviation_line, 0),
 	{ "depends_on", K_IDLIST, offsetof(struct dh_system, depends_on),
-		offsetof(struct dh_system, ndeps),
-		offsetof(struct dh_system, depends_line), 0 },
+		offsetof(struct dh_system, ndeps), offsetof(struct dh_system, depends_line), 0 },
 	KEY("supplier", K_TEXT, struct dh_system, supplier, NOLINE, 0),
-	KEYL("supplier_rto", K_DURATION, struct dh_system, supplier_rto_s,
-		supplier_rto_line, 0),
+	KEYL("supplier_rto", K_DURATION, struct dh_system, supplier_rto_s, supplier_rto_line, 0),
 	KEY("reserve_routine", K_TEXT, struct dh_system, reserve_routine, NOLINE, 0),
 };
 
@@ -147,13 +146,11 @@ static const struct key_spec restore_keys[] = {
 	KEYL("method", K_METHOD, struct dh_restore, method, method_line, F_REQ),
 	/* Lines kept even for a bad value: check.c matches them to the method. */
 	KEYS("repository", K_PATH, struct dh_restore, repository, repository_line),
-	KEYS("password_file", K_PATH, struct dh_restore, password_file,
-		password_file_line),
+	KEYS("password_file", K_PATH, struct dh_restore, password_file, password_file_line),
 	KEYS("pattern", K_WORD, struct dh_restore, pattern, pattern_line),
-	KEYS("restore_action", K_ACTNAME, struct dh_restore, restore_action,
-		restore_action_line),
-	KEYS("backup_time_action", K_ACTNAME, struct dh_restore,
-		backup_time_action, backup_time_action_line),
+	KEYS("restore_action", K_ACTNAME, struct dh_restore, restore_action, restore_action_line),
+	KEYS("backup_time_action", K_ACTNAME, struct dh_restore, backup_time_action,
+		backup_time_action_line),
 	LIST("verify", K_VERIFY, struct dh_restore, verify, nverify, 0),
 	KEY("timeout", K_DURATION, struct dh_restore, timeout_s, NOLINE, 0),
 	KEY("keep", K_BOOL, struct dh_restore, keep, NOLINE, 0),
@@ -192,19 +189,18 @@ struct loader {
 	struct dh_problems *pr;
 	const char *file;
 	enum file_kind kind;
-	struct dh_system *sys;      /* the system being read (F_SYSTEM) */
+	struct dh_system *sys;          /* the system being read (F_SYSTEM) */
 	const struct section_spec *sec; /* NULL: none, or skipped */
 	void *obj;
 	int sec_line;
-	char sec_name[80];          /* the header as written, for messages */
-	int seen[MAX_KEYS];         /* line of each key in the current section */
+	char sec_name[80];  /* the header as written, for messages */
+	int seen[MAX_KEYS]; /* line of each key in the current section */
 	struct seen_section *sections;
 	size_t nsections;
 };
 
-#define ERR(ld, line, ...) \
-	dh_problems_add((ld)->pr, DH_SEV_ERROR, (ld)->file, (line), __VA_ARGS__)
-#define WARN(ld, line, ...) \
+#define ERR(ld, line, ...) dh_problems_add((ld)->pr, DH_SEV_ERROR, (ld)->file, (line), __VA_ARGS__)
+#define WARN(ld, line, ...)                                                                        \
 	dh_problems_add((ld)->pr, DH_SEV_WARNING, (ld)->file, (line), __VA_ARGS__)
 
 /* ---- sections: open and close ---- */
@@ -261,8 +257,10 @@ open_host(struct loader *ld, const char *arg, int line)
 	struct dh_host *h;
 
 	if (!dh_plan_value_is_id(arg)) {
-		ERR(ld, line, "'%s' is not a valid host id ([a-z0-9][a-z0-9-]*, "
-			"at most %d characters)", arg, DH_PLAN_ID_MAX);
+		ERR(ld, line,
+			"'%s' is not a valid host id ([a-z0-9][a-z0-9-]*, "
+			"at most %d characters)",
+			arg, DH_PLAN_ID_MAX);
 		return NULL;
 	}
 	inv->hosts = dh_xrealloc(inv->hosts, (inv->nhosts + 1) * sizeof(*h));
@@ -326,7 +324,10 @@ open_failover(struct loader *ld, const char *arg, int line)
 	return &ld->sys->failover;
 }
 
-#define SEC(f, n, a, k, o, c) { f, n, a, k, sizeof(k) / sizeof(k[0]), o, c }
+#define SEC(f, n, a, k, o, c)                                                                      \
+	{                                                                                          \
+		f, n, a, k, sizeof(k) / sizeof(k[0]), o, c                                         \
+	}
 static const struct section_spec sections[] = {
 	SEC(F_POLICY, "plan", false, plan_keys, open_plan, NULL),
 	SEC(F_POLICY, "availability", true, level_keys, open_level, NULL),
@@ -340,9 +341,9 @@ static const struct section_spec sections[] = {
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 #define FITS(k) (sizeof(k) / sizeof(k[0]) <= MAX_KEYS)
-_Static_assert(FITS(plan_keys) && FITS(level_keys) && FITS(window_keys) &&
-	FITS(controller_keys) && FITS(hall_keys) && FITS(host_keys) &&
-	FITS(system_keys) && FITS(restore_keys) && FITS(failover_keys),
+_Static_assert(FITS(plan_keys) && FITS(level_keys) && FITS(window_keys) && FITS(controller_keys) &&
+		FITS(hall_keys) && FITS(host_keys) && FITS(system_keys) && FITS(restore_keys) &&
+		FITS(failover_keys),
 	"a section has more keys than loader.seen can track");
 
 static const char *const file_sections[] = {
@@ -374,12 +375,11 @@ duplicate_section(struct loader *ld, const char *name, int line)
 {
 	for (size_t i = 0; i < ld->nsections; i++)
 		if (strcmp(ld->sections[i].name, name) == 0) {
-			ERR(ld, line, "duplicate section [%s] (first on line %d)",
-				name, ld->sections[i].line);
+			ERR(ld, line, "duplicate section [%s] (first on line %d)", name,
+				ld->sections[i].line);
 			return true;
 		}
-	ld->sections = dh_xrealloc(ld->sections,
-		(ld->nsections + 1) * sizeof(*ld->sections));
+	ld->sections = dh_xrealloc(ld->sections, (ld->nsections + 1) * sizeof(*ld->sections));
 	ld->sections[ld->nsections].name = dh_xstrdup(name);
 	ld->sections[ld->nsections++].line = line;
 	return false;
@@ -399,12 +399,13 @@ open_section(struct loader *ld, const char *full, int line)
 	for (size_t i = 0; i < NSECTIONS; i++) {
 		const struct section_spec *s = &sections[i];
 
-		if (s->file != ld->kind || strlen(s->name) != n ||
-		    strncmp(s->name, full, n) != 0)
+		if (s->file != ld->kind || strlen(s->name) != n || strncmp(s->name, full, n) != 0)
 			continue;
 		if (s->has_arg != (sp != NULL) || (sp && *arg == '\0')) {
-			ERR(ld, line, s->has_arg ? "section [%s] needs a name: [%s NAME]"
-				: "section [%s] takes no name", s->name, s->name);
+			ERR(ld, line,
+				s->has_arg ? "section [%s] needs a name: [%s NAME]"
+					   : "section [%s] takes no name",
+				s->name, s->name);
 			return;
 		}
 		if (duplicate_section(ld, full, line))
@@ -414,8 +415,7 @@ open_section(struct loader *ld, const char *full, int line)
 			ld->sec = s;
 		return;
 	}
-	ERR(ld, line, "unknown section [%s] (this file takes %s)", full,
-		file_sections[ld->kind]);
+	ERR(ld, line, "unknown section [%s] (this file takes %s)", full, file_sections[ld->kind]);
 }
 
 /* ---- keys ---- */
@@ -428,8 +428,7 @@ parse_date(struct loader *ld, const char *v, struct dh_err *err)
 	struct dh_system *s = ld->sys;
 
 	if (dh_date_parse(v, &s->classified_at) < 0)
-		return dh_err_set(err, DH_EPARSE,
-			"'%s' is not a date (YYYY-MM-DD)", v);
+		return dh_err_set(err, DH_EPARSE, "'%s' is not a date (YYYY-MM-DD)", v);
 	s->classified = true;
 	snprintf(s->classified_text, sizeof(s->classified_text), "%s", v);
 	return 0;
@@ -447,8 +446,7 @@ append(void *arrp, size_t *n, size_t size)
 }
 
 static int
-parse_list_item(const struct key_spec *k, void *obj, const char *v, int line,
-	struct dh_err *err)
+parse_list_item(const struct key_spec *k, void *obj, const char *v, int line, struct dh_err *err)
 {
 	size_t *n = FIELD(obj, k->off2, size_t);
 	int r;
@@ -459,41 +457,38 @@ parse_list_item(const struct key_spec *k, void *obj, const char *v, int line,
 		if ((r = dh_plan_value_verify(v, &tmp, err)) < 0)
 			return r;
 		tmp.line = line;
-		*(struct dh_plan_verify *)append(FIELD(obj, k->off, void), n,
-			sizeof(tmp)) = tmp;
+		*(struct dh_plan_verify *)append(FIELD(obj, k->off, void), n, sizeof(tmp)) = tmp;
 	} else if (k->type == K_HEALTH) {
 		struct dh_health tmp;
 
 		if ((r = dh_plan_value_health(v, &tmp, err)) < 0)
 			return r;
 		tmp.line = line;
-		*(struct dh_health *)append(FIELD(obj, k->off, void), n,
-			sizeof(tmp)) = tmp;
+		*(struct dh_health *)append(FIELD(obj, k->off, void), n, sizeof(tmp)) = tmp;
 	} else {
 		struct dh_action_ref tmp = { .line = line };
 
 		if ((r = dh_plan_value_action(v, &tmp.host, &tmp.action, err)) < 0)
 			return r;
-		*(struct dh_action_ref *)append(FIELD(obj, k->off, void), n,
-			sizeof(tmp)) = tmp;
+		*(struct dh_action_ref *)append(FIELD(obj, k->off, void), n, sizeof(tmp)) = tmp;
 	}
 	return 0;
 }
 
 static int
-parse_string_kind(const struct key_spec *k, void *obj, const char *v,
-	struct dh_err *err)
+parse_string_kind(const struct key_spec *k, void *obj, const char *v, struct dh_err *err)
 {
 	switch (k->type) {
 	case K_WORD:
 		if (strpbrk(v, " \t") != NULL)
-			return dh_err_set(err, DH_EPARSE, "'%s' must be one word, "
-				"without spaces", v);
+			return dh_err_set(err, DH_EPARSE,
+				"'%s' must be one word, "
+				"without spaces",
+				v);
 		break;
 	case K_PATH:
 		if (!dh_plan_value_is_abs_path(v))
-			return dh_err_set(err, DH_EPARSE,
-				"'%s' is not an absolute path", v);
+			return dh_err_set(err, DH_EPARSE, "'%s' is not an absolute path", v);
 		break;
 	case K_URL:
 		if (dh_plan_value_url(v, err) < 0)
@@ -509,8 +504,7 @@ parse_string_kind(const struct key_spec *k, void *obj, const char *v,
 		break;
 	case K_ACTNAME:
 		if (!dh_plan_value_is_action_name(v))
-			return dh_err_set(err, DH_EPARSE,
-				"'%s' is not a valid action name", v);
+			return dh_err_set(err, DH_EPARSE, "'%s' is not a valid action name", v);
 		break;
 	default:
 		break;
@@ -521,8 +515,8 @@ parse_string_kind(const struct key_spec *k, void *obj, const char *v,
 
 /* Parse v into the field k names; 0 or DH_EPARSE with err set. */
 static int
-parse_value(struct loader *ld, const struct key_spec *k, const char *v,
-	int line, struct dh_err *err)
+parse_value(struct loader *ld, const struct key_spec *k, const char *v, int line,
+	struct dh_err *err)
 {
 	void *obj = ld->obj;
 	struct dh_action_ref *a;
@@ -530,11 +524,11 @@ parse_value(struct loader *ld, const struct key_spec *k, const char *v,
 	switch (k->type) {
 	case K_DURATION:
 	case K_INTERVAL:
-		if (dh_duration_parse(v, k->type == K_INTERVAL,
-			FIELD(obj, k->off, int64_t)) < 0)
-			return dh_err_set(err, DH_EPARSE, "'%s' is not a duration "
-				"(like 90s, 15m, 4h, 7d, 1h30m or 0%s)", v,
-				k->type == K_INTERVAL ? ", or never" : "");
+		if (dh_duration_parse(v, k->type == K_INTERVAL, FIELD(obj, k->off, int64_t)) < 0)
+			return dh_err_set(err, DH_EPARSE,
+				"'%s' is not a duration "
+				"(like 90s, 15m, 4h, 7d, 1h30m or 0%s)",
+				v, k->type == K_INTERVAL ? ", or never" : "");
 		return 0;
 	case K_LEVEL:
 		return dh_plan_value_level(v, FIELD(obj, k->off, int), err);
@@ -572,8 +566,8 @@ looks_like_ids(const char *c)
 	if (*c == '\0')
 		return false;
 	for (; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-		    *c == '-' || *c == ',' || *c == ' '))
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+			    *c == ',' || *c == ' '))
 			return false;
 	return true;
 }
@@ -608,19 +602,22 @@ on_key(struct loader *ld, const struct dh_ini_entry *e)
 	}
 	k = &sec->keys[i];
 	if (ld->seen[i] != 0 && !(k->flags & F_REPEAT)) {
-		ERR(ld, e->line, "duplicate key '%s' (first on line %d)", e->key,
-			ld->seen[i]);
+		ERR(ld, e->line, "duplicate key '%s' (first on line %d)", e->key, ld->seen[i]);
 		return;
 	}
 	ld->seen[i] = e->line;
 	if (k->flags & F_SEEN)
 		*FIELD(ld->obj, k->line_off, int) = e->line;
 	if (k->type == K_IDLIST && e->comment != NULL && looks_like_ids(e->comment))
-		WARN(ld, e->line, "'%s' was cut at ' ;': \"%s\" looks like system "
-			"ids but was read as a comment", e->key, e->comment);
+		WARN(ld, e->line,
+			"'%s' was cut at ' ;': \"%s\" looks like system "
+			"ids but was read as a comment",
+			e->key, e->comment);
 	if (k->type == K_TEXT && e->comment != NULL)
-		WARN(ld, e->line, "'%s' was cut at ' ;': \"%s\" was read as a "
-			"comment, the value is \"%s\"", e->key, e->comment, e->value);
+		WARN(ld, e->line,
+			"'%s' was cut at ' ;': \"%s\" was read as a "
+			"comment, the value is \"%s\"",
+			e->key, e->comment, e->value);
 	if (has_control(e->value)) {
 		ERR(ld, e->line, "'%s' contains a control character", e->key);
 		return;
@@ -678,8 +675,7 @@ read_file(struct loader *ld, const struct dh_plan_file *f, enum file_kind kind)
 }
 
 void
-dh_plan_load_policy(struct dh_plan *plan, const struct dh_plan_file *f,
-	struct dh_problems *pr)
+dh_plan_load_policy(struct dh_plan *plan, const struct dh_plan_file *f, struct dh_problems *pr)
 {
 	struct loader ld = { .plan = plan, .pr = pr };
 
@@ -687,8 +683,7 @@ dh_plan_load_policy(struct dh_plan *plan, const struct dh_plan_file *f,
 }
 
 void
-dh_plan_load_inventory(struct dh_plan *plan, const struct dh_plan_file *f,
-	struct dh_problems *pr)
+dh_plan_load_inventory(struct dh_plan *plan, const struct dh_plan_file *f, struct dh_problems *pr)
 {
 	struct loader ld = { .plan = plan, .pr = pr };
 

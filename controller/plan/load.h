@@ -30,7 +30,7 @@ void dh_plan_load_inventory(struct dh_plan *plan, const struct dh_plan_file *f,
  * defaulted), [failover]. *s must not move while this runs; its strings
  * are owned by the plan from then on (dh_plan_free).
  */
-void dh_plan_load_system(struct dh_plan *plan, struct dh_system *s,
-	const char *id, const struct dh_plan_file *f, struct dh_problems *pr);
+void dh_plan_load_system(struct dh_plan *plan, struct dh_system *s, const char *id,
+	const struct dh_plan_file *f, struct dh_problems *pr);
 
 #endif

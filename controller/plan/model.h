@@ -18,9 +18,9 @@
 #include "plan/files.h"
 #include "plan/revision.h"
 
-#define DH_PLAN_LEVELS 5               /* KLASSA levels 0..4 */
-#define DH_PLAN_ID_MAX 64              /* longest system/host/hall id */
-#define DH_PLAN_UNSET INT64_C(-2)      /* a duration that was not given */
+#define DH_PLAN_LEVELS 5          /* KLASSA levels 0..4 */
+#define DH_PLAN_ID_MAX 64         /* longest system/host/hall id */
+#define DH_PLAN_UNSET INT64_C(-2) /* a duration that was not given */
 
 /* Where an effective value came from (SPEC "How requirements are derived"). */
 enum dh_plan_source {
@@ -40,7 +40,7 @@ struct dh_level {
 /* A time window "mon-sun 22:00-06:00": days bit 0 = Monday. */
 struct dh_window {
 	bool set;
-	unsigned days;        /* bitmask of allowed start days */
+	unsigned days;          /* bitmask of allowed start days */
 	int start_min, end_min; /* minutes after midnight; end < start wraps */
 	int line;
 };
@@ -57,18 +57,18 @@ struct dh_policy {
 /* ---- inventory.ini ---- */
 
 struct dh_hall {
-	char *id;   /* "A" in [hall A] */
+	char *id; /* "A" in [hall A] */
 	char *name;
 	int line;
 };
 
 struct dh_host {
-	char *id;      /* [host ID] */
-	char *hall;    /* hall id */
+	char *id;   /* [host ID] */
+	char *hall; /* hall id */
 	char *address;
-	int port;      /* default 22 */
+	int port; /* default 22 */
 	char *user;
-	char *agent;   /* default /usr/local/bin/drillhall-agent */
+	char *agent; /* default /usr/local/bin/drillhall-agent */
 	int line, hall_line;
 };
 
@@ -94,24 +94,24 @@ struct dh_action_ref {
  * the plan names them, the job carries them. */
 struct dh_plan_verify {
 	enum dh_verify_kind kind;
-	char *arg;   /* NULL for min_files/min_bytes */
+	char *arg; /* NULL for min_files/min_bytes */
 	int64_t n;
 	int line;
 };
 
 struct dh_restore {
 	bool present;
-	int line;                    /* line of [restore] */
+	int line; /* line of [restore] */
 	char *host;
 	enum dh_restore_method method;
-	char *repository;            /* restic, tar */
-	char *password_file;         /* restic */
-	char *pattern;               /* tar; default "*.tar*" */
-	char *restore_action;        /* action: NAME on the restore host */
-	char *backup_time_action;    /* action: NAME on the restore host */
-	struct dh_plan_verify *verify;    /* in file order */
+	char *repository;              /* restic, tar */
+	char *password_file;           /* restic */
+	char *pattern;                 /* tar; default "*.tar*" */
+	char *restore_action;          /* action: NAME on the restore host */
+	char *backup_time_action;      /* action: NAME on the restore host */
+	struct dh_plan_verify *verify; /* in file order */
 	size_t nverify;
-	int64_t timeout_s;           /* effective: given, or 2 x rto (min 60s) */
+	int64_t timeout_s; /* effective: given, or 2 x rto (min 60s) */
 	bool timeout_declared;
 	bool keep;
 	int host_line, method_line;
@@ -146,28 +146,28 @@ struct dh_failover {
 	size_t nhealth;
 	struct dh_action_ref *failbacks;
 	size_t nfailbacks;
-	int64_t timeout_s;   /* effective: given, or 2 x rto (min 60s) */
+	int64_t timeout_s; /* effective: given, or 2 x rto (min 60s) */
 	bool timeout_declared;
 	int primary_line, standby_line;
 };
 
 struct dh_system {
-	char *id;            /* file name without .ini */
-	char *file;          /* "systems/ID.ini" */
-	int line;            /* line of [system]; 0 when missing */
+	char *id;   /* file name without .ini */
+	char *file; /* "systems/ID.ini" */
+	int line;   /* line of [system]; 0 when missing */
 	char *name, *board, *object, *system_owner, *contact;
 	char *supplier, *reserve_routine, *deviation;
-	bool classified;     /* a classified date was given */
+	bool classified; /* a classified date was given */
 	time_t classified_at;
-	char classified_text[11]; /* "YYYY-MM-DD" or "" */
+	char classified_text[11];                                   /* "YYYY-MM-DD" or "" */
 	int confidentiality, integrity, availability, traceability; /* -1 = absent */
-	int64_t rpo_s, rto_s;          /* declared; DH_PLAN_UNSET when absent */
+	int64_t rpo_s, rto_s;                      /* declared; DH_PLAN_UNSET when absent */
 	int64_t restore_every_s, failover_every_s; /* declared or DH_PLAN_UNSET */
-	int64_t supplier_rto_s;        /* DH_PLAN_UNSET when absent */
-	char **depends_on;             /* ids, in file order */
+	int64_t supplier_rto_s;                    /* DH_PLAN_UNSET when absent */
+	char **depends_on;                         /* ids, in file order */
 	size_t ndeps;
-	size_t *dep_idx;               /* per depends_on: index into plan->systems,
-	                                  SIZE_MAX when unknown (derived) */
+	size_t *dep_idx; /* per depends_on: index into plan->systems,
+			    SIZE_MAX when unknown (derived) */
 	struct dh_restore restore;
 	struct dh_failover failover;
 	/* lines of keys checks refer to (0 = absent) */
@@ -176,24 +176,24 @@ struct dh_system {
 	int depends_line, deviation_line;
 
 	/* derived by dh_plan_check() (derive.c, order.c) */
-	int level;                     /* effective T-level */
-	bool set_by_it;                /* unclassified: level from policy */
+	int level;      /* effective T-level */
+	bool set_by_it; /* unclassified: level from policy */
 	int64_t eff_rpo_s, eff_rto_s;
 	enum dh_plan_source rpo_source, rto_source;
 	int64_t eff_restore_every_s, eff_failover_every_s;
 	enum dh_plan_source restore_every_source, failover_every_source;
 	int64_t urgency_s;
-	size_t order;                  /* 1-based; 0 when no order (cycle) */
+	size_t order; /* 1-based; 0 when no order (cycle) */
 };
 
 struct dh_plan {
-	char *dir;                     /* as given, for messages */
+	char *dir; /* as given, for messages */
 	struct dh_policy policy;
 	struct dh_inventory inv;
-	struct dh_system *systems;     /* sorted by id */
+	struct dh_system *systems; /* sorted by id */
 	size_t nsystems;
-	size_t *order;                 /* indexes in recovery order (derived) */
-	bool ordered;                  /* false when a cycle prevented ordering */
+	size_t *order;                       /* indexes in recovery order (derived) */
+	bool ordered;                        /* false when a cycle prevented ordering */
 	char revision[DH_PLAN_REVISION_LEN]; /* SHA-256 hex of the plan files */
 };
 

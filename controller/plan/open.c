@@ -8,8 +8,8 @@
 #include "plan/check.h"
 
 int
-dh_plan_open(struct dh_plan **out, const char *dir, time_t now,
-	struct dh_problems *pr, struct dh_err *err)
+dh_plan_open(struct dh_plan **out, const char *dir, time_t now, struct dh_problems *pr,
+	struct dh_err *err)
 {
 	struct dh_plan *plan = NULL;
 	int r;

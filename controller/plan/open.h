@@ -21,7 +21,7 @@
  * set when the plans could not be read at all (*out is then NULL, pr may
  * hold what was found before).
  */
-int dh_plan_open(struct dh_plan **out, const char *dir, time_t now,
-	struct dh_problems *pr, struct dh_err *err);
+int dh_plan_open(struct dh_plan **out, const char *dir, time_t now, struct dh_problems *pr,
+	struct dh_err *err);
 
 #endif

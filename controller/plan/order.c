@@ -18,8 +18,8 @@
 
 struct graph {
 	size_t n;
-	size_t *indeg;     /* known dependencies not yet placed */
-	size_t *rstart;    /* dependents of i: rdeps[rstart[i] .. rstart[i+1]) */
+	size_t *indeg;  /* known dependencies not yet placed */
+	size_t *rstart; /* dependents of i: rdeps[rstart[i] .. rstart[i+1]) */
 	size_t *rdeps;
 };
 
@@ -150,8 +150,7 @@ heap_pop(struct heap *h)
  * placed; fewer than n means a cycle.
  */
 static size_t
-topo(const struct dh_plan *p, const struct graph *g, bool by_priority,
-	size_t *out)
+topo(const struct dh_plan *p, const struct graph *g, bool by_priority, size_t *out)
 {
 	size_t *indeg = dh_xmalloc(g->n * sizeof(size_t) + 1);
 	struct heap ready = { p, dh_xmalloc(g->n * sizeof(size_t) + 1), 0 };
@@ -186,8 +185,8 @@ topo(const struct dh_plan *p, const struct graph *g, bool by_priority,
 
 /* Hand a cycle to on_cycle starting at its smallest id. */
 static void
-report_cycle(const struct dh_plan *p, const size_t *path, size_t n,
-	dh_plan_cycle_fn *on_cycle, void *ctx)
+report_cycle(const struct dh_plan *p, const size_t *path, size_t n, dh_plan_cycle_fn *on_cycle,
+	void *ctx)
 {
 	size_t start = 0;
 	size_t *cycle = dh_xmalloc(n * sizeof(size_t));
@@ -262,7 +261,7 @@ urgency(struct dh_plan *p, const size_t *topo_order, size_t n)
 				continue;
 			d = &p->systems[s->dep_idx[k]];
 			if (s->urgency_s != DH_PLAN_UNSET &&
-			    (d->urgency_s == DH_PLAN_UNSET || s->urgency_s < d->urgency_s))
+				(d->urgency_s == DH_PLAN_UNSET || s->urgency_s < d->urgency_s))
 				d->urgency_s = s->urgency_s;
 		}
 	}

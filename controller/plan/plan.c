@@ -19,15 +19,13 @@
 static int
 cmp_system(const void *a, const void *b)
 {
-	return strcmp(((const struct dh_system *)a)->id,
-		((const struct dh_system *)b)->id);
+	return strcmp(((const struct dh_system *)a)->id, ((const struct dh_system *)b)->id);
 }
 
 static int
 cmp_host(const void *a, const void *b)
 {
-	return strcmp(((const struct dh_host *)a)->id,
-		((const struct dh_host *)b)->id);
+	return strcmp(((const struct dh_host *)a)->id, ((const struct dh_host *)b)->id);
 }
 
 static int
@@ -57,34 +55,33 @@ is_system_path(const char *path)
 {
 	size_t n = strlen(path);
 
-	return strncmp(path, "systems/", 8) == 0 && n > 12 &&
-		strchr(path + 8, '/') == NULL && strcmp(path + n - 4, ".ini") == 0;
+	return strncmp(path, "systems/", 8) == 0 && n > 12 && strchr(path + 8, '/') == NULL &&
+		strcmp(path + n - 4, ".ini") == 0;
 }
 
 /* systems/ID.ini: a new system, when ID is a valid id. */
 static void
-read_system(struct dh_plan *p, const struct dh_plan_file *f,
-	struct dh_problems *pr)
+read_system(struct dh_plan *p, const struct dh_plan_file *f, struct dh_problems *pr)
 {
 	const char *base = f->path + strlen("systems/");
 	char *id = dh_xstrndup(base, strlen(base) - strlen(".ini"));
 
 	if (!dh_plan_value_is_id(id)) {
-		dh_problems_add(pr, DH_SEV_ERROR, f->path, 0, "'%s' is not a "
+		dh_problems_add(pr, DH_SEV_ERROR, f->path, 0,
+			"'%s' is not a "
 			"valid system id: a file name must be [a-z0-9][a-z0-9-]*.ini, "
-			"the id at most %d characters", id, DH_PLAN_ID_MAX);
+			"the id at most %d characters",
+			id, DH_PLAN_ID_MAX);
 		free(id);
 		return;
 	}
-	p->systems = dh_xrealloc(p->systems, (p->nsystems + 1) *
-		sizeof(*p->systems));
+	p->systems = dh_xrealloc(p->systems, (p->nsystems + 1) * sizeof(*p->systems));
 	dh_plan_load_system(p, &p->systems[p->nsystems++], id, f, pr);
 	free(id);
 }
 
 static void
-read_all(struct dh_plan *p, const struct dh_plan_file **sorted, size_t n,
-	struct dh_problems *pr)
+read_all(struct dh_plan *p, const struct dh_plan_file **sorted, size_t n, struct dh_problems *pr)
 {
 	bool have_policy = false, have_inventory = false;
 
@@ -107,13 +104,12 @@ read_all(struct dh_plan *p, const struct dh_plan_file **sorted, size_t n,
 	if (!have_policy)
 		dh_problems_add(pr, DH_SEV_ERROR, "policy.ini", 0, "missing file");
 	if (!have_inventory)
-		dh_problems_add(pr, DH_SEV_ERROR, "inventory.ini", 0,
-			"missing file");
+		dh_problems_add(pr, DH_SEV_ERROR, "inventory.ini", 0, "missing file");
 }
 
 void
-dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
-	size_t nfiles, struct dh_problems *pr)
+dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files, size_t nfiles,
+	struct dh_problems *pr)
 {
 	struct dh_plan *p = dh_xmalloc(sizeof(*p));
 	const struct dh_plan_file **sorted = dh_xcalloc(nfiles, sizeof(*sorted));
@@ -134,8 +130,7 @@ dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
 }
 
 int
-dh_plan_load(struct dh_plan **out, const char *dir, struct dh_problems *pr,
-	struct dh_err *err)
+dh_plan_load(struct dh_plan **out, const char *dir, struct dh_problems *pr, struct dh_err *err)
 {
 	struct dh_plan_files fs;
 	int r;
@@ -158,8 +153,7 @@ dh_plan_system_get(const struct dh_plan *plan, const char *id)
 
 	if (plan->nsystems == 0)
 		return NULL;
-	return bsearch(&key, plan->systems, plan->nsystems,
-		sizeof(*plan->systems), cmp_system);
+	return bsearch(&key, plan->systems, plan->nsystems, sizeof(*plan->systems), cmp_system);
 }
 
 struct dh_host *
@@ -169,8 +163,7 @@ dh_plan_host_get(const struct dh_plan *plan, const char *id)
 
 	if (plan->inv.nhosts == 0)
 		return NULL;
-	return bsearch(&key, plan->inv.hosts, plan->inv.nhosts,
-		sizeof(*plan->inv.hosts), cmp_host);
+	return bsearch(&key, plan->inv.hosts, plan->inv.nhosts, sizeof(*plan->inv.hosts), cmp_host);
 }
 
 struct dh_hall *

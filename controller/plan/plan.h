@@ -28,7 +28,6 @@
 #include "plan/model.h"
 #include "plan/revision.h"
 
-
 /*
  * Read dir/policy.ini, dir/inventory.ini and dir/systems/ *.ini (files.c)
  * and load them (dh_plan_load_files). Returns 0 with *out set (problems in
@@ -36,8 +35,7 @@
  * and *out NULL when the directory or a file could not be read at all
  * (exit 2). Checks and derivation are dh_plan_check's (check.h).
  */
-int dh_plan_load(struct dh_plan **out, const char *dir, struct dh_problems *pr,
-	struct dh_err *err);
+int dh_plan_load(struct dh_plan **out, const char *dir, struct dh_problems *pr, struct dh_err *err);
 
 /*
  * Load a plan from files in memory (tests, fuzzing; dh_plan_load ends
@@ -47,8 +45,8 @@ int dh_plan_load(struct dh_plan **out, const char *dir, struct dh_problems *pr,
  * are not checked here (dh_plan_check). Always returns a plan (*out,
  * caller frees with dh_plan_free).
  */
-void dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files,
-	size_t nfiles, struct dh_problems *pr);
+void dh_plan_load_files(struct dh_plan **out, const struct dh_plan_file *files, size_t nfiles,
+	struct dh_problems *pr);
 
 /* Free a plan; NULL is a no-op. */
 void dh_plan_free(struct dh_plan *plan);

@@ -14,8 +14,7 @@
 
 /* SHA-256 over each file in path order: path NUL length NUL contents. */
 void
-dh_plan_revision(char out[DH_PLAN_REVISION_LEN],
-	const struct dh_plan_file *const *sorted, size_t n)
+dh_plan_revision(char out[DH_PLAN_REVISION_LEN], const struct dh_plan_file *const *sorted, size_t n)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	unsigned char md[EVP_MAX_MD_SIZE];

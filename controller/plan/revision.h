@@ -19,7 +19,7 @@
  * written to out as 64 lowercase hex digits and a NUL. Cannot fail (out
  * of memory aborts).
  */
-void dh_plan_revision(char out[DH_PLAN_REVISION_LEN],
-	const struct dh_plan_file *const *sorted, size_t n);
+void dh_plan_revision(char out[DH_PLAN_REVISION_LEN], const struct dh_plan_file *const *sorted,
+	size_t n);
 
 #endif

@@ -64,8 +64,8 @@ int
 dh_plan_value_level(const char *s, int *out, struct dh_err *err)
 {
 	if (s[0] < '0' || s[0] > '4' || s[1] != '\0')
-		return dh_err_set(err, DH_EPARSE,
-			"'%s' is not a KLASSA level (0, 1, 2, 3 or 4)", s);
+		return dh_err_set(err, DH_EPARSE, "'%s' is not a KLASSA level (0, 1, 2, 3 or 4)",
+			s);
 	*out = s[0] - '0';
 	return 0;
 }
@@ -129,8 +129,7 @@ dh_plan_value_url(const char *s, struct dh_err *err)
 	else if (strncmp(s, "http://", 7) == 0)
 		skip = 7;
 	else
-		return dh_err_set(err, DH_EPARSE,
-			"'%s' is not an http:// or https:// URL", s);
+		return dh_err_set(err, DH_EPARSE, "'%s' is not an http:// or https:// URL", s);
 	if (s[skip] == '\0' || s[skip] == '/')
 		return dh_err_set(err, DH_EPARSE, "URL '%s' has no host", s);
 	for (const char *p = s; *p; p++)
@@ -165,8 +164,7 @@ two_words(const char *s, char **a, char **b)
 }
 
 int
-dh_plan_value_action(const char *s, char **host, char **action,
-	struct dh_err *err)
+dh_plan_value_action(const char *s, char **host, char **action, struct dh_err *err)
 {
 	char *h = NULL, *a = NULL;
 
@@ -207,8 +205,7 @@ is_rel_path(const char *s)
 {
 	if (s[0] == '/' || strlen(s) > 4096)
 		return false;
-	if (strcmp(s, "..") == 0 || strncmp(s, "../", 3) == 0 ||
-	    strstr(s, "/../") != NULL)
+	if (strcmp(s, "..") == 0 || strncmp(s, "../", 3) == 0 || strstr(s, "/../") != NULL)
 		return false;
 	return strlen(s) < 3 || strcmp(s + strlen(s) - 3, "/..") != 0;
 }
@@ -219,21 +216,22 @@ verify_arg(struct dh_plan_verify *v, char *arg, struct dh_err *err)
 	switch (v->kind) {
 	case DH_VERIFY_MANIFEST:
 		if (!dh_plan_value_is_abs_path(arg))
-			return dh_err_set(err, DH_EPARSE,
-				"manifest '%s' is not an absolute path", arg);
+			return dh_err_set(err, DH_EPARSE, "manifest '%s' is not an absolute path",
+				arg);
 		break;
 	case DH_VERIFY_MIN_FILES:
 	case DH_VERIFY_MIN_BYTES:
 		return dh_plan_value_count(arg, &v->n, err);
 	case DH_VERIFY_FILE:
 		if (!is_rel_path(arg))
-			return dh_err_set(err, DH_EPARSE, "file '%s' must be a "
-				"path inside the restored copy (relative, no '..')", arg);
+			return dh_err_set(err, DH_EPARSE,
+				"file '%s' must be a "
+				"path inside the restored copy (relative, no '..')",
+				arg);
 		break;
 	case DH_VERIFY_ACTION:
 		if (!dh_plan_value_is_action_name(arg))
-			return dh_err_set(err, DH_EPARSE,
-				"'%s' is not a valid action name", arg);
+			return dh_err_set(err, DH_EPARSE, "'%s' is not a valid action name", arg);
 		break;
 	}
 	return 0;
@@ -248,16 +246,20 @@ dh_plan_value_verify(const char *s, struct dh_plan_verify *v, struct dh_err *err
 
 	memset(v, 0, sizeof(*v));
 	if (two_words(s, &kind, &arg) < 0) {
-		dh_err_set(err, DH_EPARSE, "'%s' is not 'KIND ARGUMENT' "
-			"(manifest, min_files, min_bytes, file, action)", s);
+		dh_err_set(err, DH_EPARSE,
+			"'%s' is not 'KIND ARGUMENT' "
+			"(manifest, min_files, min_bytes, file, action)",
+			s);
 		goto out;
 	}
 	for (i = 0; i < sizeof(verify_kinds) / sizeof(verify_kinds[0]); i++)
 		if (strcmp(kind, verify_kinds[i].name) == 0)
 			break;
 	if (i == sizeof(verify_kinds) / sizeof(verify_kinds[0])) {
-		dh_err_set(err, DH_EPARSE, "unknown verify kind '%s' (manifest, "
-			"min_files, min_bytes, file, action)", kind);
+		dh_err_set(err, DH_EPARSE,
+			"unknown verify kind '%s' (manifest, "
+			"min_files, min_bytes, file, action)",
+			kind);
 		goto out;
 	}
 	v->kind = verify_kinds[i].kind;
@@ -303,8 +305,10 @@ dh_plan_value_health(const char *s, struct dh_health *h, struct dh_err *err)
 
 	memset(h, 0, sizeof(*h));
 	if (two_words(s, &a, &b) < 0) {
-		dh_err_set(err, DH_EPARSE, "'%s' is not 'tcp HOST:PORT', "
-			"'http URL' or 'HOST ACTION'", s);
+		dh_err_set(err, DH_EPARSE,
+			"'%s' is not 'tcp HOST:PORT', "
+			"'http URL' or 'HOST ACTION'",
+			s);
 		goto out;
 	}
 	if (strcmp(a, "tcp") == 0) {
@@ -327,7 +331,13 @@ out:
 }
 
 static const char *const day_names[] = {
-	"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+	"mon",
+	"tue",
+	"wed",
+	"thu",
+	"fri",
+	"sat",
+	"sun",
 };
 
 static int
@@ -370,9 +380,8 @@ parse_days(const char *s, size_t n)
 static bool
 hhmm(const char *s, int *min)
 {
-	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
-	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
-	    !isdigit((unsigned char)s[4]))
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
+		!isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
 		return false;
 	int h = (s[0] - '0') * 10 + (s[1] - '0');
 	int m = (s[3] - '0') * 10 + (s[4] - '0');
@@ -395,15 +404,16 @@ dh_plan_value_window(const char *s, struct dh_window *w, struct dh_err *err)
 	while (*t == ' ')
 		t++;
 	w->days = parse_days(s, (size_t)(sp - s));
-	if (w->days == 0 || strlen(t) != 11 || t[5] != '-' ||
-	    !hhmm(t, &w->start_min) || !hhmm(t + 6, &w->end_min) ||
-	    w->start_min == w->end_min)
+	if (w->days == 0 || strlen(t) != 11 || t[5] != '-' || !hhmm(t, &w->start_min) ||
+		!hhmm(t + 6, &w->end_min) || w->start_min == w->end_min)
 		goto bad;
 	w->set = true;
 	return 0;
 bad:
-	return dh_err_set(err, DH_EPARSE, "'%s' is not a window like "
-		"'mon-fri 22:00-06:00' (days mon..sun, ranges or commas)", s);
+	return dh_err_set(err, DH_EPARSE,
+		"'%s' is not a window like "
+		"'mon-fri 22:00-06:00' (days mon..sun, ranges or commas)",
+		s);
 }
 
 int
@@ -451,6 +461,5 @@ dh_plan_value_method(const char *v, enum dh_restore_method *m, struct dh_err *er
 			*m = (enum dh_restore_method)i;
 			return 0;
 		}
-	return dh_err_set(err, DH_EPARSE,
-		"unknown method '%s' (restic, tar or action)", v);
+	return dh_err_set(err, DH_EPARSE, "unknown method '%s' (restic, tar or action)", v);
 }

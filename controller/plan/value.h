@@ -35,15 +35,12 @@ int dh_plan_value_bool(const char *s, bool *out, struct dh_err *err);
 int dh_plan_value_url(const char *s, struct dh_err *err);
 
 /* "a, b , c" into *list (appended, owned ids); an empty value is no ids. */
-int dh_plan_value_idlist(const char *s, char ***list, size_t *n,
-	struct dh_err *err);
+int dh_plan_value_idlist(const char *s, char ***list, size_t *n, struct dh_err *err);
 /* "restic" | "tar" | "action". */
-int dh_plan_value_method(const char *s, enum dh_restore_method *m,
-	struct dh_err *err);
+int dh_plan_value_method(const char *s, enum dh_restore_method *m, struct dh_err *err);
 
 /* "HOST NAME" into caller-owned *host and *action. */
-int dh_plan_value_action(const char *s, char **host, char **action,
-	struct dh_err *err);
+int dh_plan_value_action(const char *s, char **host, char **action, struct dh_err *err);
 /* "manifest PATH" | "min_files N" | "min_bytes N" | "file REL" | "action NAME". */
 int dh_plan_value_verify(const char *s, struct dh_plan_verify *v, struct dh_err *err);
 /* "tcp HOST:PORT" | "http URL" | "HOST ACTION". */

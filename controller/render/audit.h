@@ -29,8 +29,7 @@ void dh_audit_render_export_text(const struct dh_audit_rec *a, struct dh_buf *ou
  * record i = 0, 1, ... (i > 0 adds the separator), then _end.
  */
 void dh_audit_render_export_begin(struct dh_buf *out);
-void dh_audit_render_export_json(const struct dh_audit_rec *a, size_t i,
-	struct dh_buf *out);
+void dh_audit_render_export_json(const struct dh_audit_rec *a, size_t i, struct dh_buf *out);
 void dh_audit_render_export_end(struct dh_buf *out);
 
 #endif

@@ -21,9 +21,11 @@ dh_hosts_render_text(const struct dh_hosts_row *rows, size_t n, struct dh_buf *o
 		snprintf(addr, sizeof(addr), "%s:%d", h->address ? h->address : "-", h->port);
 		dh_buf_printf(out, "%-16s %-4s %-22s %-9s %-8s %s\n", h->host,
 			h->hall ? h->hall : "-", addr, h->reachable ? "yes" : "no",
-			h->host_key_ok ? "ok" : h->reachable ? "REFUSED" : "-",
-			h->agent_version ? h->agent_version :
-			(h->error[0] ? h->error : "no answer"));
+			h->host_key_ok         ? "ok"
+				: h->reachable ? "REFUSED"
+					       : "-",
+			h->agent_version ? h->agent_version
+					 : (h->error[0] ? h->error : "no answer"));
 	}
 }
 
@@ -50,8 +52,10 @@ dh_hosts_render_json(const struct dh_hosts_row *rows, size_t n, struct dh_buf *o
 		json_object_set_new(o, "reachable", json_boolean(h->reachable));
 		json_object_set_new(o, "host_key_ok", json_boolean(h->host_key_ok));
 		json_object_set_new(o, "agent_version", nullable(h->agent_version));
-		json_object_set_new(o, "error", h->agent_version ? json_null() :
-			json_string(h->error[0] ? h->error : "the agent did not answer"));
+		json_object_set_new(o, "error",
+			h->agent_version
+				? json_null()
+				: json_string(h->error[0] ? h->error : "the agent did not answer"));
 		json_object_set_new(o, "seconds", json_real(h->seconds));
 		json_array_append_new(arr, o);
 	}

@@ -15,12 +15,12 @@
 /* One host; strings borrowed. */
 struct dh_hosts_row {
 	const char *host;
-	const char *hall, *address;  /* NULL when the inventory has none */
+	const char *hall, *address; /* NULL when the inventory has none */
 	int port;
-	bool reachable;              /* TCP connected */
-	bool host_key_ok;            /* and the key matched known_hosts */
-	const char *agent_version;   /* the agent's answer; NULL = none */
-	const char *error;           /* why not, "" when SSH said nothing */
+	bool reachable;            /* TCP connected */
+	bool host_key_ok;          /* and the key matched known_hosts */
+	const char *agent_version; /* the agent's answer; NULL = none */
+	const char *error;         /* why not, "" when SSH said nothing */
 	double seconds;
 };
 

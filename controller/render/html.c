@@ -10,8 +10,14 @@
 void
 dh_html_escape(struct dh_buf *out, const char *s)
 {
-	static const struct { char c; const char *ref; } refs[] = {
-		{ '&', "&amp;" }, { '<', "&lt;" }, { '>', "&gt;" }, { '"', "&quot;" },
+	static const struct {
+		char c;
+		const char *ref;
+	} refs[] = {
+		{ '&', "&amp;" },
+		{ '<', "&lt;" },
+		{ '>', "&gt;" },
+		{ '"', "&quot;" },
 		{ '\'', "&#39;" },
 	};
 	size_t run;

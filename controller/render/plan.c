@@ -17,7 +17,11 @@
 #include "render/html.h"
 
 static const char *const level_names[DH_PLAN_LEVELS] = {
-	"försumbar", "måttlig", "betydande", "allvarlig", "synnerligen allvarlig",
+	"försumbar",
+	"måttlig",
+	"betydande",
+	"allvarlig",
+	"synnerligen allvarlig",
 };
 
 #define SET_BY_IT "requirements set by IT, not by the business (not classified)"
@@ -98,8 +102,7 @@ restore_summary(const struct dh_system *s, struct dh_buf *b)
 		dh_buf_puts(b, "none: restores are never tested");
 		return;
 	}
-	dh_buf_printf(b, "%s on %s, every %s",
-		or_dash(dh_plan_method_name(s->restore.method)),
+	dh_buf_printf(b, "%s on %s, every %s", or_dash(dh_plan_method_name(s->restore.method)),
 		or_dash(s->restore.host), dur(s->eff_restore_every_s, e, sizeof(e)));
 }
 
@@ -113,8 +116,7 @@ failover_summary(const struct dh_system *s, struct dh_buf *b)
 		return;
 	}
 	dh_buf_printf(b, "%s -> %s, every %s", or_dash(s->failover.primary),
-		or_dash(s->failover.standby),
-		dur(s->eff_failover_every_s, e, sizeof(e)));
+		or_dash(s->failover.standby), dur(s->eff_failover_every_s, e, sizeof(e)));
 }
 
 /* ---- text ---- */
@@ -124,7 +126,8 @@ text_policy(const struct dh_plan *p, struct dh_buf *b)
 {
 	char v[4][32];
 
-	dh_buf_puts(b, "REQUIREMENTS BY AVAILABILITY LEVEL (policy.ini)\n\n"
+	dh_buf_puts(b,
+		"REQUIREMENTS BY AVAILABILITY LEVEL (policy.ini)\n\n"
 		"  T  level                   rpo     rto     restore test  "
 		"failover drill\n");
 	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
@@ -137,7 +140,8 @@ text_policy(const struct dh_plan *p, struct dh_buf *b)
 		pad(b, dur(l->restore_every_s, v[2], 32), 14);
 		dh_buf_printf(b, "%s\n", dur(l->failover_every_s, v[3], 32));
 	}
-	dh_buf_printf(b, "\n  Systems not yet classified get T-level %d. A failover "
+	dh_buf_printf(b,
+		"\n  Systems not yet classified get T-level %d. A failover "
 		"drill is expected from T-level %d.\n\n",
 		p->policy.unclassified_level, p->policy.failover_required_from);
 }
@@ -164,15 +168,15 @@ text_system(const struct dh_system *s, struct dh_buf *b)
 	dh_buf_printf(b, "     %s\n", or_dash(s->name));
 	if (s->set_by_it)
 		dh_buf_printf(b, "     !! %s\n", SET_BY_IT);
-	dh_buf_printf(b, "     Owner: %s; object: %s; contact: %s\n",
-		or_dash(s->system_owner), or_dash(s->object), or_dash(s->contact));
+	dh_buf_printf(b, "     Owner: %s; object: %s; contact: %s\n", or_dash(s->system_owner),
+		or_dash(s->object), or_dash(s->contact));
 	dh_buf_puts(b, "     Depends on: ");
 	deps_list(s, b, "nothing");
 	dh_buf_printf(b, "\n     Reserve routine: %s\n",
 		s->reserve_routine ? s->reserve_routine : "NONE DECLARED");
 	if (s->supplier)
-		dh_buf_printf(b, "     Supplier: %s; contracted restore time %s\n",
-			s->supplier, dur(s->supplier_rto_s, r, sizeof(r)));
+		dh_buf_printf(b, "     Supplier: %s; contracted restore time %s\n", s->supplier,
+			dur(s->supplier_rto_s, r, sizeof(r)));
 	if (s->deviation)
 		dh_buf_printf(b, "     Deviation: %s\n", s->deviation);
 	dh_buf_puts(b, "     Restore test: ");
@@ -189,26 +193,27 @@ text_problems(const struct dh_problems *pr, struct dh_buf *b)
 		return;
 	dh_buf_printf(b, "OPEN WARNINGS (%zu, from drillhall check)\n\n", pr->n);
 	for (size_t i = 0; i < pr->n; i++)
-		dh_buf_printf(b, "  %s:%d: %s\n", pr->v[i].file, pr->v[i].line,
-			pr->v[i].message);
+		dh_buf_printf(b, "  %s:%d: %s\n", pr->v[i].file, pr->v[i].line, pr->v[i].message);
 	dh_buf_putc(b, '\n');
 }
 
 void
-dh_plan_render_text(const struct dh_plan *p, const struct dh_problems *pr,
-	time_t now, struct dh_buf *b)
+dh_plan_render_text(const struct dh_plan *p, const struct dh_problems *pr, time_t now,
+	struct dh_buf *b)
 {
 	char day[16];
 
 	date_of(now, day, sizeof(day));
-	dh_buf_printf(b, "CONTINUITY PLAN: %s\nOwner: %s\nAs of: %s\n"
+	dh_buf_printf(b,
+		"CONTINUITY PLAN: %s\nOwner: %s\nAs of: %s\n"
 		"Plan revision (SHA-256 of the plan files): %s\n"
 		"Systems: %zu, of which %zu have requirements set by IT, not by "
-		"the business\n\n", or_dash(p->policy.name),
-		or_dash(p->policy.owner), day, p->revision, p->nsystems,
+		"the business\n\n",
+		or_dash(p->policy.name), or_dash(p->policy.owner), day, p->revision, p->nsystems,
 		count_set_by_it(p));
 	text_policy(p, b);
-	dh_buf_puts(b, "RECOVERY ORDER AFTER LOSING A DATA HALL\n\n"
+	dh_buf_puts(b,
+		"RECOVERY ORDER AFTER LOSING A DATA HALL\n\n"
 		"Systems come back in this order: each after everything it depends\n"
 		"on, the most urgent first. Urgency is the shortest rto among the\n"
 		"system and every system that depends on it. Source: 'policy' = the\n"
@@ -219,7 +224,8 @@ dh_plan_render_text(const struct dh_plan *p, const struct dh_problems *pr,
 	for (size_t i = 0; i < p->nsystems; i++)
 		text_system(&p->systems[p->order[i]], b);
 	text_problems(pr, b);
-	dh_buf_puts(b, "APPROVAL\n\n  Approved by (name, role): ______________________"
+	dh_buf_puts(b,
+		"APPROVAL\n\n  Approved by (name, role): ______________________"
 		"\n  Date and signature:       ______________________\n");
 }
 
@@ -278,8 +284,8 @@ md_system(const struct dh_system *s, struct dh_buf *b)
 }
 
 void
-dh_plan_render_md(const struct dh_plan *p, const struct dh_problems *pr,
-	time_t now, struct dh_buf *b)
+dh_plan_render_md(const struct dh_plan *p, const struct dh_problems *pr, time_t now,
+	struct dh_buf *b)
 {
 	char day[16], v[4][32];
 
@@ -288,21 +294,22 @@ dh_plan_render_md(const struct dh_plan *p, const struct dh_problems *pr,
 	md_esc(b, p->policy.name);
 	dh_buf_puts(b, "\n\nOwner: ");
 	md_esc(b, p->policy.owner);
-	dh_buf_printf(b, "  \nAs of: %s  \nPlan revision (SHA-256): `%s`  \n"
+	dh_buf_printf(b,
+		"  \nAs of: %s  \nPlan revision (SHA-256): `%s`  \n"
 		"Systems: %zu, of which %zu have requirements set by IT, not by the "
 		"business.\n\n## Requirements by availability level\n\n"
 		"| T | level | rpo | rto | restore test every | failover drill every |\n"
-		"| --- | --- | --- | --- | --- | --- |\n", day, p->revision,
-		p->nsystems, count_set_by_it(p));
+		"| --- | --- | --- | --- | --- | --- |\n",
+		day, p->revision, p->nsystems, count_set_by_it(p));
 	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
 		const struct dh_level *l = &p->policy.levels[n];
 
-		dh_buf_printf(b, "| %d | %s | %s | %s | %s | %s |\n", n,
-			level_names[n], dur(l->rpo_s, v[0], 32), dur(l->rto_s, v[1], 32),
-			dur(l->restore_every_s, v[2], 32),
-			dur(l->failover_every_s, v[3], 32));
+		dh_buf_printf(b, "| %d | %s | %s | %s | %s | %s |\n", n, level_names[n],
+			dur(l->rpo_s, v[0], 32), dur(l->rto_s, v[1], 32),
+			dur(l->restore_every_s, v[2], 32), dur(l->failover_every_s, v[3], 32));
 	}
-	dh_buf_puts(b, "\n## Recovery order after losing a data hall\n\n"
+	dh_buf_puts(b,
+		"\n## Recovery order after losing a data hall\n\n"
 		"Each system comes after everything it depends on, the most urgent "
 		"first. Urgency is the shortest rto among the system and every "
 		"system that depends on it.\n\n"
@@ -321,7 +328,8 @@ dh_plan_render_md(const struct dh_plan *p, const struct dh_problems *pr,
 			dh_buf_putc(b, '\n');
 		}
 	}
-	dh_buf_puts(b, "\n## Approval\n\nApproved by (name, role): "
+	dh_buf_puts(b,
+		"\n## Approval\n\nApproved by (name, role): "
 		"______________________  \nDate and signature: "
 		"______________________\n");
 }
@@ -334,34 +342,34 @@ h(struct dh_buf *b, const char *s)
 	dh_html_escape(b, or_dash(s));
 }
 
-static const char css[] =
-	"body{font-family:system-ui,sans-serif;font-size:10pt;margin:1.5em;"
-	"color:#111}h1{font-size:16pt;margin-bottom:.2em}h2{font-size:12pt;"
-	"margin-top:1.5em}table{border-collapse:collapse;width:100%}"
-	"th,td{border:1px solid #999;padding:3px 5px;vertical-align:top;"
-	"text-align:left}th{background:#eee}tr.it td{background:#fff3cd}"
-	".flag{font-weight:bold;color:#8a4b00}.src{color:#555;font-size:8pt}"
-	".meta{color:#333}.sign td{height:3em;border:none;border-bottom:1px "
-	"solid #000}code{font-size:8pt}"
-	"@media print{@page{size:A4 landscape;margin:12mm}body{margin:0}"
-	"tr{page-break-inside:avoid}}";
+static const char css[] = "body{font-family:system-ui,sans-serif;font-size:10pt;margin:1.5em;"
+			  "color:#111}h1{font-size:16pt;margin-bottom:.2em}h2{font-size:12pt;"
+			  "margin-top:1.5em}table{border-collapse:collapse;width:100%}"
+			  "th,td{border:1px solid #999;padding:3px 5px;vertical-align:top;"
+			  "text-align:left}th{background:#eee}tr.it td{background:#fff3cd}"
+			  ".flag{font-weight:bold;color:#8a4b00}.src{color:#555;font-size:8pt}"
+			  ".meta{color:#333}.sign td{height:3em;border:none;border-bottom:1px "
+			  "solid #000}code{font-size:8pt}"
+			  "@media print{@page{size:A4 landscape;margin:12mm}body{margin:0}"
+			  "tr{page-break-inside:avoid}}";
 
 static void
 html_policy(const struct dh_plan *p, struct dh_buf *b)
 {
 	char v[4][32];
 
-	dh_buf_puts(b, "<h2>Requirements by availability level</h2>\n<table>"
+	dh_buf_puts(b,
+		"<h2>Requirements by availability level</h2>\n<table>"
 		"<tr><th>T</th><th>level</th><th>rpo</th><th>rto</th>"
 		"<th>restore test every</th><th>failover drill every</th></tr>\n");
 	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
 		const struct dh_level *l = &p->policy.levels[n];
 
-		dh_buf_printf(b, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td>"
-			"<td>%s</td><td>%s</td></tr>\n", n, level_names[n],
-			dur(l->rpo_s, v[0], 32), dur(l->rto_s, v[1], 32),
-			dur(l->restore_every_s, v[2], 32),
-			dur(l->failover_every_s, v[3], 32));
+		dh_buf_printf(b,
+			"<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td>"
+			"<td>%s</td><td>%s</td></tr>\n",
+			n, level_names[n], dur(l->rpo_s, v[0], 32), dur(l->rto_s, v[1], 32),
+			dur(l->restore_every_s, v[2], 32), dur(l->failover_every_s, v[3], 32));
 	}
 	dh_buf_puts(b, "</table>\n");
 }
@@ -373,18 +381,19 @@ html_system(const struct dh_system *s, struct dh_buf *b)
 	struct dh_buf d;
 
 	dh_buf_init(&d);
-	dh_buf_printf(b, "<tr%s><td>%zu</td><td><b>", s->set_by_it ?
-		" class=\"it\"" : "", s->order);
+	dh_buf_printf(b, "<tr%s><td>%zu</td><td><b>", s->set_by_it ? " class=\"it\"" : "",
+		s->order);
 	h(b, s->id);
 	dh_buf_puts(b, "</b><br>");
 	h(b, s->name);
 	if (s->set_by_it)
 		dh_buf_puts(b, "<br><span class=\"flag\">" SET_BY_IT "</span>");
-	dh_buf_printf(b, "</td><td>%d</td><td>%s <span class=\"src\">%s</span>"
+	dh_buf_printf(b,
+		"</td><td>%d</td><td>%s <span class=\"src\">%s</span>"
 		"</td><td>%s</td><td>%s <span class=\"src\">%s</span></td><td>",
-		s->level, dur(s->eff_rto_s, r, sizeof(r)),
-		dh_plan_source_name(s->rto_source), dur(s->urgency_s, u, sizeof(u)),
-		dur(s->eff_rpo_s, q, sizeof(q)), dh_plan_source_name(s->rpo_source));
+		s->level, dur(s->eff_rto_s, r, sizeof(r)), dh_plan_source_name(s->rto_source),
+		dur(s->urgency_s, u, sizeof(u)), dur(s->eff_rpo_s, q, sizeof(q)),
+		dh_plan_source_name(s->rpo_source));
 	h(b, s->board);
 	dh_buf_puts(b, "</td><td>");
 	h(b, s->system_owner);
@@ -397,8 +406,7 @@ html_system(const struct dh_system *s, struct dh_buf *b)
 		dh_buf_puts(b, "<br><i>Supplier:</i> ");
 		h(b, s->supplier);
 		if (s->supplier_rto_s != DH_PLAN_UNSET)
-			dh_buf_printf(b, " (contracted %s)",
-				dur(s->supplier_rto_s, r, sizeof(r)));
+			dh_buf_printf(b, " (contracted %s)", dur(s->supplier_rto_s, r, sizeof(r)));
 	}
 	if (s->deviation) {
 		dh_buf_puts(b, "<br><i>Deviation:</i> ");
@@ -432,26 +440,31 @@ html_problems(const struct dh_problems *pr, struct dh_buf *b)
 }
 
 void
-dh_plan_render_html(const struct dh_plan *p, const struct dh_problems *pr,
-	time_t now, struct dh_buf *b)
+dh_plan_render_html(const struct dh_plan *p, const struct dh_problems *pr, time_t now,
+	struct dh_buf *b)
 {
 	char day[16];
 
 	date_of(now, day, sizeof(day));
-	dh_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset="
+	dh_buf_puts(b,
+		"<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset="
 		"\"utf-8\"><title>Continuity plan: ");
 	h(b, p->policy.name);
-	dh_buf_printf(b, "</title><style>%s</style></head><body>\n<h1>"
-		"Continuity plan: ", css);
+	dh_buf_printf(b,
+		"</title><style>%s</style></head><body>\n<h1>"
+		"Continuity plan: ",
+		css);
 	h(b, p->policy.name);
 	dh_buf_puts(b, "</h1>\n<p class=\"meta\">Owner: ");
 	h(b, p->policy.owner);
-	dh_buf_printf(b, "<br>As of: %s<br>Plan revision (SHA-256 of the plan "
+	dh_buf_printf(b,
+		"<br>As of: %s<br>Plan revision (SHA-256 of the plan "
 		"files): <code>%s</code><br>Systems: %zu, of which %zu have "
 		"requirements set by IT, not by the business (highlighted).</p>\n",
 		day, p->revision, p->nsystems, count_set_by_it(p));
 	html_policy(p, b);
-	dh_buf_puts(b, "<h2>Recovery order after losing a data hall</h2>\n<p>Each "
+	dh_buf_puts(b,
+		"<h2>Recovery order after losing a data hall</h2>\n<p>Each "
 		"system comes after everything it depends on, the most urgent first. "
 		"Urgency is the shortest rto among the system and every system that "
 		"depends on it. <i>policy</i> = the T-level's value, <i>declared</i> "
@@ -462,7 +475,8 @@ dh_plan_render_html(const struct dh_plan *p, const struct dh_problems *pr,
 		html_system(&p->systems[p->order[i]], b);
 	dh_buf_puts(b, "</table>\n");
 	html_problems(pr, b);
-	dh_buf_puts(b, "<h2>Approval</h2>\n<table class=\"sign\"><tr><td>Approved "
+	dh_buf_puts(b,
+		"<h2>Approval</h2>\n<table class=\"sign\"><tr><td>Approved "
 		"by (name, role)</td><td></td></tr><tr><td>Date and signature</td>"
 		"<td></td></tr></table>\n</body></html>\n");
 }

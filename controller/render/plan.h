@@ -20,15 +20,15 @@ void dh_plan_render_check_text(const struct dh_problems *pr, struct dh_buf *out)
 void dh_plan_render_check_json(const struct dh_problems *pr, struct dh_buf *out);
 
 /* The plan JSON (SPEC shape); plan must be ordered (no errors). */
-void dh_plan_render_json(const struct dh_plan *p, const struct dh_problems *pr,
-	time_t now, struct dh_buf *out);
+void dh_plan_render_json(const struct dh_plan *p, const struct dh_problems *pr, time_t now,
+	struct dh_buf *out);
 
 /* The printable plan as plain text, Markdown or one HTML page. */
-void dh_plan_render_text(const struct dh_plan *p, const struct dh_problems *pr,
-	time_t now, struct dh_buf *out);
-void dh_plan_render_md(const struct dh_plan *p, const struct dh_problems *pr,
-	time_t now, struct dh_buf *out);
-void dh_plan_render_html(const struct dh_plan *p, const struct dh_problems *pr,
-	time_t now, struct dh_buf *out);
+void dh_plan_render_text(const struct dh_plan *p, const struct dh_problems *pr, time_t now,
+	struct dh_buf *out);
+void dh_plan_render_md(const struct dh_plan *p, const struct dh_problems *pr, time_t now,
+	struct dh_buf *out);
+void dh_plan_render_html(const struct dh_plan *p, const struct dh_problems *pr, time_t now,
+	struct dh_buf *out);
 
 #endif

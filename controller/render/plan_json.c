@@ -103,9 +103,9 @@ restore_json(const struct dh_restore *r)
 {
 	if (!r->present)
 		return json_null();
-	return json_pack("{s:s?, s:s?, s:o, s:i}", "host", r->host,
-		"method", dh_plan_method_name(r->method),
-		"timeout_s", secs(r->timeout_s), "verify", (int)r->nverify);
+	return json_pack("{s:s?, s:s?, s:o, s:i}", "host", r->host, "method",
+		dh_plan_method_name(r->method), "timeout_s", secs(r->timeout_s), "verify",
+		(int)r->nverify);
 }
 
 static json_t *
@@ -113,9 +113,9 @@ failover_json(const struct dh_failover *f)
 {
 	if (!f->present)
 		return json_null();
-	return json_pack("{s:s?, s:s?, s:i, s:i, s:o}", "primary", f->primary,
-		"standby", f->standby, "steps", (int)f->nsteps,
-		"health", (int)f->nhealth, "timeout_s", secs(f->timeout_s));
+	return json_pack("{s:s?, s:s?, s:i, s:i, s:o}", "primary", f->primary, "standby",
+		f->standby, "steps", (int)f->nsteps, "health", (int)f->nhealth, "timeout_s",
+		secs(f->timeout_s));
 }
 
 static json_t *
@@ -130,10 +130,8 @@ system_json(const struct dh_system *s)
 	SET("order", json_integer((json_int_t)s->order));
 	SET("name", str_or_null(s->name));
 	SET("board", str_or_null(s->board));
-	SET("availability", s->classified ? level_or_null(s->availability) :
-		json_null());
-	SET("classified", s->classified ? json_string(s->classified_text) :
-		json_null());
+	SET("availability", s->classified ? level_or_null(s->availability) : json_null());
+	SET("classified", s->classified ? json_string(s->classified_text) : json_null());
 	SET("rpo_s", secs(s->eff_rpo_s));
 	SET("rto_s", secs(s->eff_rto_s));
 	SET("rpo_source", json_string(dh_plan_source_name(s->rpo_source)));
@@ -168,27 +166,27 @@ policy_json(const struct dh_policy *pol)
 	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
 		const struct dh_level *l = &pol->levels[n];
 
-		json_array_append_new(levels, json_pack("{s:i, s:o, s:o, s:o, s:o}",
-			"level", n, "rpo_s", secs(l->rpo_s), "rto_s", secs(l->rto_s),
-			"restore_test_every_s", secs(l->restore_every_s),
-			"failover_drill_every_s", secs(l->failover_every_s)));
+		json_array_append_new(levels,
+			json_pack("{s:i, s:o, s:o, s:o, s:o}", "level", n, "rpo_s", secs(l->rpo_s),
+				"rto_s", secs(l->rto_s), "restore_test_every_s",
+				secs(l->restore_every_s), "failover_drill_every_s",
+				secs(l->failover_every_s)));
 	}
-	return json_pack("{s:i, s:i, s:o}", "unclassified_level",
-		pol->unclassified_level, "failover_required_from",
-		pol->failover_required_from, "levels", levels);
+	return json_pack("{s:i, s:i, s:o}", "unclassified_level", pol->unclassified_level,
+		"failover_required_from", pol->failover_required_from, "levels", levels);
 }
 
 void
-dh_plan_render_json(const struct dh_plan *p, const struct dh_problems *pr,
-	time_t now, struct dh_buf *out)
+dh_plan_render_json(const struct dh_plan *p, const struct dh_problems *pr, time_t now,
+	struct dh_buf *out)
 {
 	json_t *root = json_object(), *systems = json_array();
 	char at[DH_RFC3339_LEN];
 
 	dh_time_format(now, at, sizeof(at));
-	json_object_set_new(root, "plan", json_pack("{s:s?, s:s?, s:s, s:s}",
-		"name", p->policy.name, "owner", p->policy.owner,
-		"revision", p->revision, "as_of", at));
+	json_object_set_new(root, "plan",
+		json_pack("{s:s?, s:s?, s:s, s:s}", "name", p->policy.name, "owner",
+			p->policy.owner, "revision", p->revision, "as_of", at));
 	for (size_t i = 0; i < p->nsystems; i++) {
 		size_t k = p->ordered ? p->order[i] : i;
 

@@ -43,8 +43,8 @@ dh_record_render_line(const struct dh_record *r, struct dh_buf *out)
 	fmt_secs(r->rto_actual_s, rto, sizeof(rto));
 	fmt_secs(r->rto_target_s, rtot, sizeof(rtot));
 	dh_buf_printf(out, "%s  %-16s %-8s %-7s rpo %s/%s  rto %s/%s  %s\n", when,
-		r->system ? r->system : "-", dh_job_kind_name(r->kind),
-		dh_verdict_name(r->verdict), rpo, rpot, rto, rtot, r->id ? r->id : "-");
+		r->system ? r->system : "-", dh_job_kind_name(r->kind), dh_verdict_name(r->verdict),
+		rpo, rpot, rto, rtot, r->id ? r->id : "-");
 }
 
 static void
@@ -69,15 +69,14 @@ full_fields(const struct dh_record *r, struct dh_buf *out)
 	dh_buf_printf(out, "hosts         ");
 	for (size_t i = 0; i < r->nhosts; i++)
 		dh_buf_printf(out, " %s", r->hosts[i]);
-	dh_buf_printf(out, "\nstarted        %s\nfinished       %s\nbackup         %s%s%s\n",
-		a, b, c, r->snapshot ? "  " : "", r->snapshot ? r->snapshot : "");
-	dh_buf_printf(out, "rpo            %s (target %s)\nrto            %s (target %s)\n",
-		rpo, rpot, rto, rtot);
-	dh_buf_printf(out, "verified       %lld files, %lld bytes\n",
-		(long long)r->files_verified, (long long)r->bytes_verified);
+	dh_buf_printf(out, "\nstarted        %s\nfinished       %s\nbackup         %s%s%s\n", a, b,
+		c, r->snapshot ? "  " : "", r->snapshot ? r->snapshot : "");
+	dh_buf_printf(out, "rpo            %s (target %s)\nrto            %s (target %s)\n", rpo,
+		rpot, rto, rtot);
+	dh_buf_printf(out, "verified       %lld files, %lld bytes\n", (long long)r->files_verified,
+		(long long)r->bytes_verified);
 	dh_buf_printf(out, "plan revision  %s\nrecord hash    %s\n",
-		r->plan_revision ? r->plan_revision : "-",
-		r->record_hash ? r->record_hash : "-");
+		r->plan_revision ? r->plan_revision : "-", r->record_hash ? r->record_hash : "-");
 }
 
 void
@@ -85,14 +84,16 @@ dh_record_render_full(const struct dh_record *r, struct dh_buf *out)
 {
 	full_fields(r, out);
 	for (size_t i = 0; i < r->nchecks; i++)
-		dh_buf_printf(out, "check          %-7s %s%s%s\n", dh_verdict_name(r->checks[i].verdict),
-			r->checks[i].name, r->checks[i].detail ? ": " : "",
+		dh_buf_printf(out, "check          %-7s %s%s%s\n",
+			dh_verdict_name(r->checks[i].verdict), r->checks[i].name,
+			r->checks[i].detail ? ": " : "",
 			r->checks[i].detail ? r->checks[i].detail : "");
 	for (size_t i = 0; i < r->nmismatches; i++)
 		dh_buf_printf(out, "mismatch       %s: %s\n", r->mismatches[i].path,
 			r->mismatches[i].problem);
 	if (r->mismatches_total > (int64_t)r->nmismatches)
-		dh_buf_printf(out, "mismatch       ... %lld in all\n", (long long)r->mismatches_total);
+		dh_buf_printf(out, "mismatch       ... %lld in all\n",
+			(long long)r->mismatches_total);
 }
 
 static void
@@ -117,7 +118,8 @@ csv_field(struct dh_buf *out, const char *s, bool last)
 void
 dh_record_render_csv_header(struct dh_buf *out)
 {
-	dh_buf_puts(out, "id,system,kind,trigger,started_at,finished_at,verdict,hosts,backup_at,"
+	dh_buf_puts(out,
+		"id,system,kind,trigger,started_at,finished_at,verdict,hosts,backup_at,"
 		"rpo_target_s,rpo_actual_s,rto_target_s,rto_actual_s,files_verified,"
 		"bytes_verified,plan_revision,record_hash,error\r\n");
 }

@@ -87,12 +87,10 @@ text_row(const struct dh_status_row *row, struct dh_buf *out)
 }
 
 void
-dh_status_render_text(const struct dh_status_row *rows, size_t n, time_t now,
-	struct dh_buf *out)
+dh_status_render_text(const struct dh_status_row *rows, size_t n, time_t now, struct dh_buf *out)
 {
-	dh_buf_printf(out, "%-18s %-2s %-6s %-6s %-20s %-8s %-7s %-7s %-20s %s\n", "SYSTEM",
-		"T", "RPO", "RTO", "LAST RESTORE", "VERDICT", "RPO", "RTO", "RESTORE DUE",
-		"COMPLIANT");
+	dh_buf_printf(out, "%-18s %-2s %-6s %-6s %-20s %-8s %-7s %-7s %-20s %s\n", "SYSTEM", "T",
+		"RPO", "RTO", "LAST RESTORE", "VERDICT", "RPO", "RTO", "RESTORE DUE", "COMPLIANT");
 	for (size_t i = 0; i < n; i++)
 		text_row(&rows[i], out);
 	dh_buf_puts(out, "* requirements set by IT, not by the business (unclassified)\n");
@@ -194,8 +192,7 @@ row_json(const struct dh_status_row *row)
 }
 
 void
-dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now,
-	struct dh_buf *out)
+dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now, struct dh_buf *out)
 {
 	json_t *root = json_object(), *arr = json_array();
 	char *s;
@@ -246,10 +243,10 @@ csv_row(const struct dh_status_row *row, struct dh_buf *out)
 	fmt_t(f ? shown_time(f) : 0, c, sizeof(c));
 	fmt_t(fd->has_due ? fd->due_at : 0, d, sizeof(d));
 	dh_buf_printf(out, "%s,%d,%lld,%lld,%s,%s,%lld,%lld,%s,%s,%s,%s,%s,", row->sys->id,
-		row->sys->level, (long long)row->sys->eff_rpo_s, (long long)row->sys->eff_rto_s,
-		a, r ? dh_verdict_name(r->verdict) : "",
-		(long long)(r ? r->rpo_actual_s : -1), (long long)(r ? r->rto_actual_s : -1),
-		b, c, f ? dh_verdict_name(f->verdict) : "", d, row->c.compliant ? "yes" : "no");
+		row->sys->level, (long long)row->sys->eff_rpo_s, (long long)row->sys->eff_rto_s, a,
+		r ? dh_verdict_name(r->verdict) : "", (long long)(r ? r->rpo_actual_s : -1),
+		(long long)(r ? r->rto_actual_s : -1), b, c, f ? dh_verdict_name(f->verdict) : "",
+		d, row->c.compliant ? "yes" : "no");
 	dh_buf_init(&why);
 	join_reasons(&row->c, -1, &why);
 	csv_field(out, why.data ? why.data : "");
@@ -258,10 +255,10 @@ csv_row(const struct dh_status_row *row, struct dh_buf *out)
 }
 
 void
-dh_status_render_csv(const struct dh_status_row *rows, size_t n, time_t now,
-	struct dh_buf *out)
+dh_status_render_csv(const struct dh_status_row *rows, size_t n, time_t now, struct dh_buf *out)
 {
-	dh_buf_puts(out, "id,availability,rpo_s,rto_s,last_restore,restore_verdict,"
+	dh_buf_puts(out,
+		"id,availability,rpo_s,rto_s,last_restore,restore_verdict,"
 		"rpo_actual_s,rto_actual_s,restore_due,last_failover,failover_verdict,"
 		"failover_due,compliant,reasons\r\n");
 	for (size_t i = 0; i < n; i++)

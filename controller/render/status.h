@@ -20,9 +20,9 @@
 
 /* One system: borrowed model and records, and the verdict on them. */
 struct dh_status_row {
-	const struct dh_system *sys;   /* derived (effective level, rpo, rto) */
+	const struct dh_system *sys; /* derived (effective level, rpo, rto) */
 	struct dh_compliance_tests tests[DH_COMPLIANCE_KINDS]; /* by enum dh_job_kind */
-	struct dh_compliance c;        /* dh_compliance_eval of the above as of now */
+	struct dh_compliance c; /* dh_compliance_eval of the above as of now */
 };
 
 /*

@@ -21,7 +21,8 @@
 #include "dh/sign.h"
 #include "dh/timefmt.h"
 
-#define AUDIT_COLUMNS "SELECT seq, at, kind, ref, coalesce(ref_seq, 0), body," \
+#define AUDIT_COLUMNS                                                                              \
+	"SELECT seq, at, kind, ref, coalesce(ref_seq, 0), body,"                                   \
 	" prev_hash, hash FROM audit ORDER BY seq"
 
 /* --- canonical form and the chain */
@@ -52,8 +53,7 @@ dh_audit_canonical(const struct dh_audit_rec *a, const char *data_json)
 	json_object_set_new(o, "at", json_integer(a->at));
 	json_object_set_new(o, "kind", json_stringn_nocheck(a->kind, strlen(a->kind)));
 	json_object_set_new(o, "ref", json_stringn_nocheck(a->ref, strlen(a->ref)));
-	json_object_set_new(o, "ref_seq", a->ref_seq > 0 ? json_integer(a->ref_seq) :
-		json_null());
+	json_object_set_new(o, "ref_seq", a->ref_seq > 0 ? json_integer(a->ref_seq) : json_null());
 	json_object_set_new(o, "data", data ? data : json_null());
 	s = sorted(o);
 	json_decref(o);
@@ -73,8 +73,8 @@ dh_audit_chain_hash(const char *prev, const char *body, char *out)
 }
 
 static bool
-check_link(const struct dh_audit_rec *a, int64_t want_seq, const char *prev,
-	char *why, size_t whysz)
+check_link(const struct dh_audit_rec *a, int64_t want_seq, const char *prev, char *why,
+	size_t whysz)
 {
 	char hash[65];
 
@@ -107,7 +107,7 @@ dh_audit_check(const struct dh_audit_rec *a, int64_t want_seq, const char *prev,
 	if (!check_link(a, want_seq, prev, why, whysz))
 		return false;
 	if ((body = json_loads(a->body, 0, NULL)) == NULL ||
-	    !json_is_object(json_object_get(body, "data"))) {
+		!json_is_object(json_object_get(body, "data"))) {
 		snprintf(why, whysz, "unreadable audit record");
 		goto out;
 	}
@@ -119,11 +119,13 @@ dh_audit_check(const struct dh_audit_rec *a, int64_t want_seq, const char *prev,
 		snprintf(why, whysz, "the audited %s %s no longer exists", a->kind, a->ref);
 	} else if (strcmp(data, row_json) != 0) {
 		if (a->ref_seq > 0)
-			snprintf(why, whysz, "the %s %s seq %lld was changed after it was "
-				"audited", a->kind, a->ref, (long long)a->ref_seq);
+			snprintf(why, whysz,
+				"the %s %s seq %lld was changed after it was "
+				"audited",
+				a->kind, a->ref, (long long)a->ref_seq);
 		else
-			snprintf(why, whysz, "the %s %s was changed after it was audited",
-				a->kind, a->ref);
+			snprintf(why, whysz, "the %s %s was changed after it was audited", a->kind,
+				a->ref);
 	} else {
 		ok = true;
 	}
@@ -153,8 +155,8 @@ column_json(sqlite3_stmt *st, int i)
 
 /* The audited row as canonical JSON, or NULL (*r = DH_ENOENT) when gone. */
 static char *
-audit_row(struct dh_db *db, const struct dh_audit_kind *k, const char *ref,
-	int64_t ref_seq, int *r, struct dh_err *err)
+audit_row(struct dh_db *db, const struct dh_audit_kind *k, const char *ref, int64_t ref_seq, int *r,
+	struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *o = NULL;
@@ -182,20 +184,23 @@ out:
 /* --- appending */
 
 int
-dh_audit_append(struct dh_db *db, const struct dh_audit_kind *k, const char *ref,
-	int64_t ref_seq, struct dh_err *err)
+dh_audit_append(struct dh_db *db, const struct dh_audit_kind *k, const char *ref, int64_t ref_seq,
+	struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char prev[65] = DH_AUDIT_GENESIS, hash[65];
-	struct dh_audit_rec a = { .seq = 1, .at = (int64_t)dh_time_now(), .kind = k->kind,
-		.ref = ref, .ref_seq = ref_seq };
+	struct dh_audit_rec a = { .seq = 1,
+		.at = (int64_t)dh_time_now(),
+		.kind = k->kind,
+		.ref = ref,
+		.ref_seq = ref_seq };
 	char *body = NULL, *data;
 	int r;
 
 	if ((data = audit_row(db, k, ref, ref_seq, &r, err)) == NULL)
 		return r == DH_ENOENT ? dh_err_set(err, DH_EDB, "audited row vanished") : r;
-	if ((r = dh_sql_prepare(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-	    &st, err)) != 0)
+	if ((r = dh_sql_prepare(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st,
+		     err)) != 0)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		a.seq = sqlite3_column_int64(st, 0) + 1;
@@ -205,8 +210,10 @@ dh_audit_append(struct dh_db *db, const struct dh_audit_kind *k, const char *ref
 	st = NULL;
 	body = dh_audit_canonical(&a, data);
 	dh_audit_chain_hash(prev, body, hash);
-	if ((r = dh_sql_prepare(db, "INSERT INTO audit (seq, at, kind, ref, ref_seq, body,"
-	    " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err)) != 0)
+	if ((r = dh_sql_prepare(db,
+		     "INSERT INTO audit (seq, at, kind, ref, ref_seq, body,"
+		     " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		     &st, err)) != 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, a.seq);
 	sqlite3_bind_int64(st, 2, a.at);
@@ -247,8 +254,8 @@ rec_from_row(sqlite3_stmt *st)
 }
 
 int
-dh_db_audit_each(struct dh_db *db, int (*fn)(void *user, const struct dh_audit_rec *a),
-	void *user, struct dh_err *err)
+dh_db_audit_each(struct dh_db *db, int (*fn)(void *user, const struct dh_audit_rec *a), void *user,
+	struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int r, rc = 0;
@@ -279,8 +286,7 @@ kind_find(const struct dh_audit_kind *const *kinds, size_t n, const char *name)
 /* Check one stored record against its predecessor and its row. */
 static bool
 rec_check(struct dh_db *db, const struct dh_audit_kind *const *kinds, size_t n,
-	const struct dh_audit_rec *a, int64_t want_seq, const char *prev,
-	char *why, size_t whysz)
+	const struct dh_audit_rec *a, int64_t want_seq, const char *prev, char *why, size_t whysz)
 {
 	const struct dh_audit_kind *k = kind_find(kinds, n, a->kind);
 	char *row;
@@ -341,7 +347,7 @@ walk(struct dh_db *db, const struct dh_audit_kind *const *kinds, size_t n,
 			goto out;
 		}
 		if (!rec_check(db, kinds, n, &a, res->records + 1, prev, res->why,
-		    sizeof(res->why))) {
+			    sizeof(res->why))) {
 			res->bad_seq = a.seq;
 			goto out;
 		}

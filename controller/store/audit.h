@@ -18,12 +18,11 @@
 
 #include "store/db.h"
 
-#define DH_AUDIT_GENESIS \
-	"0000000000000000000000000000000000000000000000000000000000000000"
+#define DH_AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* An audit record as stored; strings borrowed. */
 struct dh_audit_rec {
-	int64_t seq, at, ref_seq;   /* ref_seq 0 = none */
+	int64_t seq, at, ref_seq; /* ref_seq 0 = none */
 	const char *kind, *ref, *body, *prev, *hash;
 };
 
@@ -43,9 +42,9 @@ struct dh_audit_kind {
 
 /* The outcome of a verification. bad_seq 0 = the chain holds. */
 struct dh_audit_result {
-	int64_t records;   /* audit records checked */
-	int64_t bad_seq;   /* first record that does not match; 0 = the chain
-	                      holds; -1 = a row that was never audited */
+	int64_t records; /* audit records checked */
+	int64_t bad_seq; /* first record that does not match; 0 = the chain
+			    holds; -1 = a row that was never audited */
 	char why[256];
 };
 

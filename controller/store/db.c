@@ -79,8 +79,10 @@ schema_version(struct dh_db *db, int *version, struct dh_err *err)
 	*version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (*version > latest)
-		return dh_err_set(err, DH_EDB, "database schema version %d is newer than "
-			"this drillhall knows (%d)", *version, latest);
+		return dh_err_set(err, DH_EDB,
+			"database schema version %d is newer than "
+			"this drillhall knows (%d)",
+			*version, latest);
 	return 0;
 }
 
@@ -120,8 +122,8 @@ db_connect(struct dh_db **out, const char *path, int flags, struct dh_err *err)
 		return r;
 	}
 	sqlite3_busy_timeout(db->h, DH_DB_BUSY_MS);
-	sqlite3_create_function(db->h, "dh_sha256", 1, SQLITE_UTF8 |
-		SQLITE_DETERMINISTIC, NULL, sql_sha256, NULL, NULL);
+	sqlite3_create_function(db->h, "dh_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+		sql_sha256, NULL, NULL);
 	*out = db;
 	return 0;
 }
@@ -135,9 +137,9 @@ dh_db_open(struct dh_db **out, const char *path, struct dh_err *err)
 	if ((r = db_connect(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err)) != 0)
 		return r;
 	if ((r = dh_sql_exec(db, "PRAGMA journal_mode = WAL", err)) != 0 ||
-	    (r = dh_sql_exec(db, "PRAGMA synchronous = FULL", err)) != 0 ||
-	    (r = dh_sql_exec(db, "PRAGMA foreign_keys = ON", err)) != 0 ||
-	    (r = migrate(db, err)) != 0)
+		(r = dh_sql_exec(db, "PRAGMA synchronous = FULL", err)) != 0 ||
+		(r = dh_sql_exec(db, "PRAGMA foreign_keys = ON", err)) != 0 ||
+		(r = migrate(db, err)) != 0)
 		goto out;
 	*out = db;
 	db = NULL;
@@ -178,8 +180,10 @@ dh_db_open_readonly(struct dh_db **out, const char *path, struct dh_err *err)
 			return r;
 	}
 	if (db == NULL)
-		return dh_err_set(err, DH_EDB, "database %s: schema version %d after "
-			"migrating", path, version);
+		return dh_err_set(err, DH_EDB,
+			"database %s: schema version %d after "
+			"migrating",
+			path, version);
 	*out = db;
 	db = NULL;
 out:

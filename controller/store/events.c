@@ -32,8 +32,8 @@ same_body(struct dh_db *db, const struct dh_db_event_in *in)
 	sqlite3_stmt *st = NULL;
 	bool same = false;
 
-	if (dh_sql_prepare(db, "SELECT body = ?3 FROM events WHERE job = ?1 AND seq = ?2",
-	    &st, NULL) != 0)
+	if (dh_sql_prepare(db, "SELECT body = ?3 FROM events WHERE job = ?1 AND seq = ?2", &st,
+		    NULL) != 0)
 		return false;
 	dh_sql_bind_text(st, 1, in->ev->job);
 	sqlite3_bind_int64(st, 2, in->ev->seq);
@@ -73,8 +73,10 @@ event_insert(struct dh_db *db, struct dh_db_event_in *in, struct dh_err *err)
 
 	if ((r = dh_db_job_get(db, ev->job, &j, err)) != 0)
 		return r;
-	if ((r = dh_sql_prepare(db, "INSERT OR IGNORE INTO events (job, seq, type, at, host,"
-	    " received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err)) != 0)
+	if ((r = dh_sql_prepare(db,
+		     "INSERT OR IGNORE INTO events (job, seq, type, at, host,"
+		     " received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		     &st, err)) != 0)
 		goto out;
 	dh_sql_bind_text(st, 1, ev->job);
 	sqlite3_bind_int64(st, 2, ev->seq);
@@ -102,8 +104,7 @@ out:
 }
 
 int
-dh_db_event_batch(struct dh_db *db, struct dh_db_event_in *items, size_t n,
-	struct dh_err *err)
+dh_db_event_batch(struct dh_db *db, struct dh_db_event_in *items, size_t n, struct dh_err *err)
 {
 	int r;
 

@@ -20,10 +20,10 @@
 /* DH_DB_CONFLICT: a duplicate whose bytes differ from the stored one (kept). */
 enum { DH_DB_NEW = 0, DH_DB_DUPLICATE = 1, DH_DB_CONFLICT = 2 };
 struct dh_db_event_in {
-	struct dh_event *ev;  /* parsed; its record may be completed in place */
-	const char *body;     /* the exact bytes the agent sent */
+	struct dh_event *ev; /* parsed; its record may be completed in place */
+	const char *body;    /* the exact bytes the agent sent */
 	size_t len;
-	int result;           /* out: DH_DB_NEW, _DUPLICATE, _CONFLICT or a DH_E* code */
+	int result; /* out: DH_DB_NEW, _DUPLICATE, _CONFLICT or a DH_E* code */
 };
 
 /* How an event is audited (kind "event", ref_seq = seq; body as SHA-256). */
@@ -39,11 +39,9 @@ extern const struct dh_audit_kind dh_db_event_audit;
  * transaction committed (every item's result is then durable), otherwise
  * an error and no item was stored.
  */
-int dh_db_event_batch(struct dh_db *db, struct dh_db_event_in *items, size_t n,
-	struct dh_err *err);
+int dh_db_event_batch(struct dh_db *db, struct dh_db_event_in *items, size_t n, struct dh_err *err);
 
 /* Count of stored events of a job (for tests and `run` progress). */
-int dh_db_event_count(struct dh_db *db, const char *job, int64_t *out,
-	struct dh_err *err);
+int dh_db_event_count(struct dh_db *db, const char *job, int64_t *out, struct dh_err *err);
 
 #endif

@@ -47,15 +47,17 @@ dh_db_job_insert(struct dh_db *db, const struct dh_job *job, const char *trigger
 
 	if ((r = dh_sql_write_begin(db, err)) != 0)
 		return r;
-	if ((r = dh_sql_prepare(db, "INSERT INTO jobs (id, system, kind, trigger, host, token,"
-	    " state, created_at, plan_revision, rpo_target_s, rto_target_s, timeout_s)"
-	    " VALUES (?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?)", &st, err)) != 0)
+	if ((r = dh_sql_prepare(db,
+		     "INSERT INTO jobs (id, system, kind, trigger, host, token,"
+		     " state, created_at, plan_revision, rpo_target_s, rto_target_s, timeout_s)"
+		     " VALUES (?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?)",
+		     &st, err)) != 0)
 		goto out;
 	bind_job(st, job, trigger);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		r = sqlite3_extended_errcode(db->h) == SQLITE_CONSTRAINT_PRIMARYKEY ?
-			dh_err_set(err, DH_EEXIST, "job %s already exists", job->id) :
-			dh_sql_err(db, err, "insert job");
+		r = sqlite3_extended_errcode(db->h) == SQLITE_CONSTRAINT_PRIMARYKEY
+			? dh_err_set(err, DH_EEXIST, "job %s already exists", job->id)
+			: dh_sql_err(db, err, "insert job");
 		goto out;
 	}
 	r = dh_audit_append(db, &dh_db_job_audit, job->id, 0, err);
@@ -85,21 +87,22 @@ job_from_row(sqlite3_stmt *st)
 }
 
 int
-dh_db_job_get(struct dh_db *db, const char *id, struct dh_db_job **out,
-	struct dh_err *err)
+dh_db_job_get(struct dh_db *db, const char *id, struct dh_db_job **out, struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if ((r = dh_sql_prepare(db, "SELECT id, system, kind, trigger, host, token, state,"
-	    " plan_revision, created_at, rpo_target_s, rto_target_s, timeout_s"
-	    " FROM jobs WHERE id = ?", &st, err)) != 0)
+	if ((r = dh_sql_prepare(db,
+		     "SELECT id, system, kind, trigger, host, token, state,"
+		     " plan_revision, created_at, rpo_target_s, rto_target_s, timeout_s"
+		     " FROM jobs WHERE id = ?",
+		     &st, err)) != 0)
 		return r;
 	dh_sql_bind_text(st, 1, id);
 	r = sqlite3_step(st);
 	if (r != SQLITE_ROW) {
-		r = r == SQLITE_DONE ? dh_err_set(err, DH_ENOENT, "no job %s", id) :
-			dh_sql_err(db, err, "read job");
+		r = r == SQLITE_DONE ? dh_err_set(err, DH_ENOENT, "no job %s", id)
+				     : dh_sql_err(db, err, "read job");
 		goto out;
 	}
 	*out = job_from_row(st);
@@ -126,14 +129,15 @@ dh_db_job_free(struct dh_db_job *j)
 }
 
 int
-dh_db_job_set_state(struct dh_db *db, const char *id, const char *state,
-	struct dh_err *err)
+dh_db_job_set_state(struct dh_db *db, const char *id, const char *state, struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if ((r = dh_sql_prepare(db, "UPDATE jobs SET state = ?2 WHERE id = ?1 AND"
-	    " state <> 'finished'", &st, err)) != 0)
+	if ((r = dh_sql_prepare(db,
+		     "UPDATE jobs SET state = ?2 WHERE id = ?1 AND"
+		     " state <> 'finished'",
+		     &st, err)) != 0)
 		return r;
 	dh_sql_bind_text(st, 1, id);
 	dh_sql_bind_text(st, 2, state);
@@ -149,9 +153,9 @@ int
 dh_db_serve_set(struct dh_db *db, const char *listen, long pid, struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	const char *sql = pid > 0 ?
-		"INSERT OR REPLACE INTO serves (listen, pid, started_at) VALUES (?1, ?2, ?3)" :
-		"DELETE FROM serves WHERE listen = ?1";
+	const char *sql = pid > 0
+		? "INSERT OR REPLACE INTO serves (listen, pid, started_at) VALUES (?1, ?2, ?3)"
+		: "DELETE FROM serves WHERE listen = ?1";
 	int r;
 
 	if ((r = dh_sql_prepare(db, sql, &st, err)) != 0)

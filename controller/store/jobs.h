@@ -32,18 +32,16 @@ extern const struct dh_audit_kind dh_db_job_audit;
  * "dispatched", and audit it. trigger is "manual" or "schedule".
  * DH_EEXIST when the id is taken.
  */
-int dh_db_job_insert(struct dh_db *db, const struct dh_job *job,
-	const char *trigger, struct dh_err *err);
-/* Look a job up by id; DH_ENOENT when there is none. */
-int dh_db_job_get(struct dh_db *db, const char *id, struct dh_db_job **out,
+int dh_db_job_insert(struct dh_db *db, const struct dh_job *job, const char *trigger,
 	struct dh_err *err);
+/* Look a job up by id; DH_ENOENT when there is none. */
+int dh_db_job_get(struct dh_db *db, const char *id, struct dh_db_job **out, struct dh_err *err);
 
 /*
  * Inside the caller's write transaction: set the state of job id unless
  * it is already "finished" (a finished job stays so). 0 or DH_EDB.
  */
-int dh_db_job_set_state(struct dh_db *db, const char *id, const char *state,
-	struct dh_err *err);
+int dh_db_job_set_state(struct dh_db *db, const char *id, const char *state, struct dh_err *err);
 
 /*
  * The serve holding a listen address, so that `run` can tell a serve on

@@ -98,10 +98,12 @@ dh_db_record_insert(struct dh_db *db, struct dh_record *r, struct dh_err *err)
 		return rc;
 	seal(r, j);
 	json = dh_record_to_json(r, 0);
-	if ((rc = dh_sql_prepare(db, "INSERT OR IGNORE INTO records (job, system, kind, trigger,"
-	    " verdict, started_at, finished_at, backup_at, rpo_target_s, rpo_actual_s,"
-	    " rto_target_s, rto_actual_s, plan_revision, record_hash, json) VALUES"
-	    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err)) != 0)
+	if ((rc = dh_sql_prepare(db,
+		     "INSERT OR IGNORE INTO records (job, system, kind, trigger,"
+		     " verdict, started_at, finished_at, backup_at, rpo_target_s, rpo_actual_s,"
+		     " rto_target_s, rto_actual_s, plan_revision, record_hash, json) VALUES"
+		     " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		     &st, err)) != 0)
 		goto out;
 	bind_record(st, r, json);
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -134,8 +136,8 @@ dh_db_record_store(struct dh_db *db, struct dh_record *r, struct dh_err *err)
 }
 
 static int
-records_query(struct dh_db *db, sqlite3_stmt *st, struct dh_record ***out,
-	size_t *n, struct dh_err *err)
+records_query(struct dh_db *db, sqlite3_stmt *st, struct dh_record ***out, size_t *n,
+	struct dh_err *err)
 {
 	struct dh_record **recs = NULL;
 	size_t cnt = 0;
@@ -163,8 +165,7 @@ records_query(struct dh_db *db, sqlite3_stmt *st, struct dh_record ***out,
 }
 
 int
-dh_db_record_get(struct dh_db *db, const char *job, struct dh_record **out,
-	struct dh_err *err)
+dh_db_record_get(struct dh_db *db, const char *job, struct dh_record **out, struct dh_err *err)
 {
 	struct dh_record **recs = NULL;
 	sqlite3_stmt *st = NULL;
@@ -189,17 +190,18 @@ out:
 }
 
 int
-dh_db_history(struct dh_db *db, const char *system, const char *kind, time_t since,
-	size_t limit, struct dh_record ***out, size_t *n, struct dh_err *err)
+dh_db_history(struct dh_db *db, const char *system, const char *kind, time_t since, size_t limit,
+	struct dh_record ***out, size_t *n, struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if ((r = dh_sql_prepare(db, "SELECT json FROM records WHERE (?1 IS NULL OR system = ?1)"
-	    " AND (?2 IS NULL OR kind = ?2)"
-	    " AND coalesce(started_at, finished_at, 0) >= ?3"
-	    " ORDER BY coalesce(started_at, finished_at, 0) DESC, job DESC LIMIT ?4",
-	    &st, err)) != 0)
+	if ((r = dh_sql_prepare(db,
+		     "SELECT json FROM records WHERE (?1 IS NULL OR system = ?1)"
+		     " AND (?2 IS NULL OR kind = ?2)"
+		     " AND coalesce(started_at, finished_at, 0) >= ?3"
+		     " ORDER BY coalesce(started_at, finished_at, 0) DESC, job DESC LIMIT ?4",
+		     &st, err)) != 0)
 		return r;
 	dh_sql_bind_text(st, 1, system);
 	dh_sql_bind_text(st, 2, kind);

@@ -40,17 +40,15 @@ int dh_db_record_store(struct dh_db *db, struct dh_record *r, struct dh_err *err
 int dh_db_record_insert(struct dh_db *db, struct dh_record *r, struct dh_err *err);
 
 /* The record of a job; DH_ENOENT when it has none yet. */
-int dh_db_record_get(struct dh_db *db, const char *job, struct dh_record **out,
-	struct dh_err *err);
+int dh_db_record_get(struct dh_db *db, const char *job, struct dh_record **out, struct dh_err *err);
 
 /*
  * Records newest first (by started time), filtered by system (NULL: all),
  * kind (NULL: all) and since (0: all); at most limit (0: no limit).
  * *out is an array of n caller-owned records (dh_db_records_free).
  */
-int dh_db_history(struct dh_db *db, const char *system, const char *kind,
-	time_t since, size_t limit, struct dh_record ***out, size_t *n,
-	struct dh_err *err);
+int dh_db_history(struct dh_db *db, const char *system, const char *kind, time_t since,
+	size_t limit, struct dh_record ***out, size_t *n, struct dh_err *err);
 void dh_db_records_free(struct dh_record **recs, size_t n);
 
 #endif

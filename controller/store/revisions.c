@@ -20,16 +20,17 @@ const struct dh_audit_kind dh_db_revision_audit = {
 };
 
 int
-dh_db_plan_revision(struct dh_db *db, const char *revision, const char *name,
-	struct dh_err *err)
+dh_db_plan_revision(struct dh_db *db, const char *revision, const char *name, struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int r;
 
 	if ((r = dh_sql_write_begin(db, err)) != 0)
 		return r;
-	if ((r = dh_sql_prepare(db, "INSERT OR IGNORE INTO plan_revisions (revision, loaded_at,"
-	    " name) VALUES (?, ?, ?)", &st, err)) != 0)
+	if ((r = dh_sql_prepare(db,
+		     "INSERT OR IGNORE INTO plan_revisions (revision, loaded_at,"
+		     " name) VALUES (?, ?, ?)",
+		     &st, err)) != 0)
 		goto out;
 	dh_sql_bind_text(st, 1, revision);
 	sqlite3_bind_int64(st, 2, (int64_t)dh_time_now());

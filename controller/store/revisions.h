@@ -16,7 +16,7 @@
 extern const struct dh_audit_kind dh_db_revision_audit;
 
 /* Note a loaded plan revision; audited the first time it is seen. */
-int dh_db_plan_revision(struct dh_db *db, const char *revision,
-	const char *name, struct dh_err *err);
+int dh_db_plan_revision(struct dh_db *db, const char *revision, const char *name,
+	struct dh_err *err);
 
 #endif

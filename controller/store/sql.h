@@ -34,8 +34,7 @@ int dh_sql_err(struct dh_db *db, struct dh_err *err, const char *what);
 int dh_sql_exec(struct dh_db *db, const char *sql, struct dh_err *err);
 
 /* Prepare sql into *st (the caller finalizes). 0 or dh_sql_err. */
-int dh_sql_prepare(struct dh_db *db, const char *sql, sqlite3_stmt **st,
-	struct dh_err *err);
+int dh_sql_prepare(struct dh_db *db, const char *sql, sqlite3_stmt **st, struct dh_err *err);
 
 /* Bind text (NULL binds SQL NULL), a time (<= 0 binds NULL), seconds (< 0 binds NULL). */
 void dh_sql_bind_text(sqlite3_stmt *st, int i, const char *s);

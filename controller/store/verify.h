@@ -20,7 +20,6 @@
  * Returns 0 when it could read the chain (res says whether it holds),
  * else DH_EDB.
  */
-int dh_db_audit_verify(struct dh_db *db, struct dh_audit_result *res,
-	struct dh_err *err);
+int dh_db_audit_verify(struct dh_db *db, struct dh_audit_result *res, struct dh_err *err);
 
 #endif

@@ -33,8 +33,7 @@ void dh_buf_reset(struct dh_buf *b);
 void dh_buf_append(struct dh_buf *b, const void *p, size_t n);
 void dh_buf_puts(struct dh_buf *b, const char *s);
 void dh_buf_putc(struct dh_buf *b, char c);
-void dh_buf_printf(struct dh_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void dh_buf_printf(struct dh_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dh_buf_vprintf(struct dh_buf *b, const char *fmt, va_list ap);
 /* Move the contents out (caller frees; "" when empty); the buffer is reset. */
 char *dh_buf_take(struct dh_buf *b);

@@ -30,8 +30,8 @@ enum {
 
 struct dh_err {
 	int code;
-	int line;                  /* 0 when no line applies */
-	char file[256];            /* empty when no file applies */
+	int line;       /* 0 when no line applies */
+	char file[256]; /* empty when no file applies */
 	char msg[DH_ERR_MSG_MAX];
 };
 
@@ -43,8 +43,8 @@ int dh_err_set(struct dh_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Like dh_err_set with a file and line (file may be NULL, line 0). */
-int dh_err_at(struct dh_err *err, int code, const char *file, int line,
-	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int dh_err_at(struct dh_err *err, int code, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* Like dh_err_set, appending ": strerror(errno)" from the saved errno. */
 int dh_err_sys(struct dh_err *err, int code, const char *fmt, ...)

@@ -23,19 +23,19 @@
 #define DH_HTTP_CLIENT_BODY_MAX 4096 /* response bytes kept by default */
 
 struct dh_http_client_opts {
-	const char *ca_file;       /* PEM CA bundle; NULL = the system's CAs */
-	long connect_timeout_s;    /* <= 0: DH_HTTP_CLIENT_CONNECT_TIMEOUT_S */
-	long timeout_s;            /* the whole transfer; <= 0: DH_HTTP_CLIENT_TIMEOUT_S */
-	size_t body_max;           /* response body bytes kept; 0: DH_HTTP_CLIENT_BODY_MAX */
-	const char *user_agent;    /* NULL: "drillhall/VERSION" */
+	const char *ca_file;    /* PEM CA bundle; NULL = the system's CAs */
+	long connect_timeout_s; /* <= 0: DH_HTTP_CLIENT_CONNECT_TIMEOUT_S */
+	long timeout_s;         /* the whole transfer; <= 0: DH_HTTP_CLIENT_TIMEOUT_S */
+	size_t body_max;        /* response body bytes kept; 0: DH_HTTP_CLIENT_BODY_MAX */
+	const char *user_agent; /* NULL: "drillhall/VERSION" */
 };
 
 /* What came back; body is the client's until its next post or free. */
 struct dh_http_response {
-	long status;               /* HTTP status; 0 when no answer came */
-	const char *body;          /* NUL-terminated, the first len bytes ("" when none) */
-	size_t len;                /* <= body_max */
-	bool truncated;            /* the body was longer; the rest was read and dropped */
+	long status;      /* HTTP status; 0 when no answer came */
+	const char *body; /* NUL-terminated, the first len bytes ("" when none) */
+	size_t len;       /* <= body_max */
+	bool truncated;   /* the body was longer; the rest was read and dropped */
 };
 
 struct dh_http_client;
@@ -59,8 +59,7 @@ void dh_http_client_free(struct dh_http_client *c);
  * verification). On failure resp->status is 0 and err has libcurl's
  * reason.
  */
-int dh_http_client_post(struct dh_http_client *c, const char *url,
-	const char *const *headers, const char *body, size_t len,
-	struct dh_http_response *resp, struct dh_err *err);
+int dh_http_client_post(struct dh_http_client *c, const char *url, const char *const *headers,
+	const char *body, size_t len, struct dh_http_response *resp, struct dh_err *err);
 
 #endif

@@ -52,8 +52,7 @@ void dh_log_set_sink(dh_log_sink_fn sink, void *ctx);
 bool dh_log_is_enabled(enum dh_log_level level);
 
 /* Write one line. fmt's result is escaped as the file comment says. */
-void dh_log(enum dh_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void dh_log(enum dh_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dh_vlog(enum dh_log_level level, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 

@@ -30,9 +30,9 @@
 #define DH_MANIFEST_MAX_FILE (256u * 1024 * 1024)
 
 struct dh_manifest_entry {
-	char *path;                          /* relative, unescaped; owned */
+	char *path; /* relative, unescaped; owned */
 	unsigned char sha256[DH_SHA256_LEN];
-	int line;                            /* line in the file it came from, 0 if built */
+	int line; /* line in the file it came from, 0 if built */
 };
 
 struct dh_manifest {
@@ -55,8 +55,8 @@ void dh_manifest_sort(struct dh_manifest *m);
  * first malformed line: bad hash, missing separator, bad escape, empty,
  * absolute or ".." name, duplicate name. On error m is left empty.
  */
-int dh_manifest_parse_string(const char *text, size_t len, const char *name,
-	struct dh_manifest *m, struct dh_err *err);
+int dh_manifest_parse_string(const char *text, size_t len, const char *name, struct dh_manifest *m,
+	struct dh_err *err);
 /* Read path (at most DH_MANIFEST_MAX_FILE) and parse it. DH_ENOENT/DH_EIO/DH_ETOOBIG/DH_EPARSE. */
 int dh_manifest_load(const char *path, struct dh_manifest *m, struct dh_err *err);
 

@@ -31,15 +31,17 @@ enum dh_opt_type {
 
 struct dh_opt_spec {
 	enum dh_opt_type type;
-	const char *name;            /* without "--"; NULL ends a table */
-	const char *value;           /* placeholder in usage ("DIR"); not for FLAG/CHOICE */
-	const char *help;            /* one line for --help */
-	size_t off;                  /* offsetof the field in the caller's struct */
-	int64_t min, max;            /* DH_OPT_INT range; DURATION: max -1 allows never */
-	const char *const *choices;  /* DH_OPT_CHOICE: NULL-terminated names */
+	const char *name;           /* without "--"; NULL ends a table */
+	const char *value;          /* placeholder in usage ("DIR"); not for FLAG/CHOICE */
+	const char *help;           /* one line for --help */
+	size_t off;                 /* offsetof the field in the caller's struct */
+	int64_t min, max;           /* DH_OPT_INT range; DURATION: max -1 allows never */
+	const char *const *choices; /* DH_OPT_CHOICE: NULL-terminated names */
 };
 
 /* Table rows; st is the caller's struct, field the member the value goes to. */
+/* Table-row macros read best on one line each. */
+/* clang-format off */
 #define DH_OPT_F(name, help, st, field) \
 	{ DH_OPT_FLAG, name, NULL, help, offsetof(st, field), 0, 0, NULL }
 #define DH_OPT_S(name, value, help, st, field) \
@@ -53,6 +55,7 @@ struct dh_opt_spec {
 #define DH_OPT_C(name, choices, help, st, field) \
 	{ DH_OPT_CHOICE, name, NULL, help, offsetof(st, field), 0, 0, choices }
 #define DH_OPT_END { DH_OPT_FLAG, NULL, NULL, NULL, 0, 0, 0, NULL }
+/* clang-format on */
 
 #define DH_OPT_TABLES_MAX 4
 
@@ -67,9 +70,9 @@ struct dh_opt_parser {
 	void *base;
 	int argc;
 	char **argv;
-	int next;       /* index of the next argument to look at */
-	bool dashdash;  /* "--" seen: the rest are positional */
-	bool help;      /* -h or --help seen (parsing stopped there) */
+	int next;      /* index of the next argument to look at */
+	bool dashdash; /* "--" seen: the rest are positional */
+	bool help;     /* -h or --help seen (parsing stopped there) */
 };
 
 void dh_opt_init(struct dh_opt_parser *p, int argc, char **argv, void *base);

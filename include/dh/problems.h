@@ -18,8 +18,8 @@ enum dh_severity {
 };
 
 struct dh_problem {
-	char *file;    /* owned; relative to the directory checked */
-	int line;      /* 1-based; 0 when no line applies */
+	char *file; /* owned; relative to the directory checked */
+	int line;   /* 1-based; 0 when no line applies */
 	enum dh_severity severity;
 	char *message; /* owned */
 };
@@ -34,9 +34,8 @@ void dh_problems_init(struct dh_problems *pr);
 void dh_problems_fini(struct dh_problems *pr);
 
 /* Append a problem; file may be NULL (stored as ""). pr may be NULL. */
-void dh_problems_add(struct dh_problems *pr, enum dh_severity sev,
-	const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+void dh_problems_add(struct dh_problems *pr, enum dh_severity sev, const char *file, int line,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Number of problems of severity sev. */
 size_t dh_problems_count(const struct dh_problems *pr, enum dh_severity sev);

@@ -26,13 +26,12 @@
 #define DH_PROTO_VERSION 1
 #define DH_JOB_MAX (256 * 1024)
 #define DH_EVENT_MAX (1024 * 1024)
-#define DH_TOKEN_HEX 64         /* 32 random bytes, hex */
+#define DH_TOKEN_HEX 64 /* 32 random bytes, hex */
 #define DH_JOB_ID_MAX 80
-#define DH_MISMATCH_CAP 1000    /* mismatches listed in a record; total counted */
+#define DH_MISMATCH_CAP 1000 /* mismatches listed in a record; total counted */
 
 enum dh_job_kind { DH_JOB_RESTORE, DH_JOB_FAILOVER };
-enum dh_restore_method { DH_METHOD_NONE = -1, DH_METHOD_RESTIC, DH_METHOD_TAR,
-	DH_METHOD_ACTION };
+enum dh_restore_method { DH_METHOD_NONE = -1, DH_METHOD_RESTIC, DH_METHOD_TAR, DH_METHOD_ACTION };
 enum dh_verify_kind {
 	DH_VERIFY_MANIFEST,  /* arg: manifest path on the agent host */
 	DH_VERIFY_MIN_FILES, /* n */
@@ -40,13 +39,12 @@ enum dh_verify_kind {
 	DH_VERIFY_FILE,      /* arg: path relative to the restore target */
 	DH_VERIFY_ACTION,    /* arg: action name in agent.ini */
 };
-enum dh_verdict { DH_VERDICT_PASSED, DH_VERDICT_FAILED, DH_VERDICT_ERROR,
-	DH_VERDICT_ABORTED };
+enum dh_verdict { DH_VERDICT_PASSED, DH_VERDICT_FAILED, DH_VERDICT_ERROR, DH_VERDICT_ABORTED };
 
 struct dh_verify {
 	enum dh_verify_kind kind;
-	char *arg;   /* NULL for min_files/min_bytes */
-	int64_t n;   /* for min_files/min_bytes */
+	char *arg; /* NULL for min_files/min_bytes */
+	int64_t n; /* for min_files/min_bytes */
 };
 
 struct dh_job_restore {
@@ -68,12 +66,12 @@ struct dh_job_restore {
  */
 struct dh_job {
 	int version;
-	char *id;             /* [A-Za-z0-9._-]{1,80} */
+	char *id; /* [A-Za-z0-9._-]{1,80} */
 	enum dh_job_kind kind;
-	char *system;         /* system id */
-	char *host;           /* inventory host id the job runs on */
-	char *token;          /* DH_TOKEN_HEX lower-case hex chars */
-	char *url;            /* controller base URL for events */
+	char *system; /* system id */
+	char *host;   /* inventory host id the job runs on */
+	char *token;  /* DH_TOKEN_HEX lower-case hex chars */
+	char *url;    /* controller base URL for events */
 	char *plan_revision;
 	int64_t rpo_target_s;
 	int64_t rto_target_s;
@@ -104,7 +102,7 @@ char *dh_job_to_json(const struct dh_job *job);
 void dh_job_free(struct dh_job *job);
 
 struct dh_check {
-	char *name;    /* e.g. "manifest /srv/backup/x.sha256", "rpo", "rto" */
+	char *name; /* e.g. "manifest /srv/backup/x.sha256", "rpo", "rto" */
 	enum dh_verdict verdict;
 	char *detail;
 };
@@ -120,17 +118,17 @@ struct dh_mismatch {
  * Unknown times are 0, unknown durations -1.
  */
 struct dh_record {
-	char *id;          /* job id */
+	char *id; /* job id */
 	char *system;
 	enum dh_job_kind kind;
-	char *trigger;     /* "manual", "schedule"; NULL = not yet known */
+	char *trigger; /* "manual", "schedule"; NULL = not yet known */
 	time_t started_at;
 	time_t finished_at;
 	enum dh_verdict verdict;
 	char **hosts;
 	size_t nhosts;
 	time_t backup_at;
-	char *snapshot;    /* restic snapshot id or archive name */
+	char *snapshot; /* restic snapshot id or archive name */
 	int64_t rpo_target_s, rpo_actual_s;
 	int64_t rto_target_s, rto_actual_s;
 	struct dh_check *checks;
@@ -138,11 +136,11 @@ struct dh_record {
 	int64_t files_verified;
 	int64_t bytes_verified;
 	struct dh_mismatch *mismatches;
-	size_t nmismatches;    /* <= DH_MISMATCH_CAP */
+	size_t nmismatches; /* <= DH_MISMATCH_CAP */
 	int64_t mismatches_total;
-	char *error;           /* why the verdict is error, or NULL */
-	char *output;          /* bounded captured output of tools, or NULL */
-	char *agent_host;      /* hostname of the agent */
+	char *error;      /* why the verdict is error, or NULL */
+	char *output;     /* bounded captured output of tools, or NULL */
+	char *agent_host; /* hostname of the agent */
 	char *agent_version;
 	char *plan_revision;
 	char *record_hash;
@@ -151,8 +149,8 @@ struct dh_record {
 struct dh_record *dh_record_new(void);
 void dh_record_free(struct dh_record *r);
 /* Append a check / mismatch (strings copied). Mismatches past the cap are only counted. */
-void dh_record_add_check(struct dh_record *r, const char *name, enum dh_verdict v,
-	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void dh_record_add_check(struct dh_record *r, const char *name, enum dh_verdict v, const char *fmt,
+	...) __attribute__((format(printf, 4, 5)));
 void dh_record_add_mismatch(struct dh_record *r, const char *path, const char *problem);
 void dh_record_add_host(struct dh_record *r, const char *host);
 /* Serialise to the SPEC JSON shape (caller frees); indent 0 = compact. */
@@ -171,8 +169,8 @@ struct dh_event {
 	int64_t seq;
 	enum dh_event_type type;
 	time_t at;
-	char *host;    /* agent's hostname */
-	char *step;    /* for step events: "restore", "verify manifest", ... */
+	char *host; /* agent's hostname */
+	char *step; /* for step events: "restore", "verify manifest", ... */
 	char *detail;
 	struct dh_record *record; /* owned; finished only */
 };

@@ -21,16 +21,15 @@
 int dh_sign_new_token(char *out, size_t outsz);
 
 /* Write the header value for body at time t into out. */
-void dh_sign_make(const char *token, time_t t, const void *body, size_t len,
-	char *out, size_t outsz);
+void dh_sign_make(const char *token, time_t t, const void *body, size_t len, char *out,
+	size_t outsz);
 
 /*
  * Check a header value against body at time now: 0 when valid and within
  * DH_SIGN_MAX_SKEW; DH_EPARSE malformed, DH_EREFUSED wrong or stale. The
  * comparison is constant-time.
  */
-int dh_sign_check(const char *token, const char *header, const void *body,
-	size_t len, time_t now);
+int dh_sign_check(const char *token, const char *header, const void *body, size_t len, time_t now);
 
 /* Lower-case hex SHA-256 of data into out (>= 65 bytes). */
 void dh_sha256_hex(const void *data, size_t len, char *out);

@@ -16,7 +16,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-struct job { char id[96]; char token[80]; };
+struct job {
+	char id[96];
+	char token[80];
+};
 
 static struct job *jobs;
 static size_t njobs, next_job;
@@ -40,8 +43,7 @@ sign(const char *token, const char *body, char *out, size_t outsz)
 	long t = (long)time(NULL);
 	int n = snprintf(msg, sizeof(msg), "%ld.%s", t, body);
 
-	HMAC(EVP_sha256(), token, (int)strlen(token), (unsigned char *)msg, (size_t)n,
-		mac, &len);
+	HMAC(EVP_sha256(), token, (int)strlen(token), (unsigned char *)msg, (size_t)n, mac, &len);
 	for (unsigned i = 0; i < len; i++)
 		sprintf(hex + 2 * i, "%02x", mac[i]);
 	snprintf(out, outsz, "X-Drillhall-Signature: t=%ld,sig=%s", t, hex);
@@ -67,9 +69,11 @@ worker(void *arg)
 			char body[512], url[256], sig[200];
 			long status = 0;
 
-			snprintf(body, sizeof(body), "{\"job\":\"%s\",\"seq\":%ld,\"type\":\"step\","
+			snprintf(body, sizeof(body),
+				"{\"job\":\"%s\",\"seq\":%ld,\"type\":\"step\","
 				"\"at\":\"2026-11-27T10:00:00Z\",\"host\":\"loadgen\",\"step\":\"restore\","
-				"\"detail\":\"benchmark event\"}", jobs[j].id, seq);
+				"\"detail\":\"benchmark event\"}",
+				jobs[j].id, seq);
 			snprintf(url, sizeof(url), "%s/api/v1/jobs/%s/events", base, jobs[j].id);
 			for (;;) {
 				struct curl_slist *h = NULL;
@@ -127,8 +131,8 @@ main(int argc, char **argv)
 		pthread_join(th[i], NULL);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-	printf("sent %ld retries %ld seconds %.2f rate %.0f/s\n", total_sent, total_retries,
-		secs, (double)total_sent / secs);
+	printf("sent %ld retries %ld seconds %.2f rate %.0f/s\n", total_sent, total_retries, secs,
+		(double)total_sent / secs);
 	curl_global_cleanup();
 	free(jobs);
 	return 0;

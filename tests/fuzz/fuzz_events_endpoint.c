@@ -26,8 +26,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char token[] =
-	"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+static const char token[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 static struct dh_events *ev;
 static struct dh_db *db;
 static unsigned long runs;
@@ -56,15 +55,20 @@ static void
 init(void)
 {
 	char path[64];
-	struct dh_job j = { .version = 1, .id = "fuzz-job", .system = "fuzz",
-		.host = "h", .token = (char *)token, .rpo_target_s = 60,
-		.rto_target_s = 60, .timeout_s = 120 };
+	struct dh_job j = { .version = 1,
+		.id = "fuzz-job",
+		.system = "fuzz",
+		.host = "h",
+		.token = (char *)token,
+		.rpo_target_s = 60,
+		.rto_target_s = 60,
+		.timeout_s = 120 };
 
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(path, sizeof(path), "%s/dh.db", dir);
 	if (dh_db_open(&db, path, NULL) != 0 || dh_db_job_insert(db, &j, "manual", NULL) != 0 ||
-	    dh_events_new(&ev, path, NULL) != 0)
+		dh_events_new(&ev, path, NULL) != 0)
 		abort();
 	atexit(cleanup);
 }
@@ -74,8 +78,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char sig[DH_SIGN_VALUE_MAX];
 	char *body = dh_xstrndup((const char *)data, size);
-	struct dh_http_req req = { .method = "POST", .params = { { "job", "fuzz-job" } },
-		.nparams = 1, .peer = "127.0.0.1:1", .body = body, .len = size,
+	struct dh_http_req req = { .method = "POST",
+		.params = { { "job", "fuzz-job" } },
+		.nparams = 1,
+		.peer = "127.0.0.1:1",
+		.body = body,
+		.len = size,
 		.header = header };
 	struct dh_http_resp resp = { 0 };
 	struct dh_audit_result res;

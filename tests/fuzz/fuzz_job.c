@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dh_job_parse((const char *)data, size, &job, &e) != 0)
 		return 0;
 	if (!dh_proto_is_job_id(job->id) || !dh_proto_is_system_id(job->system) ||
-	    strlen(job->token) != DH_TOKEN_HEX || job->timeout_s < 1)
+		strlen(job->token) != DH_TOKEN_HEX || job->timeout_s < 1)
 		abort();
 	json = dh_job_to_json(job);
 	if (dh_job_parse(json, strlen(json), &again, &e) != 0)

@@ -30,17 +30,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dh_buf_init(&b);
 	for (size_t i = 0; i < m.n; i++) {
 		if (!dh_manifest_is_clean_path(m.v[i].path) ||
-		    (i > 0 && strcmp(m.v[i - 1].path, m.v[i].path) >= 0))
+			(i > 0 && strcmp(m.v[i - 1].path, m.v[i].path) >= 0))
 			abort();
 		dh_manifest_format_line(&b, m.v[i].path, m.v[i].sha256);
 	}
 	dh_manifest_init(&back);
 	if (dh_manifest_parse_string(b.data ? b.data : "", b.len, "again", &back, &e) != 0 ||
-	    back.n != m.n)
+		back.n != m.n)
 		abort();
 	for (size_t i = 0; i < m.n; i++)
 		if (strcmp(back.v[i].path, m.v[i].path) != 0 ||
-		    memcmp(back.v[i].sha256, m.v[i].sha256, DH_SHA256_LEN) != 0)
+			memcmp(back.v[i].sha256, m.v[i].sha256, DH_SHA256_LEN) != 0)
 			abort();
 	dh_manifest_fini(&back);
 	dh_buf_fini(&b);

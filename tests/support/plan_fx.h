@@ -27,7 +27,9 @@ static const char plan_fx_inventory[] =
 	"[controller]\nurl = https://127.0.0.1:8443\nssh_key = /k\nknown_hosts = /h\n"
 	"[hall A]\n[host a1]\nhall = A\naddress = 127.0.0.2\nuser = drillhall\n";
 
-struct plan_fx_sys { const char *id, *text; };
+struct plan_fx_sys {
+	const char *id, *text;
+};
 
 /* Load policy, inventory and systems (at most 14) from memory. */
 static inline struct dh_plan *
@@ -37,14 +39,12 @@ plan_fx_read(const struct plan_fx_sys *sys, size_t n, struct dh_problems *pr)
 	char *paths[16];
 	struct dh_plan *p;
 
-	f[0] = (struct dh_plan_file){ "policy.ini", plan_fx_policy,
-		strlen(plan_fx_policy) };
-	f[1] = (struct dh_plan_file){ "inventory.ini",
-		plan_fx_inventory, strlen(plan_fx_inventory) };
+	f[0] = (struct dh_plan_file){ "policy.ini", plan_fx_policy, strlen(plan_fx_policy) };
+	f[1] = (struct dh_plan_file){ "inventory.ini", plan_fx_inventory,
+		strlen(plan_fx_inventory) };
 	for (size_t i = 0; i < n; i++) {
 		paths[i] = dh_xasprintf("systems/%s.ini", sys[i].id);
-		f[i + 2] = (struct dh_plan_file){ paths[i], sys[i].text,
-			strlen(sys[i].text) };
+		f[i + 2] = (struct dh_plan_file){ paths[i], sys[i].text, strlen(sys[i].text) };
 	}
 	dh_problems_init(pr);
 	dh_plan_load_files(&p, f, n + 2, pr);
@@ -75,8 +75,9 @@ plan_fx_order(const struct dh_plan *p)
 	return dh_buf_take(&b);
 }
 
-#define SYS(t, extra) "[system]\nname = N\nboard = B\nclassified = 2025-01-01\n" \
-	"availability = " #t "\n" extra "[restore]\nhost = a1\nmethod = tar\n" \
+#define SYS(t, extra)                                                                              \
+	"[system]\nname = N\nboard = B\nclassified = 2025-01-01\n"                                 \
+	"availability = " #t "\n" extra "[restore]\nhost = a1\nmethod = tar\n"                     \
 	"repository = /srv/backup/x\n"
 
 #endif

@@ -35,7 +35,7 @@ start_receiver_tls(struct fx *f, int fail, bool tls)
 	const char *data = getenv("DH_TEST_DATA"); /* SRC/tests/data, may not exist */
 	size_t dl = data != NULL && strlen(data) >= 5 ? strlen(data) - 5 : 0;
 	char *script = dl > 0 ? dh_xasprintf("%.*s/lab/event_receiver.py", (int)dl, data)
-		: dh_xstrdup("tests/lab/event_receiver.py");
+			      : dh_xstrdup("tests/lab/event_receiver.py");
 	char *portf = dh_xasprintf("%s/port", f->tmp);
 	char *toks = dh_xasprintf("%s/tokens", f->tmp);
 	char *store = dh_xasprintf("%s/store.jsonl", f->tmp);
@@ -50,12 +50,12 @@ start_receiver_tls(struct fx *f, int fail, bool tls)
 	assert_true(f->pid >= 0);
 	if (f->pid == 0) {
 		if (tls)
-			execlp("python3", "python3", script, "--port-file", portf, "--tokens",
-				toks, "--store", store, "--fail", failn, "--tls-cert", cert,
-				"--tls-key", key, (char *)NULL);
+			execlp("python3", "python3", script, "--port-file", portf, "--tokens", toks,
+				"--store", store, "--fail", failn, "--tls-cert", cert, "--tls-key",
+				key, (char *)NULL);
 		else
-			execlp("python3", "python3", script, "--port-file", portf, "--tokens",
-				toks, "--store", store, "--fail", failn, (char *)NULL);
+			execlp("python3", "python3", script, "--port-file", portf, "--tokens", toks,
+				"--store", store, "--fail", failn, (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 200 && access(portf, F_OK) != 0; i++)

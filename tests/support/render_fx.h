@@ -46,8 +46,10 @@ rfx_records(struct dh_record *recs[RFX_NRECS])
 	r->bytes_verified = 1048576;
 	r->agent_host = dh_xstrdup("app-b");
 	r->agent_version = dh_xstrdup("0.1.0");
-	r->plan_revision = dh_xstrdup("a403185560c61d96af1c721d1131a05eb01df0c8dedb5a292b8a095adc159eec");
-	r->record_hash = dh_xstrdup("9e107d9d372bb6826bd81d3542a419d6e277d4d731479571562b82f74494341f");
+	r->plan_revision =
+		dh_xstrdup("a403185560c61d96af1c721d1131a05eb01df0c8dedb5a292b8a095adc159eec");
+	r->record_hash =
+		dh_xstrdup("9e107d9d372bb6826bd81d3542a419d6e277d4d731479571562b82f74494341f");
 	recs[0] = r;
 
 	r = dh_record_new();
@@ -85,8 +87,8 @@ struct rfx_host {
 
 #define RFX_NHOSTS 4
 static const struct rfx_host rfx_hosts[RFX_NHOSTS] = {
-	{ "app-a", "A", "127.0.0.2", 22, true, true, "drillhall-agent 0.1.0 (protocol 1)",
-		"", 0.25 },
+	{ "app-a", "A", "127.0.0.2", 22, true, true, "drillhall-agent 0.1.0 (protocol 1)", "",
+		0.25 },
 	{ "app-b", "B", "127.0.0.3", 2222, true, false, NULL,
 		"host key of app-b does not match known_hosts", 0.5 },
 	{ "backup-b1", NULL, NULL, 22, false, false, NULL, "connect: refused", 1.5 },
@@ -95,7 +97,10 @@ static const struct rfx_host rfx_hosts[RFX_NHOSTS] = {
 
 /* Audit verify results: intact, broken at a record, a row never audited. */
 #define RFX_NAUDIT 3
-static const struct { int64_t records, bad_seq; const char *why; } rfx_audit[RFX_NAUDIT] = {
+static const struct {
+	int64_t records, bad_seq;
+	const char *why;
+} rfx_audit[RFX_NAUDIT] = {
 	{ 12, 0, "" },
 	{ 4, 5, "hash does not match" },
 	{ 12, -1, "record job-9 was never audited" },

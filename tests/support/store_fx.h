@@ -59,9 +59,13 @@ teardown(void **state)
 static __attribute__((unused)) void
 add_job(struct dh_db *db, const char *id, const char *system)
 {
-	struct dh_job j = { .version = 1, .kind = DH_JOB_RESTORE,
-		.host = "backup-b1", .plan_revision = "rev1",
-		.rpo_target_s = 3600, .rto_target_s = 7200, .timeout_s = 14400 };
+	struct dh_job j = { .version = 1,
+		.kind = DH_JOB_RESTORE,
+		.host = "backup-b1",
+		.plan_revision = "rev1",
+		.rpo_target_s = 3600,
+		.rto_target_s = 7200,
+		.timeout_s = 14400 };
 	char tok[DH_TOKEN_HEX + 1];
 
 	memset(tok, 'a', DH_TOKEN_HEX);
@@ -77,13 +81,15 @@ static __attribute__((unused)) struct dh_event *
 event(const char *job, int64_t seq, const char *type, char **body)
 {
 	char *json = dh_xasprintf("{\"job\":\"%s\",\"seq\":%lld,\"type\":\"%s\","
-		"\"at\":\"2026-11-27T10:00:0%lldZ\",\"host\":\"b1\"%s}", job,
-		(long long)seq, type, (long long)(seq % 10),
-		strcmp(type, "finished") == 0 ? ",\"record\":{\"id\":\"x\",\"system\":\"evil\","
-		"\"kind\":\"restore\",\"verdict\":\"passed\",\"started_at\":"
-		"\"2026-11-27T09:00:00Z\",\"finished_at\":\"2026-11-27T09:30:00Z\","
-		"\"rpo_target_s\":99999,\"rpo_actual_s\":600,\"rto_target_s\":99999,"
-		"\"rto_actual_s\":1800,\"checks\":[],\"mismatches\":[]}" : "");
+				  "\"at\":\"2026-11-27T10:00:0%lldZ\",\"host\":\"b1\"%s}",
+		job, (long long)seq, type, (long long)(seq % 10),
+		strcmp(type, "finished") == 0
+			? ",\"record\":{\"id\":\"x\",\"system\":\"evil\","
+			  "\"kind\":\"restore\",\"verdict\":\"passed\",\"started_at\":"
+			  "\"2026-11-27T09:00:00Z\",\"finished_at\":\"2026-11-27T09:30:00Z\","
+			  "\"rpo_target_s\":99999,\"rpo_actual_s\":600,\"rto_target_s\":99999,"
+			  "\"rto_actual_s\":1800,\"checks\":[],\"mismatches\":[]}"
+			: "");
 	struct dh_event *ev = NULL;
 	struct dh_err err;
 

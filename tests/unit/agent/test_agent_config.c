@@ -43,18 +43,17 @@ expect_problems(const char *text, const char *want, int first_line)
 static void
 test_good(void **state)
 {
-	struct dh_agent_config *cfg = parse_ok(
-		"; the agent\n"
-		"[agent]\n"
-		"scratch = /var/lib/drillhall/scratch\n"
-		"backup_roots = /tmp, /\n"
-		"ca_file = /etc/drillhall/ca.pem\n"
-		"\n"
-		"[action promote]\n"
-		"command = /usr/bin/pg_ctl  promote -D /var/lib/pg\n"
-		"timeout = 2m\n"
-		"[action check-db]\n"
-		"command = /usr/local/bin/check\n");
+	struct dh_agent_config *cfg = parse_ok("; the agent\n"
+					       "[agent]\n"
+					       "scratch = /var/lib/drillhall/scratch\n"
+					       "backup_roots = /tmp, /\n"
+					       "ca_file = /etc/drillhall/ca.pem\n"
+					       "\n"
+					       "[action promote]\n"
+					       "command = /usr/bin/pg_ctl  promote -D /var/lib/pg\n"
+					       "timeout = 2m\n"
+					       "[action check-db]\n"
+					       "command = /usr/local/bin/check\n");
 	const struct dh_agent_action *a;
 
 	assert_string_equal(cfg->scratch, "/var/lib/drillhall/scratch");
@@ -80,16 +79,15 @@ test_good(void **state)
 static void
 test_all_problems_with_lines(void **state)
 {
-	expect_problems(
-		"[agent]\n"
-		"scratch = relative/dir\n"
-		"backup_roots = /nonexistent/drillhall-root\n"
-		"colour = blue\n"
-		"scratch = /again\n"
-		"[action x]\n"
-		"timeout = soon\n"
-		"[weird]\n"
-		"[action x]\n",
+	expect_problems("[agent]\n"
+			"scratch = relative/dir\n"
+			"backup_roots = /nonexistent/drillhall-root\n"
+			"colour = blue\n"
+			"scratch = /again\n"
+			"[action x]\n"
+			"timeout = soon\n"
+			"[weird]\n"
+			"[action x]\n",
 		"agent.ini:4: error: unknown key 'colour' in [agent]\n"
 		"agent.ini:5: error: 'scratch' given twice (first on line 2)\n"
 		"agent.ini:8: error: unknown section [weird] (expected [agent] or [action NAME])\n"
@@ -97,7 +95,8 @@ test_all_problems_with_lines(void **state)
 		"agent.ini:2: error: 'scratch' must be an absolute path, not 'relative/dir'\n"
 		"agent.ini:3: error: backup root '/nonexistent/drillhall-root' does not exist\n"
 		"agent.ini:7: error: bad timeout 'soon' (e.g. 90s, 15m, 2h)\n"
-		"agent.ini:6: error: [action x] needs 'command'", 4);
+		"agent.ini:6: error: [action x] needs 'command'",
+		4);
 }
 
 static void
@@ -128,21 +127,24 @@ test_missing_section_and_keys(void **state)
 	expect_problems("", "agent.ini:0: error: missing section [agent]", 0);
 	expect_problems("\n[agent]\nspool = /s\n",
 		"agent.ini:2: error: [agent] needs 'scratch'\n"
-		"agent.ini:2: error: [agent] needs 'backup_roots'", 2);
+		"agent.ini:2: error: [agent] needs 'backup_roots'",
+		2);
 	expect_problems("key = 1\n[agent]\nscratch = /s\nbackup_roots = ,\n",
 		"agent.ini:1: error: 'key' outside a section\n"
-		"agent.ini:4: error: 'backup_roots' names no directory", 1);
+		"agent.ini:4: error: 'backup_roots' names no directory",
+		1);
 }
 
 static void
 test_commands_are_never_cut_or_relative(void **state)
 {
 	expect_problems("[agent]\nscratch = /s\nbackup_roots = /\n"
-		"[action a]\ncommand = /bin/rm -rf /tmp/x ; echo done\n"
-		"[action b]\ncommand = pg_ctl promote\n",
+			"[action a]\ncommand = /bin/rm -rf /tmp/x ; echo done\n"
+			"[action b]\ncommand = pg_ctl promote\n",
 		"agent.ini:5: error: ' ;' cut the command: '; echo done' would be dropped "
 		"(a command is never run through a shell)\n"
-		"agent.ini:7: error: command must start with the program's absolute path", 5);
+		"agent.ini:7: error: command must start with the program's absolute path",
+		5);
 }
 
 static void

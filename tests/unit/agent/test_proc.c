@@ -21,10 +21,11 @@
 #include "proc.h"
 
 static int
-run(char **argv, const char *const *env, double timeout, size_t keep,
-	struct dh_proc_result *res)
+run(char **argv, const char *const *env, double timeout, size_t keep, struct dh_proc_result *res)
 {
-	struct dh_proc_opts o = { .argv = argv, .env = env, .keep = keep,
+	struct dh_proc_opts o = { .argv = argv,
+		.env = env,
+		.keep = keep,
 		.deadline = timeout > 0 ? dh_time_mono() + timeout : 0 };
 
 	dh_proc_result_init(res);
@@ -105,7 +106,8 @@ test_cannot_run(void **state)
 
 	dh_proc_result_init(&res);
 	assert_int_equal(dh_proc_run(&o, &res, &e), DH_ENOENT);
-	assert_string_equal(e.msg, "cannot run /nonexistent/drillhall-tool: No such file or directory");
+	assert_string_equal(e.msg,
+		"cannot run /nonexistent/drillhall-tool: No such file or directory");
 	dh_proc_result_fini(&res);
 }
 
@@ -135,7 +137,8 @@ test_environment(void **state)
 static void
 test_restic_newest(void **state)
 {
-	const char *json = "[{\"time\":\"2026-11-27T21:22:39.289523963Z\",\"id\":\"aaa\",\"short_id\":\"a\"},"
+	const char *json =
+		"[{\"time\":\"2026-11-27T21:22:39.289523963Z\",\"id\":\"aaa\",\"short_id\":\"a\"},"
 		"{\"time\":\"2026-11-27T23:00:00.5+01:00\",\"id\":\"bbb\"},"
 		"{\"time\":\"2025-01-01T00:00:00Z\",\"id\":\"ccc\"}]";
 	struct dh_backup b = { 0, NULL };

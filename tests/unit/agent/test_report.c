@@ -51,26 +51,27 @@ test_post_outcomes(void **state)
 
 	assert_non_null(rep);
 	start_receiver(f, 0);
-	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body),
-		&st, &err), DH_REPORT_DELIVERED);
+	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body), &st, &err),
+		DH_REPORT_DELIVERED);
 	assert_int_equal(st, 200);
 	/* the same seq again: 200, stored once */
-	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body),
-		&st, &err), DH_REPORT_DELIVERED);
+	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body), &st, &err),
+		DH_REPORT_DELIVERED);
 	assert_int_equal(stored_count(f), 1);
-	assert_int_equal(dh_report_post(rep, f->url, "job-1", bad, body, strlen(body),
-		&st, &err), DH_REPORT_REJECTED);
+	assert_int_equal(dh_report_post(rep, f->url, "job-1", bad, body, strlen(body), &st, &err),
+		DH_REPORT_REJECTED);
 	assert_int_equal(st, 401);
 	assert_null(strstr(err.msg, bad));
-	assert_int_equal(dh_report_post(rep, f->url, "nojob", TOKEN, body, strlen(body),
-		&st, &err), DH_REPORT_REJECTED);
+	assert_int_equal(dh_report_post(rep, f->url, "nojob", TOKEN, body, strlen(body), &st, &err),
+		DH_REPORT_REJECTED);
 	assert_int_equal(st, 404);
-	assert_int_equal(dh_report_post(rep, "http://ctl.example.se", "job-1", TOKEN,
-		body, strlen(body), &st, &err), DH_REPORT_REJECTED);
+	assert_int_equal(dh_report_post(rep, "http://ctl.example.se", "job-1", TOKEN, body,
+				 strlen(body), &st, &err),
+		DH_REPORT_REJECTED);
 	stop_receiver(f);
 	/* nobody listening: retry */
-	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body),
-		&st, &err), DH_REPORT_RETRY);
+	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body), &st, &err),
+		DH_REPORT_RETRY);
 	assert_int_equal(st, 0);
 	dh_report_free(rep);
 }
@@ -82,9 +83,11 @@ test_https_verifies(void **state)
 	struct dh_err err;
 	struct dh_report *rep;
 	const char *body = "{\"job\":\"job-1\",\"seq\":1,\"type\":\"accepted\"}";
-	char *cmd = dh_xasprintf("openssl req -x509 -newkey rsa:2048 -nodes -days 2 "
+	char *cmd = dh_xasprintf(
+		"openssl req -x509 -newkey rsa:2048 -nodes -days 2 "
 		"-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout %s/key.pem "
-		"-out %s/cert.pem >/dev/null 2>&1", f->tmp, f->tmp);
+		"-out %s/cert.pem >/dev/null 2>&1",
+		f->tmp, f->tmp);
 	char *ca = dh_xasprintf("%s/cert.pem", f->tmp);
 	long st = 0;
 
@@ -92,18 +95,18 @@ test_https_verifies(void **state)
 	start_receiver_tls(f, 0, true);
 	/* not signed by a CA we trust: not delivered, retried later */
 	rep = dh_report_new(NULL, 2, 5, &err);
-	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body),
-		&st, &err), DH_REPORT_RETRY);
+	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body), &st, &err),
+		DH_REPORT_RETRY);
 	dh_report_free(rep);
 	rep = dh_report_new("/nonexistent/ca.pem", 2, 5, &err);
-	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body),
-		&st, &err), DH_REPORT_RETRY);
+	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body), &st, &err),
+		DH_REPORT_RETRY);
 	dh_report_free(rep);
 	assert_int_equal(stored_count(f), 0);
 	/* with the controller's CA pinned it goes through */
 	rep = dh_report_new(ca, 2, 5, &err);
-	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body),
-		&st, &err), DH_REPORT_DELIVERED);
+	assert_int_equal(dh_report_post(rep, f->url, "job-1", TOKEN, body, strlen(body), &st, &err),
+		DH_REPORT_DELIVERED);
 	assert_int_equal(stored_count(f), 1);
 	dh_report_free(rep);
 	free(ca);
@@ -138,7 +141,8 @@ static void
 test_retry_after_500(void **state)
 {
 	struct fx *f = *state;
-	struct dh_deliver_opts o = { .budget_ms = 10000, .first_delay_ms = 20,
+	struct dh_deliver_opts o = { .budget_ms = 10000,
+		.first_delay_ms = 20,
 		.max_delay_ms = 100 };
 	struct dh_deliver_stats st;
 	struct dh_report *rep = dh_report_new(NULL, 2, 5, NULL);

@@ -74,7 +74,8 @@ setup(void **state)
 	fclose(f);
 	free(p);
 	ini = dh_xasprintf("[agent]\nscratch = %s/scratch\nbackup_roots = %s/backup\n"
-		"[action ok]\ncommand = /usr/bin/test -s data/a.txt\n", dir, dir);
+			   "[action ok]\ncommand = /usr/bin/test -s data/a.txt\n",
+		dir, dir);
 	assert_int_equal(dh_agent_config_parse_string(ini, strlen(ini), "agent.ini", &cfg, &e), 0);
 	free(ini);
 	return 0;
@@ -148,7 +149,8 @@ test_passes_and_cleans_up(void **state)
 	add_verify(j, DH_VERIFY_ACTION, "ok", 0);
 	rec = run(j);
 	names = check_names(rec);
-	assert_string_equal(names, "backup=passed,restore=passed,content=passed,"
+	assert_string_equal(names,
+		"backup=passed,restore=passed,content=passed,"
 		"min_files 2=passed,min_bytes 11=passed,file data/b.txt=passed,action ok=passed,"
 		"rpo=passed,rto=passed,cleanup=passed");
 	assert_int_equal(rec->verdict, DH_VERDICT_PASSED);
@@ -169,14 +171,16 @@ test_failures_are_failed(void **state)
 	struct dh_record *rec;
 	char *m = dh_xasprintf("%s/m.sha256", dir), *names;
 
-	j->rpo_target_s = 5;         /* the archive is 10 s old */
+	j->rpo_target_s = 5; /* the archive is 10 s old */
 	add_verify(j, DH_VERIFY_MIN_FILES, NULL, 3);
 	add_verify(j, DH_VERIFY_FILE, "data/none", 0);
 	add_verify(j, DH_VERIFY_MANIFEST, m, 0);
 	rec = run(j);
 	names = check_names(rec);
-	assert_true(strncmp(names, "backup=passed,restore=passed,content=passed,"
-		"min_files 3=failed,file data/none=failed,manifest ", 94) == 0);
+	assert_true(strncmp(names,
+			    "backup=passed,restore=passed,content=passed,"
+			    "min_files 3=failed,file data/none=failed,manifest ",
+			    94) == 0);
 	assert_non_null(strstr(names, ".sha256=failed,rpo=failed,rto=passed,cleanup=passed"));
 	assert_int_equal(rec->verdict, DH_VERDICT_FAILED);
 	assert_int_equal(rec->mismatches_total, 2); /* a.txt changed, b.txt extra */
@@ -206,7 +210,8 @@ test_errors_are_not_evidence(void **state)
 	struct dh_job *j = tar_job("f-1", "backup");
 
 	j->kind = DH_JOB_FAILOVER;
-	expect_error(j, "this agent runs restore tests only; failover drills come in a later release");
+	expect_error(j,
+		"this agent runs restore tests only; failover drills come in a later release");
 	expect_error(tar_job("p-1", "backup2"), "outside the backup_roots");
 	expect_error(tar_job("p-2", "backup/../backup2"), "outside the backup_roots");
 	expect_error(tar_job("n-1", "nonexistent"), "cannot be used");
@@ -236,7 +241,7 @@ test_keep_leaves_the_target(void **state)
 	dh_record_free(rec);
 	rec = run(tar_job("keep-1", "backup")); /* same id again: the target exists */
 	assert_int_equal(rec->verdict, DH_VERDICT_ERROR);
-	assert_int_equal(access(f, F_OK), 0);  /* and is left alone */
+	assert_int_equal(access(f, F_OK), 0); /* and is left alone */
 	dh_record_free(rec);
 	free(f);
 }
@@ -260,14 +265,15 @@ test_future_backup_is_a_clock_fault(void **state)
 	assert_string_equal(names, "backup=failed");
 	assert_int_equal(rec->verdict, DH_VERDICT_FAILED);
 	assert_non_null(strstr(rec->checks[0].detail, "sys.tar is dated "));
-	assert_non_null(strstr(rec->checks[0].detail, " ahead of this host's clock: a clock fault"));
+	assert_non_null(
+		strstr(rec->checks[0].detail, " ahead of this host's clock: a clock fault"));
 	assert_true(strstr(rec->checks[0].detail, ", 1h ahead") != NULL ||
 		strstr(rec->checks[0].detail, ", 59m") != NULL);
 	assert_int_equal(rec->backup_at, 0);     /* none: not a backup time */
 	assert_int_equal(rec->rpo_actual_s, -1); /* none measured */
 	free(names);
 	dh_record_free(rec);
-	write_tar(tar, time(NULL) + 240);     /* within the skew allowed */
+	write_tar(tar, time(NULL) + 240); /* within the skew allowed */
 	rec = run(tar_job("clock-2", "backup/future"));
 	assert_int_equal(rec->verdict, DH_VERDICT_PASSED);
 	assert_int_equal(rec->rpo_actual_s, 0);

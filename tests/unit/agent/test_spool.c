@@ -108,8 +108,8 @@ test_ignores_strangers(void **state)
 	struct dh_spool_list l;
 	struct dh_err err;
 	static const char *names[] = { "x.json", "job.123.json", "job.00000000x1.json",
-		"job.0000000000.json", "job.0000000001.json.rejected",
-		"job.0000000001.json.77.tmp", "bad/.0000000001.json", ".lock" };
+		"job.0000000000.json", "job.0000000001.json.rejected", "job.0000000001.json.77.tmp",
+		"bad/.0000000001.json", ".lock" };
 
 	assert_int_equal(dh_spool_open(dir, &err), 0);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -73,11 +73,15 @@ add(struct archive *a, const char *name, unsigned type, const char *link, const 
 	archive_entry_set_size(e, data ? (la_int64_t)strlen(data) : 0);
 	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
 	if (data)
-		assert_int_equal(archive_write_data(a, data, strlen(data)), (la_ssize_t)strlen(data));
+		assert_int_equal(archive_write_data(a, data, strlen(data)),
+			(la_ssize_t)strlen(data));
 	archive_entry_free(e);
 }
 
-struct refusals { struct dh_buf b; int n; };
+struct refusals {
+	struct dh_buf b;
+	int n;
+};
 
 static void
 on_refuse(void *user, const char *path, const char *reason)
@@ -215,16 +219,17 @@ test_links_checked_where_they_land(void **state)
 	assert_int_equal(archive_write_open_filename(a, tar), ARCHIVE_OK);
 	add(a, "x", AE_IFREG, NULL, "x\n");
 	add(a, "a/b/s", AE_IFLNK, "../../x", NULL);
-	add_hard(a, "d", "a/b/s");            /* ../../x from the top: outside */
-	add_hard(a, "c/e/s2", "a/b/s");       /* the same depth: inside */
+	add_hard(a, "d", "a/b/s");      /* ../../x from the top: outside */
+	add_hard(a, "c/e/s2", "a/b/s"); /* the same depth: inside */
 	add(a, "in", AE_IFLNK, "a", NULL);
-	add_hard(a, "h", "in/b/s");           /* through a symlinked directory */
+	add_hard(a, "h", "in/b/s"); /* through a symlinked directory */
 	archive_write_close(a);
 	archive_write_free(a);
 	dh_buf_init(&ref.b);
 	assert_int_equal(dh_tar_extract(tar, target, NULL, on_refuse, &ref, &res, NULL), 0);
 	assert_int_equal(ref.n, 2);
-	assert_non_null(strstr(ref.b.data, "d: hard link to a symlink that leads outside the "
+	assert_non_null(strstr(ref.b.data,
+		"d: hard link to a symlink that leads outside the "
 		"target from the link's place\n"));
 	assert_non_null(strstr(ref.b.data, "h: hard link reaching its target through a symlink\n"));
 	p = dh_xasprintf("%s/d", target);

@@ -107,7 +107,8 @@ test_scan_sorted_and_hashed(void **state)
 	assert_string_equal(t.v[2].path, "sub/b.txt");
 	assert_int_equal(t.files, 4);
 	assert_int_equal(t.bytes, 3 + 4 + 0 + 6);
-	assert_int_equal(dh_tree_hash(root, &t, true, &(struct dh_tree_opts){ 1, 0, NULL }, NULL), 0);
+	assert_int_equal(dh_tree_hash(root, &t, true, &(struct dh_tree_opts){ 1, 0, NULL }, NULL),
+		0);
 	assert_true(t.v[1].hashed);
 	assert_memory_equal(t.v[1].sha256, abc, sizeof(abc));
 	dh_tree_fini(&t);
@@ -138,14 +139,15 @@ test_each_difference_named(void **state)
 	char *d, *p;
 
 	snapshot(&m);
-	put("abc", "abd");                 /* flipped byte */
-	put("a.txt", "hel");               /* truncated */
+	put("abc", "abd");   /* flipped byte */
+	put("a.txt", "hel"); /* truncated */
 	p = dh_xasprintf("%s/sub/b.txt", root);
-	unlink(p);                          /* deleted */
+	unlink(p); /* deleted */
 	free(p);
-	put("sub/new", "surprise");        /* extra */
+	put("sub/new", "surprise"); /* extra */
 	d = differences(&m, &res);
-	assert_string_equal(d, "a.txt: changed\nabc: changed\nsub/b.txt: missing\n"
+	assert_string_equal(d,
+		"a.txt: changed\nabc: changed\nsub/b.txt: missing\n"
 		"sub/new: extra\n");
 	assert_int_equal(res.changed, 2);
 	assert_int_equal(res.missing, 1);
@@ -167,7 +169,7 @@ test_symlinks_not_followed(void **state)
 	assert_int_equal(symlink("/etc", link), 0); /* unlisted: skipped, not extra */
 	p = dh_xasprintf("%s/abc", root);
 	unlink(p);
-	assert_int_equal(symlink("a.txt", p), 0);    /* listed file replaced by a link */
+	assert_int_equal(symlink("a.txt", p), 0); /* listed file replaced by a link */
 	d = differences(&m, &res);
 	assert_string_equal(d, "abc: changed\n");
 	assert_int_equal(res.skipped, 1);
@@ -228,7 +230,8 @@ chown_all(uid_t uid, const char *const *rels)
 static void
 test_made_readable_and_unreadable_apart(void **state)
 {
-	static const char *const mine[] = { "", "abc", "sub", "sub/b.txt", "sub/c.txt", "lnk", NULL };
+	static const char *const mine[] = { "", "abc", "sub", "sub/b.txt", "sub/c.txt", "lnk",
+		NULL };
 	const uid_t nobody = 65534;
 	char outside[] = DH_TMPL("/tmp/dh-test-outside.");
 	struct dh_verify_result res;
@@ -245,9 +248,9 @@ test_made_readable_and_unreadable_apart(void **state)
 	assert_int_equal(chmod(outside, 0), 0);
 	assert_int_equal(chown(outside, nobody, nobody), 0);
 	p = dh_xasprintf("%s/lnk", root);
-	assert_int_equal(symlink(outside, p), 0);   /* never followed, never chmodded */
+	assert_int_equal(symlink(outside, p), 0); /* never followed, never chmodded */
 	free(p);
-	chown_all(nobody, mine);                    /* a.txt stays root's */
+	chown_all(nobody, mine); /* a.txt stays root's */
 	p = dh_xasprintf("%s/abc", root);
 	assert_int_equal(chmod(p, 0), 0);
 	free(p);
@@ -268,7 +271,7 @@ test_made_readable_and_unreadable_apart(void **state)
 	assert_int_equal(dh_verify_differences(&res), 1); /* never passed as verified */
 	assert_int_equal(res.files_ok, 3);
 	assert_int_equal(stat(outside, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0);    /* the symlink's target untouched */
+	assert_int_equal(st.st_mode & 07777, 0); /* the symlink's target untouched */
 	unlink(outside);
 	free(d);
 	dh_manifest_fini(&m);
@@ -284,7 +287,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_symlinks_not_followed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_beneath_refuses_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_stops_hashing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_made_readable_and_unreadable_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_made_readable_and_unreadable_apart, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,7 +117,8 @@ test_bad(void **state)
 
 	expect_error(a1, ARGC(a1), "unknown option '--bogus'");
 	expect_error(a2, ARGC(a2), "option '--db' needs a value");
-	expect_error(a3, ARGC(a3), "--now: 'yesterday' is not an RFC 3339 time (like "
+	expect_error(a3, ARGC(a3),
+		"--now: 'yesterday' is not an RFC 3339 time (like "
 		"2026-12-31T23:59:59Z)");
 	expect_error(a4, ARGC(a4), "unknown command 'frobnicate'");
 	expect_error(a5, ARGC(a5), "unexpected argument 'extra'");
@@ -125,7 +126,8 @@ test_bad(void **state)
 	expect_error(a7, ARGC(a7), "unknown format 'csv' (allowed: text, json)");
 	expect_error(a8, ARGC(a8), "unknown kind 'drill' (allowed: restore, failover)");
 	expect_error(a9, ARGC(a9), "unknown option '--listen'");
-	expect_error(a10, ARGC(a10), "--parallel: '-1' is not a whole number from 0 to "
+	expect_error(a10, ARGC(a10),
+		"--parallel: '-1' is not a whole number from 0 to "
 		"10000");
 }
 
@@ -134,9 +136,9 @@ test_config(void **state)
 {
 	char path[] = DH_TMPL("/tmp/dh-test-ctlopt-");
 	int fd = mkstemp(path);
-	char *argv[] = { "drillhall", "serve", "--config", path, "--listen", "127.0.0.1:9",
-		NULL };
-	static const char ini[] = "[controller]\ndatabase = /var/x.db\n"
+	char *argv[] = { "drillhall", "serve", "--config", path, "--listen", "127.0.0.1:9", NULL };
+	static const char ini[] =
+		"[controller]\ndatabase = /var/x.db\n"
 		"listen = 127.0.0.1:8443\ntls_cert = /etc/c.pem\ntls_key = /etc/k.pem\n";
 	struct dh_ctlopt o;
 	struct dh_problems pr;

@@ -15,9 +15,17 @@
 static void
 test_duration_valid(void **state)
 {
-	static const struct { const char *s; int64_t v; } cases[] = {
-		{ "0", 0 }, { "90s", 90 }, { "15m", 900 }, { "4h", 14400 },
-		{ "7d", 604800 }, { "1h30m", 5400 }, { "1d2h3m4s", 93784 },
+	static const struct {
+		const char *s;
+		int64_t v;
+	} cases[] = {
+		{ "0", 0 },
+		{ "90s", 90 },
+		{ "15m", 900 },
+		{ "4h", 14400 },
+		{ "7d", 604800 },
+		{ "1h30m", 5400 },
+		{ "1d2h3m4s", 93784 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int64_t v = -5;
@@ -29,8 +37,8 @@ test_duration_valid(void **state)
 static void
 test_duration_invalid(void **state)
 {
-	static const char *bad[] = { "", "4", "4 h", "4H", "h", "4h4h", "30m1h",
-		"-1h", "1.5h", "never ", "1y", "99999999999999999999s", "00", "4hx" };
+	static const char *bad[] = { "", "4", "4 h", "4H", "h", "4h4h", "30m1h", "-1h", "1.5h",
+		"never ", "1y", "99999999999999999999s", "00", "4hx" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int64_t v = 7;
 		assert_int_equal(dh_duration_parse(bad[i], true, &v), DH_EPARSE);

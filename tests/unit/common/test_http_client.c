@@ -40,7 +40,7 @@ setup(void **state)
 	const char *data = getenv("DH_TEST_DATA"); /* SRC/tests/data */
 	size_t dl = data != NULL && strlen(data) >= 5 ? strlen(data) - 5 : 0;
 	char *script = dl > 0 ? dh_xasprintf("%.*s/support/http_stub.py", (int)dl, data)
-		: dh_xstrdup("tests/support/http_stub.py");
+			      : dh_xstrdup("tests/support/http_stub.py");
 	char portf[128];
 	struct dh_buf b;
 
@@ -83,9 +83,8 @@ teardown(void **state)
 
 /* POST body to path on the stub with client c; the dh_http_client_post result. */
 static int
-post(struct fx *f, struct dh_http_client *c, const char *path,
-	const char *const *hdrs, const char *body, struct dh_http_response *resp,
-	struct dh_err *err)
+post(struct fx *f, struct dh_http_client *c, const char *path, const char *const *hdrs,
+	const char *body, struct dh_http_response *resp, struct dh_err *err)
 {
 	char url[128];
 
@@ -142,10 +141,9 @@ test_refused_and_bad_url(void **state)
 	assert_int_equal(resp.status, 0);
 	assert_true(err.msg[0] != '\0');
 	assert_null(strstr(err.msg, "s3cr3t"));
-	assert_int_equal(dh_http_client_post(f->c, "ftp://127.0.0.1/x", NULL, "x", 1, &resp,
-		&err), DH_EINVAL);
-	assert_int_equal(dh_http_client_post(f->c, "not a url", NULL, "x", 1, &resp,
-		&err) < 0, 1);
+	assert_int_equal(dh_http_client_post(f->c, "ftp://127.0.0.1/x", NULL, "x", 1, &resp, &err),
+		DH_EINVAL);
+	assert_int_equal(dh_http_client_post(f->c, "not a url", NULL, "x", 1, &resp, &err) < 0, 1);
 	/* The client still works after failures. */
 	assert_int_equal(post(f, f->c, "/status/200", NULL, "x", &resp, &err), 0);
 	assert_int_equal(resp.status, 200);

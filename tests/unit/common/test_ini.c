@@ -50,10 +50,11 @@ static void
 test_lines_and_sections(void **state)
 {
 	const char *t = "; head\n[plan]\nname = Exempel ; comment here\n\n[empty]\n"
-		"[a b]\r\n  k=v\n";
+			"[a b]\r\n  k=v\n";
 	char *out = parse(t, strlen(t));
 
-	assert_string_equal(out, "2 S plan\n3 K plan.name=Exempel #comment here\n"
+	assert_string_equal(out,
+		"2 S plan\n3 K plan.name=Exempel #comment here\n"
 		"5 S empty\n6 S a b\n7 K a b.k=v\n");
 	free(out);
 }
@@ -64,7 +65,8 @@ test_bad_lines(void **state)
 	const char t[] = "[s]\njust words\n[broken\nk=\xff\xfe\nok=1\n";
 	char *out = parse(t, sizeof(t) - 1);
 
-	assert_string_equal(out, "1 S s\n2 E expected 'key = value'\n"
+	assert_string_equal(out,
+		"1 S s\n2 E expected 'key = value'\n"
 		"3 E malformed section header (expected '[name]')\n"
 		"4 E line is not valid UTF-8 text\n5 K s.ok=1\n");
 	free(out);
@@ -102,8 +104,7 @@ test_missing_file(void **state)
 	struct dh_err err;
 
 	dh_err_clear(&err);
-	assert_int_equal(dh_ini_parse_file("/nonexistent/x.ini", collect, NULL, &err),
-		DH_ENOENT);
+	assert_int_equal(dh_ini_parse_file("/nonexistent/x.ini", collect, NULL, &err), DH_ENOENT);
 	assert_non_null(strstr(err.msg, "/nonexistent/x.ini"));
 }
 

@@ -52,7 +52,9 @@ test_escape_controls(void **state)
 	expect_escape("del\x7f", "del\\x7f");
 	expect_escape("tab\there", "tab\\x09here");
 	expect_escape("back\\slash", "back\\\\slash");
-	expect_escape("csi \xc2\x9b" "2J", "csi \\xc2\\x9b2J"); /* C1 CSI */
+	expect_escape("csi \xc2\x9b"
+		      "2J",
+		"csi \\xc2\\x9b2J"); /* C1 CSI */
 }
 
 static void

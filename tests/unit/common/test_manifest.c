@@ -19,9 +19,38 @@
 #define H64 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
 static const unsigned char abc[DH_SHA256_LEN] = {
-	0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d,
-	0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10,
-	0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+	0xba,
+	0x78,
+	0x16,
+	0xbf,
+	0x8f,
+	0x01,
+	0xcf,
+	0xea,
+	0x41,
+	0x41,
+	0x40,
+	0xde,
+	0x5d,
+	0xae,
+	0x22,
+	0x23,
+	0xb0,
+	0x03,
+	0x61,
+	0xa3,
+	0x96,
+	0x17,
+	0x7a,
+	0x9c,
+	0xb4,
+	0x10,
+	0xff,
+	0x61,
+	0xf2,
+	0x00,
+	0x15,
+	0xad,
 };
 
 static void
@@ -34,20 +63,22 @@ test_format_plain_and_escaped(void **state)
 	dh_manifest_format_line(&b, "x\\y", abc);
 	dh_manifest_format_line(&b, "n\nl", abc);
 	dh_manifest_format_line(&b, "c\rr", abc);
-	assert_string_equal(b.data, H64 "  dir/a b.txt\n"
-		"\\" H64 "  x\\\\y\n" "\\" H64 "  n\\nl\n" "\\" H64 "  c\\rr\n");
+	assert_string_equal(b.data,
+		H64 "  dir/a b.txt\n"
+		    "\\" H64 "  x\\\\y\n"
+		    "\\" H64 "  n\\nl\n"
+		    "\\" H64 "  c\\rr\n");
 	dh_buf_fini(&b);
 }
 
 static void
 test_parse_good(void **state)
 {
-	const char *t = "# a comment\n"
-		H64 "  b\n"
+	const char *t =
+		"# a comment\n" H64 "  b\n"
 		"\\" H64 "  x\\\\y\\nz\n"
 		"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD *./bin.dat\n"
-		"\n"
-		H64 "  ./././a/with space";
+		"\n" H64 "  ./././a/with space";
 	struct dh_manifest m;
 	struct dh_err e;
 
@@ -128,8 +159,7 @@ test_errors_name_their_line(void **state)
 		"sums.sha256:1: file name must be a relative path without '.' or '..' parts");
 	expect_error(H64 "  a\n" H64 "  b\n" H64 "  a\n",
 		"sums.sha256:3: duplicate entry for a file already listed on line 1");
-	expect_error(H64 " \n",
-		"sums.sha256:1: malformed line (expected '<64 hex digits>  NAME')");
+	expect_error(H64 " \n", "sums.sha256:1: malformed line (expected '<64 hex digits>  NAME')");
 	expect_error(H64 "  a\n" H64 " b\n",
 		"sums.sha256:2: mixes 'HASH NAME' lines with 'HASH  NAME' lines");
 	expect_error(H64 "  a\r\n\\" H64 "  b\\q\r\n", "sums.sha256:2: bad escape in file name");
@@ -160,7 +190,7 @@ static void
 test_read_as_sha256sum(void **state)
 {
 	static const char crlf[] = H64 "  a\r\n" H64 " *b\r\n\r\n# note\r\n"
-		"\\" H64 "  c\\\\d\r\n" H64 "  e";
+				       "\\" H64 "  c\\\\d\r\n" H64 "  e";
 	static const char *const crlf_names[] = { "a", "b", "c\\d", "e", NULL };
 	static const char win[] = H64 "  cr\r\r\n" H64 "  plain\r\n";
 	static const char *const win_names[] = { "cr\r", "plain", NULL };
@@ -206,10 +236,12 @@ test_empty_manifest_is_refused_on_load(void **state)
 static void
 test_record_names_keep_every_byte(void **state)
 {
-	static const struct { const char *in, *out; } cases[] = {
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
 		{ "plain.txt", "plain.txt" },
 		{ "\xc3\xa5ngstr\xc3\xb6m", "\xc3\xa5ngstr\xc3\xb6m" }, /* UTF-8 stays */
-		{ "back\\slash", "back\\slash" },                      /* UTF-8: as it is */
+		{ "back\\slash", "back\\slash" },                       /* UTF-8: as it is */
 		{ "latin1-\xe5.txt", "latin1-\\xe5.txt" },
 		{ "mix\\\xff\n\xc3\xa5", "mix\\\\\\xff\\n\xc3\xa5" },
 		{ "overlong-\xc0\xaf", "overlong-\\xc0\\xaf" },

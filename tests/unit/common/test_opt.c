@@ -37,8 +37,7 @@ static const struct dh_opt_spec specs[] = {
 
 /* Parse argv (NULL-terminated, argv[0] the program) into v; 0 or DH_EINVAL. */
 static int
-parse(char **argv, struct vals *v, const char **pos, size_t max, size_t *npos,
-	struct dh_err *err)
+parse(char **argv, struct vals *v, const char **pos, size_t max, size_t *npos, struct dh_err *err)
 {
 	struct dh_opt_parser p;
 	int argc = 0;
@@ -55,9 +54,8 @@ parse(char **argv, struct vals *v, const char **pos, size_t max, size_t *npos,
 static void
 test_types(void **state)
 {
-	char *argv[] = { "prog", "a", "--quiet", "--db", "x.db", "--limit=7",
-		"--retry-for", "1h30m", "b", "--now=2026-11-27T12:00:00Z", "--format", "csv",
-		NULL };
+	char *argv[] = { "prog", "a", "--quiet", "--db", "x.db", "--limit=7", "--retry-for",
+		"1h30m", "b", "--now=2026-11-27T12:00:00Z", "--format", "csv", NULL };
 	const char *pos[4];
 	size_t npos;
 	struct vals v;
@@ -141,11 +139,14 @@ test_errors(void **state)
 	expect_error(a5, 4, "--limit: '101' is not a whole number from 0 to 100");
 	expect_error(a6, 4, "--limit: '7x' is not a whole number from 0 to 100");
 	expect_error(a12, 4, "--limit: '' is not a whole number from 0 to 100");
-	expect_error(a7, 4, "--retry-for: 'soon' is not a duration (like 90s, 15m, 4h, 7d, "
+	expect_error(a7, 4,
+		"--retry-for: 'soon' is not a duration (like 90s, 15m, 4h, 7d, "
 		"1h30m)");
-	expect_error(a13, 4, "--retry-for: 'never' is not a duration (like 90s, 15m, 4h, "
+	expect_error(a13, 4,
+		"--retry-for: 'never' is not a duration (like 90s, 15m, 4h, "
 		"7d, 1h30m)");
-	expect_error(a8, 4, "--now: 'yesterday' is not an RFC 3339 time (like "
+	expect_error(a8, 4,
+		"--now: 'yesterday' is not an RFC 3339 time (like "
 		"2026-12-31T23:59:59Z)");
 	expect_error(a9, 4, "unknown format 'pdf' (allowed: text, json, csv)");
 	expect_error(a10, 1, "unexpected argument 'two'");
@@ -159,7 +160,8 @@ test_usage_help(void **state)
 
 	dh_buf_init(&b);
 	dh_opt_usage(&b, specs);
-	assert_string_equal(b.data, " [--quiet] [--db FILE] [--limit N] "
+	assert_string_equal(b.data,
+		" [--quiet] [--db FILE] [--limit N] "
 		"[--retry-for DURATION] [--now RFC3339] [--format text|json|csv]");
 	dh_buf_reset(&b);
 	dh_opt_help(&b, specs + 1);

@@ -74,7 +74,9 @@ parse_edited(const char *from, const char *to, struct dh_err *err)
 static void
 test_job_rejects(void **state)
 {
-	static const struct { const char *from, *to, *msg; } cases[] = {
+	static const struct {
+		const char *from, *to, *msg;
+	} cases[] = {
 		{ "\"v\":1", "\"v\":2", "protocol version 2" },
 		{ "j-20261127-procapita-1", "../../etc", "\"job\" is not a valid job id" },
 		{ "\"system\":\"procapita\"", "\"system\":\"Procapita;rm\"", "\"system\"" },
@@ -156,9 +158,9 @@ test_event_rejects(void **state)
 	struct dh_event *ev = NULL;
 	struct dh_err err;
 	const char *no_record = "{\"job\":\"j\",\"seq\":1,\"type\":\"finished\","
-		"\"at\":\"2026-11-27T21:00:00Z\"}";
+				"\"at\":\"2026-11-27T21:00:00Z\"}";
 	const char *seq0 = "{\"job\":\"j\",\"seq\":0,\"type\":\"step\","
-		"\"at\":\"2026-11-27T21:00:00Z\"}";
+			   "\"at\":\"2026-11-27T21:00:00Z\"}";
 
 	assert_int_equal(dh_event_parse(no_record, strlen(no_record), &ev, &err), DH_EPARSE);
 	assert_non_null(strstr(err.msg, "\"record\""));
@@ -179,10 +181,8 @@ test_signature(void **state)
 	assert_int_equal(dh_sign_check(token, hdr, body, strlen(body), 1100), 0);
 	assert_int_equal(dh_sign_check(other, hdr, body, strlen(body), 1100), DH_EREFUSED);
 	assert_int_equal(dh_sign_check(token, hdr, "{\"job\":\"k\"}", 11, 1100), DH_EREFUSED);
-	assert_int_equal(dh_sign_check(token, hdr, body, strlen(body), 1000 + 301),
-		DH_EREFUSED);
-	assert_int_equal(dh_sign_check(token, "t=abc,sig=00", body, strlen(body), 1000),
-		DH_EPARSE);
+	assert_int_equal(dh_sign_check(token, hdr, body, strlen(body), 1000 + 301), DH_EREFUSED);
+	assert_int_equal(dh_sign_check(token, "t=abc,sig=00", body, strlen(body), 1000), DH_EPARSE);
 	assert_int_equal(dh_sign_check(token, NULL, body, strlen(body), 1000), DH_EPARSE);
 }
 

@@ -26,15 +26,21 @@
 static struct dh_compliance_req
 t2(void)
 {
-	return (struct dh_compliance_req){ .level = 2, .failover_required_from = 3,
-		.has_restore = true, .every_s = { 90 * DAY, 365 * DAY } };
+	return (struct dh_compliance_req){ .level = 2,
+		.failover_required_from = 3,
+		.has_restore = true,
+		.every_s = { 90 * DAY, 365 * DAY } };
 }
 
 static struct dh_record
 rec(enum dh_job_kind kind, enum dh_verdict v, time_t started)
 {
-	return (struct dh_record){ .kind = kind, .verdict = v, .started_at = started,
-		.finished_at = started + HOUR, .rpo_actual_s = -1, .rto_actual_s = -1 };
+	return (struct dh_record){ .kind = kind,
+		.verdict = v,
+		.started_at = started,
+		.finished_at = started + HOUR,
+		.rpo_actual_s = -1,
+		.rto_actual_s = -1 };
 }
 
 /* Evaluate req with records r[0..n) (any kind) as of now. */
@@ -74,8 +80,7 @@ test_never_tested_is_due_now(void **state)
 	assert_true(c.kind[DH_JOB_FAILOVER].ok);
 	req.has_restore = false;
 	c = eval(&req, NULL, 0, NOW);
-	assert_string_equal(c.reasons[0].text,
-		"no restore test ever: the system has no [restore]");
+	assert_string_equal(c.reasons[0].text, "no restore test ever: the system has no [restore]");
 }
 
 /* The bug this module fixed: status asked a drill of systems without [failover]. */
@@ -105,8 +110,7 @@ test_t3_without_failover(void **state)
 	c = eval(&req, r, 1, NOW);
 	assert_false(c.compliant);
 	assert_int_equal(c.nreasons, 1);
-	assert_string_equal(c.reasons[0].text,
-		"no [failover], which T-level 3 requires");
+	assert_string_equal(c.reasons[0].text, "no [failover], which T-level 3 requires");
 	assert_int_equal(c.reasons[0].kind, DH_JOB_FAILOVER);
 	assert_false(c.kind[DH_JOB_FAILOVER].ok);
 	assert_false(c.kind[DH_JOB_FAILOVER].required);
@@ -306,8 +310,7 @@ test_plan_errors_and_reason_order(void **state)
 	assert_string_equal(c.reasons[0].text, "the plan has errors (see drillhall check)");
 	assert_int_equal(c.reasons[0].kind, -1);
 	assert_string_equal(c.reasons[1].text, "restore test overdue since 2026-11-29");
-	assert_string_equal(c.reasons[2].text,
-		"no [failover], which T-level 4 requires");
+	assert_string_equal(c.reasons[2].text, "no [failover], which T-level 4 requires");
 	req.level = 2;
 	r[0].started_at = NOW - DAY;
 	c = eval(&req, r, 1, NOW);
@@ -342,10 +345,15 @@ static void
 test_req_from_plan(void **state)
 {
 	struct dh_system sys[2] = {
-		{ .id = "old", .level = 3, .set_by_it = true,
-		  .eff_restore_every_s = 30 * DAY, .eff_failover_every_s = 180 * DAY },
-		{ .id = "web", .level = 1, .eff_restore_every_s = 180 * DAY,
-		  .eff_failover_every_s = DH_DURATION_NEVER },
+		{ .id = "old",
+			.level = 3,
+			.set_by_it = true,
+			.eff_restore_every_s = 30 * DAY,
+			.eff_failover_every_s = 180 * DAY },
+		{ .id = "web",
+			.level = 1,
+			.eff_restore_every_s = 180 * DAY,
+			.eff_failover_every_s = DH_DURATION_NEVER },
 	};
 	struct dh_plan plan = { .systems = sys, .nsystems = 2 };
 	struct dh_compliance_req req;

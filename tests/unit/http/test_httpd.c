@@ -28,8 +28,7 @@
 #include "http/httpd.h"
 #include "tmpl.h"
 
-static const char token[] =
-	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+static const char token[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 struct fx {
 	char dir[64];
@@ -49,8 +48,8 @@ sink(char *p, size_t sz, size_t n, void *user)
 
 /* POST body with header sig; the status, or -1 when no answer came. */
 static long
-post(struct fx *f, const char *job, const char *body, size_t len, const char *sig,
-	bool chunked, struct dh_buf *resp)
+post(struct fx *f, const char *job, const char *body, size_t len, const char *sig, bool chunked,
+	struct dh_buf *resp)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *hd = NULL;
@@ -111,7 +110,8 @@ table(struct fx *f, struct dh_http_route *routes)
 
 	assert_int_equal(n, 1);
 	routes[0] = ev[0];
-	routes[1] = (struct dh_http_route){ .method = "GET", .pattern = "/healthz",
+	routes[1] = (struct dh_http_route){ .method = "GET",
+		.pattern = "/healthz",
 		.handler = healthz };
 	return 2;
 }
@@ -120,9 +120,14 @@ static int
 setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
-	struct dh_job j = { .version = 1, .id = "job-1", .system = "procapita",
-		.host = "b1", .token = (char *)token, .rpo_target_s = 60,
-		.rto_target_s = 60, .timeout_s = 120 };
+	struct dh_job j = { .version = 1,
+		.id = "job-1",
+		.system = "procapita",
+		.host = "b1",
+		.token = (char *)token,
+		.rpo_target_s = 60,
+		.rto_target_s = 60,
+		.timeout_s = 120 };
 	struct dh_http_route routes[2];
 	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .routes = routes };
 
@@ -211,18 +216,18 @@ test_rejections(void **state)
 	assert_int_equal(post_signed(f, "job-1", other, dh_time_now()), 400);
 	memset(big, ' ', DH_EVENTS_BODY_MAX + 1);
 	big[DH_EVENTS_BODY_MAX + 1] = '\0';
-	assert_int_equal(post(f, "job-1", big, DH_EVENTS_BODY_MAX + 1, "t=1,sig=0", false,
-		&resp), 413);
-	assert_int_equal(post(f, "job-1", big, DH_EVENTS_BODY_MAX + 1, "t=1,sig=0", true,
-		&resp), 413);
+	assert_int_equal(post(f, "job-1", big, DH_EVENTS_BODY_MAX + 1, "t=1,sig=0", false, &resp),
+		413);
+	assert_int_equal(post(f, "job-1", big, DH_EVENTS_BODY_MAX + 1, "t=1,sig=0", true, &resp),
+		413);
 	free(big);
 	/* Far over: answered before the body is read, or (no length) cut off. */
 	big = dh_xcalloc(1, 5 * DH_EVENTS_BODY_MAX + 1);
 	memset(big, ' ', 5 * DH_EVENTS_BODY_MAX);
-	assert_int_equal(post(f, "job-1", big, 5 * DH_EVENTS_BODY_MAX, "t=1,sig=0", false,
-		&resp), 413);
-	assert_int_equal(post(f, "job-1", big, 5 * DH_EVENTS_BODY_MAX, "t=1,sig=0", true,
-		&resp), -1);
+	assert_int_equal(post(f, "job-1", big, 5 * DH_EVENTS_BODY_MAX, "t=1,sig=0", false, &resp),
+		413);
+	assert_int_equal(post(f, "job-1", big, 5 * DH_EVENTS_BODY_MAX, "t=1,sig=0", true, &resp),
+		-1);
 	dh_buf_fini(&resp);
 	free(big);
 	assert_int_equal(stored(f), 0);
@@ -288,13 +293,12 @@ echo(void *user, const struct dh_http_req *req, struct dh_http_resp *resp)
 
 	resp->status = 200;
 	resp->content_type = "text/plain";
-	resp->body = dh_xasprintf("%s a=%s b=%s len=%zu %s", (const char *)user,
-		a ? a : "-", b ? b : "-", req->len, dh_http_req_param(req, "c") ? "c" : "-");
+	resp->body = dh_xasprintf("%s a=%s b=%s len=%zu %s", (const char *)user, a ? a : "-",
+		b ? b : "-", req->len, dh_http_req_param(req, "c") ? "c" : "-");
 }
 
 static bool
-guard(void *user, enum dh_http_need need, const struct dh_http_req *req,
-	struct dh_http_resp *resp)
+guard(void *user, enum dh_http_need need, const struct dh_http_req *req, struct dh_http_resp *resp)
 {
 	const char *auth = dh_http_req_header(req, "authorization");
 
@@ -310,15 +314,25 @@ test_route_table(void **state)
 {
 	struct fx *f = *state;
 	struct dh_http_route routes[] = {
-		{ .method = "GET", .pattern = "/things/{a}/x/{b}", .handler = echo,
+		{ .method = "GET",
+			.pattern = "/things/{a}/x/{b}",
+			.handler = echo,
 			.user = "things" },
-		{ .method = "POST", .pattern = "/small", .handler = echo, .user = "small",
+		{ .method = "POST",
+			.pattern = "/small",
+			.handler = echo,
+			.user = "small",
 			.body_max = 16 },
-		{ .method = "GET", .pattern = "/metrics", .handler = echo, .user = "metrics",
+		{ .method = "GET",
+			.pattern = "/metrics",
+			.handler = echo,
+			.user = "metrics",
 			.need = DH_HTTP_NEED_TOKEN },
 	};
-	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .routes = routes,
-		.nroutes = 3, .quiet = true };
+	struct dh_httpd_config hc = { .listen = "127.0.0.1:0",
+		.routes = routes,
+		.nroutes = 3,
+		.quiet = true };
 	struct dh_httpd *h = NULL;
 	struct dh_buf resp;
 	struct dh_err err;
@@ -380,8 +394,7 @@ test_listen_policy(void **state)
 	assert_int_equal(dh_httpd_start(&h, &hc, &err), DH_EEXIST);
 	hc.listen = "127.0.0.1";
 	assert_int_equal(dh_httpd_start(&h, &hc, &err), DH_EINVAL);
-	assert_int_equal(dh_httpd_parse_listen("[::1]:8443", addr, sizeof(addr), &port,
-		NULL), 0);
+	assert_int_equal(dh_httpd_parse_listen("[::1]:8443", addr, sizeof(addr), &port, NULL), 0);
 	assert_string_equal(addr, "::1");
 	assert_int_equal(port, 8443);
 	assert_true(dh_httpd_is_loopback("::1"));
@@ -397,17 +410,22 @@ test_tls(void **state)
 	struct dh_httpd *h = NULL;
 	char cert[128], key[128], cmd[600], url[128];
 	struct dh_http_route routes[2];
-	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .tls_cert = cert,
-		.tls_key = key, .routes = routes, .nroutes = table(f, routes) };
+	struct dh_httpd_config hc = { .listen = "127.0.0.1:0",
+		.tls_cert = cert,
+		.tls_key = key,
+		.routes = routes,
+		.nroutes = table(f, routes) };
 	struct dh_buf resp;
 	CURL *c;
 	long status = 0;
 
 	snprintf(cert, sizeof(cert), "%s/cert.pem", f->dir);
 	snprintf(key, sizeof(key), "%s/key.pem", f->dir);
-	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes -days 2 "
+	snprintf(cmd, sizeof(cmd),
+		"openssl req -x509 -newkey rsa:2048 -nodes -days 2 "
 		"-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout %s "
-		"-out %s 2>/dev/null", key, cert);
+		"-out %s 2>/dev/null",
+		key, cert);
 	assert_int_equal(system(cmd), 0);
 	hc.listen = "0.0.0.0:0"; /* TLS may listen beyond loopback */
 	assert_int_equal(dh_httpd_start(&h, &hc, NULL), 0);

@@ -31,8 +31,7 @@
 #include "store/records.h"
 #include "tmpl.h"
 
-static const char token[] =
-	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+static const char token[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 struct fx {
 	char dir[64];
@@ -95,9 +94,14 @@ static int
 setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
-	struct dh_job j = { .version = 1, .id = "job-1", .system = "procapita",
-		.host = "b1", .token = (char *)token, .rpo_target_s = 60,
-		.rto_target_s = 60, .timeout_s = 120 };
+	struct dh_job j = { .version = 1,
+		.id = "job-1",
+		.system = "procapita",
+		.host = "b1",
+		.token = (char *)token,
+		.rpo_target_s = 60,
+		.rto_target_s = 60,
+		.timeout_s = 120 };
 
 	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-receiver-"));
 	assert_non_null(mkdtemp(f->dir));
@@ -126,7 +130,8 @@ static void
 test_serve_and_run_share(void **state)
 {
 	struct fx *f = *state;
-	struct dh_receiver_cfg sc = { .db_path = f->path, .listen = f->listen,
+	struct dh_receiver_cfg sc = { .db_path = f->path,
+		.listen = f->listen,
 		.mode = DH_RECEIVER_SERVE };
 	struct dh_receiver_cfg rc = sc;
 	struct dh_receiver *serve = NULL, *run = NULL;
@@ -152,8 +157,11 @@ test_serve_and_run_share(void **state)
 	assert_true(dh_receiver_is_shared(run));
 	assert_string_equal(dh_receiver_where(run), "the running serve");
 	assert_int_equal(dh_receiver_port(run), 0);
-	assert_int_equal(request(port, "/api/v1/jobs/job-1/events",
-		"{\"job\":\"job-1\",\"seq\":1,\"type\":\"accepted\",\"at\":\"2026-11-27T10:00:00Z\"}", &resp), 200);
+	assert_int_equal(
+		request(port, "/api/v1/jobs/job-1/events",
+			"{\"job\":\"job-1\",\"seq\":1,\"type\":\"accepted\",\"at\":\"2026-11-27T10:00:00Z\"}",
+			&resp),
+		200);
 	dh_receiver_stop(run, &st);
 	run = NULL;
 	assert_int_equal(st.stored, 0);
@@ -171,7 +179,8 @@ static void
 test_run_alone(void **state)
 {
 	struct fx *f = *state;
-	struct dh_receiver_cfg rc = { .db_path = f->path, .listen = f->listen,
+	struct dh_receiver_cfg rc = { .db_path = f->path,
+		.listen = f->listen,
 		.mode = DH_RECEIVER_RUN };
 	struct dh_receiver *run = NULL, *other = NULL;
 	struct dh_events_stats st;
@@ -182,8 +191,11 @@ test_run_alone(void **state)
 	assert_int_equal(dh_receiver_start(&run, &rc, &err), 0);
 	assert_false(dh_receiver_is_shared(run));
 	dh_buf_init(&resp);
-	assert_int_equal(request(dh_receiver_port(run), "/api/v1/jobs/job-1/events",
-		"{\"job\":\"job-1\",\"seq\":1,\"type\":\"accepted\",\"at\":\"2026-11-27T10:00:00Z\"}", &resp), 200);
+	assert_int_equal(
+		request(dh_receiver_port(run), "/api/v1/jobs/job-1/events",
+			"{\"job\":\"job-1\",\"seq\":1,\"type\":\"accepted\",\"at\":\"2026-11-27T10:00:00Z\"}",
+			&resp),
+		200);
 	assert_int_equal(request(dh_receiver_port(run), "/nowhere", NULL, &resp), 404);
 	dh_buf_fini(&resp);
 	/* Held, but not by a serve on this database: refused. */

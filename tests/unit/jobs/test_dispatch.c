@@ -58,8 +58,7 @@ free_port(const char *addr)
 	return port;
 }
 
-static int
-sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int
 sh(const char *fmt, ...)
@@ -86,10 +85,12 @@ setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-dispatch-"));
 	assert_non_null(mkdtemp(f->dir));
 	f->port = free_port("127.0.0.2");
-	assert_int_equal(sh("bash %s/ssh_fixture.sh start %s 127.0.0.2 %d >/dev/null",
-		f->data, f->dir, f->port), 0);
-	assert_int_equal(sh("cp %s/fake_agent.py %s/agent && chmod 755 %s/agent",
-		f->data, f->dir, f->dir), 0);
+	assert_int_equal(sh("bash %s/ssh_fixture.sh start %s 127.0.0.2 %d >/dev/null", f->data,
+				 f->dir, f->port),
+		0);
+	assert_int_equal(sh("cp %s/fake_agent.py %s/agent && chmod 755 %s/agent", f->data, f->dir,
+				 f->dir),
+		0);
 	snprintf(f->key, sizeof(f->key), "%s/client_key", f->dir);
 	snprintf(f->known, sizeof(f->known), "%s/known_hosts", f->dir);
 	snprintf(f->dbpath, sizeof(f->dbpath), "%s/dh.db", f->dir);
@@ -113,23 +114,39 @@ teardown(void **state)
 	return 0;
 }
 
-#define NEED_SSHD(f) do { if ((f)->dir[0] == '\0') skip(); } while (0)
+#define NEED_SSHD(f)                                                                               \
+	do {                                                                                       \
+		if ((f)->dir[0] == '\0')                                                           \
+			skip();                                                                    \
+	} while (0)
 
 /* Dispatch a restore of system; returns the record (caller frees). */
 static struct dh_record *
 dispatch(struct fx *f, const char *system, int64_t timeout_s, struct dh_ssh_target *t)
 {
 	struct dh_dispatch_cfg cfg = { .grace_s = 1, .poll_s = 0.05 };
-	struct dh_receiver_cfg rc = { .db_path = f->dbpath, .listen = f->listen,
+	struct dh_receiver_cfg rc = { .db_path = f->dbpath,
+		.listen = f->listen,
 		.mode = DH_RECEIVER_RUN };
 	struct dh_receiver *rv = NULL;
-	struct dh_job job = { .version = 1, .kind = DH_JOB_RESTORE,
-		.host = "b1", .url = f->url, .plan_revision = "rev-7",
-		.rpo_target_s = 3600, .rto_target_s = 600, .timeout_s = timeout_s,
+	struct dh_job job = { .version = 1,
+		.kind = DH_JOB_RESTORE,
+		.host = "b1",
+		.url = f->url,
+		.plan_revision = "rev-7",
+		.rpo_target_s = 3600,
+		.rto_target_s = 600,
+		.timeout_s = timeout_s,
 		.restore = { .method = DH_METHOD_RESTIC } };
-	struct dh_ssh_target def = { .name = "b1", .address = "127.0.0.2", .port = f->port,
-		.user = "dh-fixture", .key = f->key, .known_hosts = f->known, .connect_ms = 2000,
-		.auth_ms = 3000, .exec_ms = 5000 };
+	struct dh_ssh_target def = { .name = "b1",
+		.address = "127.0.0.2",
+		.port = f->port,
+		.user = "dh-fixture",
+		.key = f->key,
+		.known_hosts = f->known,
+		.connect_ms = 2000,
+		.auth_ms = 3000,
+		.exec_ms = 5000 };
 	struct dh_record *r = NULL;
 	struct dh_err err;
 
@@ -137,8 +154,7 @@ dispatch(struct fx *f, const char *system, int64_t timeout_s, struct dh_ssh_targ
 	job.restore.repository = "/srv/backup/x";
 	assert_int_equal(dh_receiver_start(&rv, &rc, &err), 0);
 	cfg.events_via = dh_receiver_where(rv);
-	assert_int_equal(dh_dispatch_run(&cfg, f->db, &job, t ? t : &def, "manual", &r,
-		&err), 0);
+	assert_int_equal(dh_dispatch_run(&cfg, f->db, &job, t ? t : &def, "manual", &r, &err), 0);
 	dh_receiver_stop(rv, NULL);
 	free(job.id);
 	free(job.token);
@@ -184,7 +200,8 @@ test_serve_holds_address(void **state)
 	assert_int_equal(dh_httpd_start(&h, &hc, NULL), 0);
 	/* Not registered as a serve on this database: run refuses, stores nothing. */
 	{
-		struct dh_receiver_cfg rc = { .db_path = f->dbpath, .listen = f->listen,
+		struct dh_receiver_cfg rc = { .db_path = f->dbpath,
+			.listen = f->listen,
 			.mode = DH_RECEIVER_RUN };
 		struct dh_receiver *rv = NULL;
 		struct dh_err err;
@@ -237,8 +254,13 @@ static void
 test_errors(void **state)
 {
 	struct fx *f = *state;
-	struct dh_ssh_target t = { .name = "gone", .address = "127.0.0.9", .port = 1,
-		.user = "dh-fixture", .key = f->key, .known_hosts = f->known, .connect_ms = 1000 };
+	struct dh_ssh_target t = { .name = "gone",
+		.address = "127.0.0.9",
+		.port = 1,
+		.user = "dh-fixture",
+		.key = f->key,
+		.known_hosts = f->known,
+		.connect_ms = 1000 };
 	struct dh_record *r;
 	double start;
 

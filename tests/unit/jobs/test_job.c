@@ -35,17 +35,18 @@ static const char inventory[] =
 	"[host b1]\nhall = B\naddress = 127.0.0.3\nport = 2211\nuser = drillhall\n"
 	"[host a1]\nhall = A\n";
 
-#define SYSTEM_HEAD "[system]\nname = X\nboard = KS\nobject = O\nsystem_owner = A\n" \
-	"contact = it@example.se\nclassified = 2026-01-15\nconfidentiality = 2\n" \
+#define SYSTEM_HEAD                                                                                \
+	"[system]\nname = X\nboard = KS\nobject = O\nsystem_owner = A\n"                           \
+	"contact = it@example.se\nclassified = 2026-01-15\nconfidentiality = 2\n"                  \
 	"integrity = 2\navailability = 3\nreserve_routine = Papper\n"
 
-static const char procapita[] = SYSTEM_HEAD
-	"rpo = 15m\n[restore]\nhost = b1\nmethod = restic\nrepository = /srv/backup/p\n"
-	"password_file = /etc/dh/p.pw\nverify = min_files 10\nverify = file a/b\n"
-	"verify = manifest /srv/p.sha256\nkeep = yes\n";
+static const char procapita[] =
+	SYSTEM_HEAD "rpo = 15m\n[restore]\nhost = b1\nmethod = restic\nrepository = /srv/backup/p\n"
+		    "password_file = /etc/dh/p.pw\nverify = min_files 10\nverify = file a/b\n"
+		    "verify = manifest /srv/p.sha256\nkeep = yes\n";
 static const char bare[] = SYSTEM_HEAD;
-static const char halfhost[] = SYSTEM_HEAD
-	"[restore]\nhost = a1\nmethod = tar\nrepository = /srv/backup/h\n";
+static const char halfhost[] =
+	SYSTEM_HEAD "[restore]\nhost = a1\nmethod = tar\nrepository = /srv/backup/h\n";
 
 static struct dh_plan *
 load(const char *inv)
@@ -85,9 +86,9 @@ test_restore_job(void **state)
 	assert_string_equal(j->host, "b1");
 	assert_string_equal(j->url, "https://127.0.0.1:8443");
 	assert_string_equal(j->plan_revision, p->revision);
-	assert_int_equal(j->rpo_target_s, 15 * 60);   /* declared, tighter */
-	assert_int_equal(j->rto_target_s, 4 * 3600);  /* the level's */
-	assert_int_equal(j->timeout_s, 8 * 3600);     /* 2 x rto */
+	assert_int_equal(j->rpo_target_s, 15 * 60);  /* declared, tighter */
+	assert_int_equal(j->rto_target_s, 4 * 3600); /* the level's */
+	assert_int_equal(j->timeout_s, 8 * 3600);    /* 2 x rto */
 	assert_int_equal(j->restore.method, DH_METHOD_RESTIC);
 	assert_string_equal(j->restore.repository, "/srv/backup/p");
 	assert_string_equal(j->restore.password_file, "/etc/dh/p.pw");
@@ -114,8 +115,7 @@ test_restore_job_on_the_wire(void **state)
 	char *json;
 
 	dh_err_clear(&err);
-	assert_int_equal(dh_job_build_restore(&j, p, dh_plan_system_get(p, "procapita"),
-		&err), 0);
+	assert_int_equal(dh_job_build_restore(&j, p, dh_plan_system_get(p, "procapita"), &err), 0);
 	j->id = strdup("procapita-20260101T000000-0123abcd");
 	j->token = calloc(1, DH_TOKEN_HEX + 1);
 	memset(j->token, 'a', DH_TOKEN_HEX);
@@ -158,8 +158,7 @@ test_restore_target(void **state)
 	struct dh_err err;
 
 	dh_err_clear(&err);
-	assert_int_equal(dh_job_restore_target(&t, p, dh_plan_system_get(p, "procapita"),
-		&err), 0);
+	assert_int_equal(dh_job_restore_target(&t, p, dh_plan_system_get(p, "procapita"), &err), 0);
 	assert_string_equal(t.name, "b1");
 	assert_string_equal(t.address, "127.0.0.3");
 	assert_int_equal(t.port, 2211);
@@ -171,7 +170,8 @@ test_restore_target(void **state)
 	/* a host without address and user cannot run a job */
 	assert_int_equal(dh_job_restore_target(&t, p, dh_plan_system_get(p, "half"), &err),
 		DH_EINVAL);
-	assert_string_equal(err.msg, "restore host 'a1' of half is not in the inventory "
+	assert_string_equal(err.msg,
+		"restore host 'a1' of half is not in the inventory "
 		"(with address and user)");
 	dh_plan_free(p);
 }
@@ -187,9 +187,10 @@ test_controller_keys_needed(void **state)
 	struct dh_err err;
 
 	dh_err_clear(&err);
-	assert_int_equal(dh_job_restore_target(&t, p, dh_plan_system_get(p, "procapita"),
-		&err), DH_EINVAL);
-	assert_string_equal(err.msg, "inventory [controller] needs url, ssh_key and "
+	assert_int_equal(dh_job_restore_target(&t, p, dh_plan_system_get(p, "procapita"), &err),
+		DH_EINVAL);
+	assert_string_equal(err.msg,
+		"inventory [controller] needs url, ssh_key and "
 		"known_hosts");
 	dh_plan_free(p);
 }

@@ -57,8 +57,8 @@ fixture(struct fx *f, const char *verb)
 	char cmd[512];
 
 	snprintf(cmd, sizeof(cmd), "bash %s/ssh_fixture.sh %s %s 127.0.0.2 %d >/dev/null",
-		getenv("DH_TEST_DATA") ? getenv("DH_TEST_DATA") : "tests/data", verb,
-		f->dir, f->port);
+		getenv("DH_TEST_DATA") ? getenv("DH_TEST_DATA") : "tests/data", verb, f->dir,
+		f->port);
 	return system(cmd);
 }
 
@@ -97,14 +97,25 @@ teardown(void **state)
 	return 0;
 }
 
-#define NEED_SSHD(f) do { if ((f)->dir[0] == '\0') skip(); } while (0)
+#define NEED_SSHD(f)                                                                               \
+	do {                                                                                       \
+		if ((f)->dir[0] == '\0')                                                           \
+			skip();                                                                    \
+	} while (0)
 
 static struct dh_ssh_target
 target(struct fx *f, const char *command)
 {
-	struct dh_ssh_target t = { .name = "b1", .address = "127.0.0.2", .port = f->port,
-		.user = "dh-fixture", .key = f->key, .known_hosts = f->known,
-		.command = command, .connect_ms = 2000, .auth_ms = 3000, .exec_ms = 5000 };
+	struct dh_ssh_target t = { .name = "b1",
+		.address = "127.0.0.2",
+		.port = f->port,
+		.user = "dh-fixture",
+		.key = f->key,
+		.known_hosts = f->known,
+		.command = command,
+		.connect_ms = 2000,
+		.auth_ms = 3000,
+		.exec_ms = 5000 };
 	return t;
 }
 
@@ -193,8 +204,10 @@ test_unknown_and_hashed(void **state)
 	assert_int_equal(dh_ssh_run(&t, &res), 0);
 	dh_ssh_result_fini(&res);
 	/* The same key pinned for another port is no pin for this one. */
-	snprintf(cmd, sizeof(cmd), "sed -i 's/^/#/' %s; awk '{print \"[127.0.0.2]:1 \" $1 \" \" $2}' "
-		"%s/host_key.pub >> %s", f->known, f->dir, f->known);
+	snprintf(cmd, sizeof(cmd),
+		"sed -i 's/^/#/' %s; awk '{print \"[127.0.0.2]:1 \" $1 \" \" $2}' "
+		"%s/host_key.pub >> %s",
+		f->known, f->dir, f->known);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(dh_ssh_run(&t, &res), DH_EREFUSED);
 	assert_non_null(strstr(res.msg, "unknown"));

@@ -33,8 +33,9 @@ write_tmp(const char *text)
 static void
 test_config_ok(void **state)
 {
-	char *path = write_tmp("[controller]\nplans = plans\n"
-		"database = /var/lib/drillhall/db.sqlite\nlisten = 127.0.0.1:8443\n");
+	char *path =
+		write_tmp("[controller]\nplans = plans\n"
+			  "database = /var/lib/drillhall/db.sqlite\nlisten = 127.0.0.1:8443\n");
 	struct dh_config cfg;
 	struct dh_problems pr;
 	struct dh_err err;
@@ -57,7 +58,7 @@ static void
 test_config_bad(void **state)
 {
 	char *path = write_tmp("[controller]\ndatabse = /x\nlisten = 8443\n"
-		"[users]\nx = y\n");
+			       "[users]\nx = y\n");
 	struct dh_config cfg;
 	struct dh_problems pr;
 	struct dh_err err;
@@ -86,11 +87,9 @@ test_config_absent(void **state)
 
 	dh_config_init(&cfg);
 	dh_problems_init(&pr);
-	assert_int_equal(dh_config_load(&cfg, "/nonexistent/c.ini", false, &pr,
-		&err), 0);
+	assert_int_equal(dh_config_load(&cfg, "/nonexistent/c.ini", false, &pr, &err), 0);
 	assert_false(cfg.loaded);
-	assert_int_equal(dh_config_load(&cfg, "/nonexistent/c.ini", true, &pr,
-		&err), DH_ENOENT);
+	assert_int_equal(dh_config_load(&cfg, "/nonexistent/c.ini", true, &pr, &err), DH_ENOENT);
 	dh_config_fini(&cfg);
 	dh_problems_fini(&pr);
 }

@@ -35,27 +35,26 @@ static const char inventory[] =
 	"agent = /opt/dh/agent\n";
 
 static const char procapita[] =
-	"[system]\n"                                         /* 1 */
+	"[system]\n" /* 1 */
 	"name = Procapita\nboard = IFO-nämnden\nobject = Socialtjänst\n"
-	"system_owner = Anna\ncontact = it@example.se\n"  /* 6 */
+	"system_owner = Anna\ncontact = it@example.se\n" /* 6 */
 	"classified = 2025-03-14\nconfidentiality = 4\nintegrity = 3\n"
-	"availability = 3\ntraceability = 2\n"              /* 11 */
+	"availability = 3\ntraceability = 2\n"               /* 11 */
 	"rpo = 15m\nrto = 1h30m\nrestore_test_every = 14d\n" /* 14 */
 	"depends_on = db , ad\nsupplier = Exempel AB\nsupplier_rto = 2h\n"
-	"reserve_routine = Papper\n"                        /* 18 */
-	"[restore]\nhost = app-b1\nmethod = restic\n"      /* 21 */
+	"reserve_routine = Papper\n"                  /* 18 */
+	"[restore]\nhost = app-b1\nmethod = restic\n" /* 21 */
 	"repository = /srv/backup/p\npassword_file = /etc/dh/p.pw\n"
 	"verify = min_files 10\nverify = file a/b\nverify = action check\n" /* 26 */
 	"keep = yes\n"
 	"[failover]\nprimary = app-a1\nstandby = app-b1\n" /* 30 */
 	"marker_write = app-a1 write-marker\nmarker_check = app-b1 check-marker\n"
-	"step = app-b1 one\nstep = app-b1 two\n"            /* 34 */
+	"step = app-b1 one\nstep = app-b1 two\n" /* 34 */
 	"health = tcp app-b1:5432\nhealth = http https://x/h\nhealth = app-b1 ok\n"
-	"failback = app-a1 back\ntimeout = 10m\n";           /* 39 */
+	"failback = app-a1 back\ntimeout = 10m\n"; /* 39 */
 
-static const char db[] =
-	"[system]\nname = DB\nboard = KS\n[restore]\nhost = app-b1\nmethod = tar\n"
-	"repository = /srv/backup/db\n";
+static const char db[] = "[system]\nname = DB\nboard = KS\n[restore]\nhost = app-b1\nmethod = tar\n"
+			 "repository = /srv/backup/db\n";
 static const char ad[] =
 	"[system]\nname = AD\nboard = KS\n[restore]\nhost = app-a1\nmethod = action\n"
 	"restore_action = restore-ad\nbackup_time_action = ad-time\n";
@@ -179,17 +178,15 @@ test_restore_and_failover(void **state)
 static void
 test_load_leaves_relations(void **state)
 {
-	static const char odd[] =
-		"[system]\nname = P\nboard = B\nclassified = 2025-01-01\n"
-		"[restore]\nhost = app-b1\nmethod = action\n"   /* 7 */
-		"repository = relative\npattern = *.tgz\n";       /* 9 */
+	static const char odd[] = "[system]\nname = P\nboard = B\nclassified = 2025-01-01\n"
+				  "[restore]\nhost = app-b1\nmethod = action\n" /* 7 */
+				  "repository = relative\npattern = *.tgz\n";   /* 9 */
 	struct dh_problems pr;
 	struct dh_plan *p = load(odd, &pr);
 	struct dh_system *s = dh_plan_system_get(p, "procapita");
 
 	assert_int_equal(pr.n, 2); /* the cut free text; the bad path */
-	assert_string_equal(pr.v[1].message,
-		"repository: 'relative' is not an absolute path");
+	assert_string_equal(pr.v[1].message, "repository: 'relative' is not an absolute path");
 	assert_null(s->restore.repository);
 	assert_int_equal(s->restore.repository_line, 8); /* kept all the same */
 	assert_int_equal(s->restore.pattern_line, 9);
@@ -206,8 +203,7 @@ test_directory_errors(void **state)
 	struct dh_err err;
 
 	dh_problems_init(&pr);
-	assert_int_equal(dh_plan_load(&p, "/nonexistent/plans", &pr, &err),
-		DH_ENOENT);
+	assert_int_equal(dh_plan_load(&p, "/nonexistent/plans", &pr, &err), DH_ENOENT);
 	assert_null(p);
 	assert_non_null(strstr(err.msg, "/nonexistent/plans"));
 	dh_problems_fini(&pr);

@@ -129,7 +129,11 @@ run_rule(const char *rule)
 	free(exp);
 }
 
-#define RULE(fn, name) static void fn(void **state) { run_rule(name); }
+#define RULE(fn, name)                                                                             \
+	static void fn(void **state)                                                               \
+	{                                                                                          \
+		run_rule(name);                                                                    \
+	}
 RULE(test_cycle, "cycle")
 RULE(test_dep_rto, "dep-rto")
 RULE(test_supplier_rto, "supplier-rto")

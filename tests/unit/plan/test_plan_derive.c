@@ -25,7 +25,8 @@ test_derivation_sources(void **state)
 		{ "tight", SYS(2, "rpo = 1h\nfailover_drill_every = 30d\n") },
 		{ "loose", SYS(1, "rto = 7d\ndeviation = KS 2025-41\n") },
 		{ "nodev", SYS(1, "rto = 7d\n") },
-		{ "legacy", "[system]\nname = L\nboard = B\n[restore]\nhost = a1\n"
+		{ "legacy",
+			"[system]\nname = L\nboard = B\n[restore]\nhost = a1\n"
 			"method = tar\nrepository = /srv/backup/l\n" },
 	};
 	struct dh_problems pr;
@@ -45,7 +46,7 @@ test_derivation_sources(void **state)
 	assert_int_equal(t->restore.timeout_s, 2 * 86400); /* 2 x rto */
 	assert_int_equal(l->eff_rto_s, 7 * 86400);         /* deviation applies */
 	assert_int_equal(l->rto_source, DH_SRC_DECLARED);
-	assert_int_equal(n->eff_rto_s, 72 * 3600);          /* error: policy kept */
+	assert_int_equal(n->eff_rto_s, 72 * 3600); /* error: policy kept */
 	assert_int_equal(n->rto_source, DH_SRC_POLICY);
 	assert_true(g->set_by_it);
 	assert_int_equal(g->level, 2);

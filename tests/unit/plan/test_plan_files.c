@@ -109,8 +109,7 @@ test_missing_directory(void **state)
 
 	dh_plan_files_init(&fs);
 	dh_problems_init(&pr);
-	assert_int_equal(dh_plan_files_read(&fs, "/nonexistent/plans", &pr, &err),
-		DH_ENOENT);
+	assert_int_equal(dh_plan_files_read(&fs, "/nonexistent/plans", &pr, &err), DH_ENOENT);
 	assert_non_null(strstr(err.msg, "/nonexistent/plans"));
 	assert_int_equal(fs.n, 0);
 	dh_plan_files_fini(&fs);

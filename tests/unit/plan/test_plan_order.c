@@ -48,12 +48,10 @@ static void
 test_transitive_urgency_and_ties(void **state)
 {
 	const struct plan_fx_sys s[] = {
-		{ "top", SYS(4, "depends_on = mid\n") },
-		{ "mid", SYS(1, "depends_on = base\n") },
+		{ "top", SYS(4, "depends_on = mid\n") }, { "mid", SYS(1, "depends_on = base\n") },
 		{ "base", SYS(0, "") },
-		{ "t1", SYS(1, "rto = 24h\n") },   /* same rto as t2: T2 first */
-		{ "t2", SYS(2, "") },
-		{ "t2b", SYS(2, "") },             /* same as t2: by id */
+		{ "t1", SYS(1, "rto = 24h\n") },             /* same rto as t2: T2 first */
+		{ "t2", SYS(2, "") }, { "t2b", SYS(2, "") }, /* same as t2: by id */
 	};
 	struct dh_problems pr;
 	struct dh_plan *p = plan_fx_load(s, 6, &pr);

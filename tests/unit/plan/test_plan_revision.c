@@ -34,9 +34,8 @@ test_revision_bytes(void **state)
 		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
-static const char procapita[] =
-	"[system]\nname = P\nboard = B\n[restore]\nhost = h\nmethod = tar\n"
-	"repository = /srv/backup/p\ntimeout = 10m\n";
+static const char procapita[] = "[system]\nname = P\nboard = B\n[restore]\nhost = h\nmethod = tar\n"
+				"repository = /srv/backup/p\ntimeout = 10m\n";
 
 static struct dh_plan *
 load(const char *proc, bool reversed, struct dh_problems *pr)
@@ -58,8 +57,7 @@ static void
 test_revision(void **state)
 {
 	struct dh_problems pr1, pr2, pr3;
-	struct dh_plan *a = load(procapita, false, &pr1),
-		*b = load(procapita, true, &pr2);
+	struct dh_plan *a = load(procapita, false, &pr1), *b = load(procapita, true, &pr2);
 	char *changed = strdup(procapita);
 	struct dh_plan *c;
 

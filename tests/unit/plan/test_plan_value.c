@@ -18,13 +18,21 @@
 static void
 test_durations(void **state)
 {
-	static const struct { const char *s; bool never; int64_t v; } ok[] = {
-		{ "90s", false, 90 }, { "15m", false, 900 }, { "4h", false, 14400 },
-		{ "7d", false, 604800 }, { "1h30m", false, 5400 }, { "0", false, 0 },
+	static const struct {
+		const char *s;
+		bool never;
+		int64_t v;
+	} ok[] = {
+		{ "90s", false, 90 },
+		{ "15m", false, 900 },
+		{ "4h", false, 14400 },
+		{ "7d", false, 604800 },
+		{ "1h30m", false, 5400 },
+		{ "0", false, 0 },
 		{ "never", true, DH_DURATION_NEVER },
 	};
-	static const char *const bad[] = { "", "4 h", "4H", "1m1h", "-1h", "h",
-		"1.5h", "never", "0s0", "1w" };
+	static const char *const bad[] = { "", "4 h", "4H", "1m1h", "-1h", "h", "1.5h", "never",
+		"0s0", "1w" };
 	int64_t v;
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -97,8 +105,7 @@ test_ports_counts_bools(void **state)
 	assert_int_equal(dh_plan_value_port("+22", &port, &err), DH_EPARSE);
 	assert_int_equal(dh_plan_value_count("1000", &n, &err), 0);
 	assert_int_equal(n, 1000);
-	assert_int_equal(dh_plan_value_count("99999999999999999999", &n, &err),
-		DH_EPARSE);
+	assert_int_equal(dh_plan_value_count("99999999999999999999", &n, &err), DH_EPARSE);
 	assert_int_equal(dh_plan_value_bool("yes", &b, &err), 0);
 	assert_true(b);
 	assert_int_equal(dh_plan_value_bool("true", &b, &err), DH_EPARSE);
@@ -122,11 +129,9 @@ test_actions(void **state)
 	free(h);
 	free(a);
 	assert_int_equal(dh_plan_value_action("promote", &h, &a, &err), DH_EPARSE);
-	assert_int_equal(dh_plan_value_action("app-b1 pg_ctl promote", &h, &a,
-		&err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_action("app-b1 pg_ctl promote", &h, &a, &err), DH_EPARSE);
 	assert_string_equal(err.msg, "'app-b1 pg_ctl promote' is not 'HOST ACTION'");
-	assert_int_equal(dh_plan_value_action("App promote", &h, &a, &err),
-		DH_EPARSE);
+	assert_int_equal(dh_plan_value_action("App promote", &h, &a, &err), DH_EPARSE);
 }
 
 static void
@@ -145,10 +150,8 @@ test_verify(void **state)
 	free(v.arg);
 	assert_int_equal(dh_plan_value_verify("manifest /srv/m.sha256", &v, &err), 0);
 	free(v.arg);
-	assert_int_equal(dh_plan_value_verify("file /etc/passwd", &v, &err),
-		DH_EPARSE);
-	assert_int_equal(dh_plan_value_verify("file a/../../b", &v, &err),
-		DH_EPARSE);
+	assert_int_equal(dh_plan_value_verify("file /etc/passwd", &v, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_verify("file a/../../b", &v, &err), DH_EPARSE);
 	assert_int_equal(dh_plan_value_verify("manifest rel", &v, &err), DH_EPARSE);
 	assert_int_equal(dh_plan_value_verify("sha256 x", &v, &err), DH_EPARSE);
 	assert_int_equal(dh_plan_value_verify("min_bytes", &v, &err), DH_EPARSE);
@@ -195,12 +198,9 @@ test_windows(void **state)
 	assert_int_equal(w.days, (1u << 4) | (1u << 5) | (1u << 6) | 1u | (1u << 2));
 	assert_int_equal(dh_plan_value_window("sat 1:00-05:00", &w, &err), DH_EPARSE);
 	assert_int_equal(dh_plan_value_window("sun 05:00-05:00", &w, &err), DH_EPARSE);
-	assert_int_equal(dh_plan_value_window("someday 01:00-02:00", &w, &err),
-		DH_EPARSE);
-	assert_int_equal(dh_plan_value_window("mon, 01:00-02:00", &w, &err),
-		DH_EPARSE);
-	assert_int_equal(dh_plan_value_window("mon 25:00-02:00", &w, &err),
-		DH_EPARSE);
+	assert_int_equal(dh_plan_value_window("someday 01:00-02:00", &w, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_window("mon, 01:00-02:00", &w, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_window("mon 25:00-02:00", &w, &err), DH_EPARSE);
 }
 
 int

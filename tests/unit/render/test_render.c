@@ -90,8 +90,10 @@ test_plan(void **state)
 		void (*fn)(const struct dh_plan *, const struct dh_problems *, time_t,
 			struct dh_buf *);
 	} formats[] = {
-		{ "plan.text", dh_plan_render_text }, { "plan.md", dh_plan_render_md },
-		{ "plan.html", dh_plan_render_html }, { "plan.json", dh_plan_render_json },
+		{ "plan.text", dh_plan_render_text },
+		{ "plan.md", dh_plan_render_md },
+		{ "plan.html", dh_plan_render_html },
+		{ "plan.json", dh_plan_render_json },
 	};
 	struct dh_problems pr;
 	struct dh_plan *p;
@@ -151,10 +153,15 @@ test_hosts(void **state)
 	for (int i = 0; i < RFX_NHOSTS; i++) {
 		const struct rfx_host *x = &rfx_hosts[i];
 
-		rows[i] = (struct dh_hosts_row){ .host = x->host, .hall = x->hall,
-			.address = x->address, .port = x->port, .reachable = x->reachable,
-			.host_key_ok = x->host_key_ok, .agent_version = x->version,
-			.error = x->msg, .seconds = x->seconds };
+		rows[i] = (struct dh_hosts_row){ .host = x->host,
+			.hall = x->hall,
+			.address = x->address,
+			.port = x->port,
+			.reachable = x->reachable,
+			.host_key_ok = x->host_key_ok,
+			.agent_version = x->version,
+			.error = x->msg,
+			.seconds = x->seconds };
 	}
 	dh_buf_init(&out);
 	dh_hosts_render_text(rows, RFX_NHOSTS, &out);
@@ -187,9 +194,12 @@ test_audit(void **state)
 			dh_audit_render_export_begin(&out);
 		for (size_t i = 0; i < RFX_NEXPORT; i++) {
 			a = (struct dh_audit_rec){ .seq = rfx_export[i].seq,
-				.at = rfx_export[i].at, .ref_seq = rfx_export[i].ref_seq,
-				.kind = rfx_export[i].kind, .ref = rfx_export[i].ref,
-				.body = rfx_export[i].body, .prev = rfx_export[i].prev,
+				.at = rfx_export[i].at,
+				.ref_seq = rfx_export[i].ref_seq,
+				.kind = rfx_export[i].kind,
+				.ref = rfx_export[i].ref,
+				.body = rfx_export[i].body,
+				.prev = rfx_export[i].prev,
 				.hash = rfx_export[i].hash };
 			if (k == 0)
 				dh_audit_render_export_text(&a, &out);
@@ -220,7 +230,8 @@ test_csv(void **state)
 	dh_record_add_host(r, "b2");
 	dh_buf_init(&out);
 	dh_record_render_csv_row(r, &out);
-	assert_string_equal(out.data, "j1,procapita,restore,,2026-11-18T11:06:40Z,,error,b1 b2,,"
+	assert_string_equal(out.data,
+		"j1,procapita,restore,,2026-11-18T11:06:40Z,,error,b1 b2,,"
 		",,3600,,0,0,,,\"host \"\"b1\"\" refused, key changed\"\r\n");
 	dh_buf_fini(&out);
 	dh_record_free(r);

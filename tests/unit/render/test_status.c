@@ -27,26 +27,46 @@
 #define HOUR 3600
 
 static struct dh_system systems[4] = {
-	{ .id = "ad", .name = "Active Directory", .level = 2, .eff_rpo_s = 4 * HOUR,
-	  .eff_rto_s = 24 * HOUR, .eff_restore_every_s = 90 * DAY,
-	  .eff_failover_every_s = 365 * DAY },
-	{ .id = "ecos", .name = "Ecos, ekonomi", .level = 3, .eff_rpo_s = HOUR,
-	  .eff_rto_s = 4 * HOUR, .eff_restore_every_s = 30 * DAY,
-	  .eff_failover_every_s = 180 * DAY },
-	{ .id = "legacy", .level = 2, .set_by_it = true, .eff_rpo_s = 4 * HOUR,
-	  .eff_rto_s = 24 * HOUR, .eff_restore_every_s = 90 * DAY,
-	  .eff_failover_every_s = 365 * DAY },
-	{ .id = "procapita", .name = "Procapita – IFO", .level = 4, .eff_rpo_s = 0,
-	  .eff_rto_s = HOUR, .eff_restore_every_s = 7 * DAY,
-	  .eff_failover_every_s = 90 * DAY },
+	{ .id = "ad",
+		.name = "Active Directory",
+		.level = 2,
+		.eff_rpo_s = 4 * HOUR,
+		.eff_rto_s = 24 * HOUR,
+		.eff_restore_every_s = 90 * DAY,
+		.eff_failover_every_s = 365 * DAY },
+	{ .id = "ecos",
+		.name = "Ecos, ekonomi",
+		.level = 3,
+		.eff_rpo_s = HOUR,
+		.eff_rto_s = 4 * HOUR,
+		.eff_restore_every_s = 30 * DAY,
+		.eff_failover_every_s = 180 * DAY },
+	{ .id = "legacy",
+		.level = 2,
+		.set_by_it = true,
+		.eff_rpo_s = 4 * HOUR,
+		.eff_rto_s = 24 * HOUR,
+		.eff_restore_every_s = 90 * DAY,
+		.eff_failover_every_s = 365 * DAY },
+	{ .id = "procapita",
+		.name = "Procapita – IFO",
+		.level = 4,
+		.eff_rpo_s = 0,
+		.eff_rto_s = HOUR,
+		.eff_restore_every_s = 7 * DAY,
+		.eff_failover_every_s = 90 * DAY },
 };
 
 static struct dh_record
-rec(const char *id, enum dh_job_kind kind, enum dh_verdict v, time_t started,
-	int64_t rpo, int64_t rto)
+rec(const char *id, enum dh_job_kind kind, enum dh_verdict v, time_t started, int64_t rpo,
+	int64_t rto)
 {
-	return (struct dh_record){ .id = (char *)id, .kind = kind, .verdict = v,
-		.started_at = started, .finished_at = started + 1200, .rpo_actual_s = rpo,
+	return (struct dh_record){ .id = (char *)id,
+		.kind = kind,
+		.verdict = v,
+		.started_at = started,
+		.finished_at = started + 1200,
+		.rpo_actual_s = rpo,
 		.rto_actual_s = rto };
 }
 
@@ -59,11 +79,11 @@ build(struct dh_status_row rows[4])
 	records[0] = rec("ad-1", DH_JOB_RESTORE, DH_VERDICT_PASSED, NOW - 10 * DAY, 7200, 900);
 	records[1] = rec("ecos-1", DH_JOB_RESTORE, DH_VERDICT_PASSED, NOW - 20 * DAY, 1800, 600);
 	records[2] = rec("ecos-2", DH_JOB_RESTORE, DH_VERDICT_FAILED, NOW - 2 * DAY, 5400, 700);
-	records[3] = rec("procapita-1", DH_JOB_RESTORE, DH_VERDICT_PASSED, NOW - 3 * DAY,
-		1800, 1500);
+	records[3] =
+		rec("procapita-1", DH_JOB_RESTORE, DH_VERDICT_PASSED, NOW - 3 * DAY, 1800, 1500);
 	records[4] = rec("procapita-2", DH_JOB_RESTORE, DH_VERDICT_ERROR, NOW - DAY, -1, -1);
-	records[5] = rec("procapita-3", DH_JOB_FAILOVER, DH_VERDICT_PASSED, NOW - 100 * DAY,
-		-1, 600);
+	records[5] =
+		rec("procapita-3", DH_JOB_FAILOVER, DH_VERDICT_PASSED, NOW - 100 * DAY, -1, 600);
 	systems[3].failover.present = true;
 	for (size_t i = 0; i < 4; i++)
 		systems[i].restore.present = i != 2;
@@ -76,8 +96,8 @@ build(struct dh_status_row rows[4])
 			dh_compliance_tests_init(&rows[i].tests[k]);
 		for (size_t j = 0; j < 6; j++)
 			if (record_of[j] == i)
-				dh_compliance_tests_add(&rows[i].tests[records[j].kind], &records[j],
-					NOW);
+				dh_compliance_tests_add(&rows[i].tests[records[j].kind],
+					&records[j], NOW);
 		dh_compliance_req_from_plan(&req, &plan, &systems[i], false);
 		dh_compliance_eval(&rows[i].c, &req, rows[i].tests, NOW);
 	}
@@ -108,8 +128,7 @@ golden(const char *name, const struct dh_buf *got)
 }
 
 static void
-render(void (*fn)(const struct dh_status_row *, size_t, time_t, struct dh_buf *),
-	const char *name)
+render(void (*fn)(const struct dh_status_row *, size_t, time_t, struct dh_buf *), const char *name)
 {
 	struct dh_status_row rows[4];
 	struct dh_buf out;

@@ -43,9 +43,15 @@ fill(struct dh_db *db)
 	assert_int_equal(dh_db_plan_revision(db, "rev1", "plan", NULL), 0); /* once */
 	for (int i = 1; i <= 2; i++) {
 		char id[8];
-		struct dh_job j = { .version = 1, .kind = DH_JOB_RESTORE, .system = "sys",
-			.host = "h1", .token = tok, .plan_revision = "rev1",
-			.rpo_target_s = 60, .rto_target_s = 60, .timeout_s = 120 };
+		struct dh_job j = { .version = 1,
+			.kind = DH_JOB_RESTORE,
+			.system = "sys",
+			.host = "h1",
+			.token = tok,
+			.plan_revision = "rev1",
+			.rpo_target_s = 60,
+			.rto_target_s = 60,
+			.timeout_s = 120 };
 		struct dh_db_event_in in[2] = { 0 };
 		struct dh_record *r = dh_record_new();
 
@@ -54,7 +60,8 @@ fill(struct dh_db *db)
 		assert_int_equal(dh_db_job_insert(db, &j, "manual", NULL), 0);
 		for (int s = 0; s < 2; s++) {
 			char *body = dh_xasprintf("{\"job\":\"%s\",\"seq\":%d,\"type\":\"step\","
-				"\"at\":\"2026-11-27T10:00:00Z\"}", id, s + 1);
+						  "\"at\":\"2026-11-27T10:00:00Z\"}",
+				id, s + 1);
 
 			assert_int_equal(dh_event_parse(body, strlen(body), &in[s].ev, NULL), 0);
 			in[s].body = body;
@@ -140,7 +147,8 @@ test_audit_row_edited(void **state)
 {
 	struct fx *f = *state;
 
-	tamper(f, "UPDATE audit SET body = replace(body, '\"job1\"', '\"jobX\"')"
+	tamper(f,
+		"UPDATE audit SET body = replace(body, '\"job1\"', '\"jobX\"')"
 		" WHERE seq = 3");
 	verify_bad(f, 3, "hash does not match");
 }
@@ -151,7 +159,9 @@ test_audit_row_rehashed(void **state)
 	struct fx *f = *state;
 
 	/* A forger who recomputes this hash still breaks the next link. */
-	tamper(f, "UPDATE audit SET hash = '" "1111111111111111111111111111111111111111"
+	tamper(f,
+		"UPDATE audit SET hash = '"
+		"1111111111111111111111111111111111111111"
 		"111111111111111111111111' WHERE seq = 4");
 	verify_bad(f, 4, "hash does not match");
 }
@@ -188,7 +198,8 @@ test_unaudited_row(void **state)
 {
 	struct fx *f = *state;
 
-	tamper(f, "INSERT INTO events (job, seq, type, at, received_at, body)"
+	tamper(f,
+		"INSERT INTO events (job, seq, type, at, received_at, body)"
 		" VALUES ('job1', 9, 'step', 1, 1, '{}')");
 	verify_bad(f, -1, "event job1 seq 9 is not in the audit log");
 }

@@ -35,8 +35,9 @@ test_open_pragmas(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
 	/* A version 1 database gains what version 2 added. */
-	assert_int_equal(sqlite3_exec(h, "DROP TABLE serves; PRAGMA user_version = 1",
-		NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "DROP TABLE serves; PRAGMA user_version = 1", NULL, NULL,
+				 NULL),
+		SQLITE_OK);
 	dh_db_close(f->db);
 	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
 	assert_int_equal(dh_db_serve_set(f->db, "127.0.0.1:1", 42, NULL), 0);
@@ -72,10 +73,14 @@ writer_hold(const char *path)
 	sqlite3 *h;
 
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE;"
-		" INSERT INTO jobs (id, system, kind, trigger, host, token, state, created_at,"
-		" rpo_target_s, rto_target_s, timeout_s) VALUES ('w1', 's', 'restore',"
-		" 'manual', 'h', 't', 'dispatched', 1, 1, 1, 1)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(h,
+			"BEGIN IMMEDIATE;"
+			" INSERT INTO jobs (id, system, kind, trigger, host, token, state, created_at,"
+			" rpo_target_s, rto_target_s, timeout_s) VALUES ('w1', 's', 'restore',"
+			" 'manual', 'h', 't', 'dispatched', 1, 1, 1, 1)",
+			NULL, NULL, NULL),
+		SQLITE_OK);
 	return h;
 }
 
@@ -151,8 +156,9 @@ test_readonly_creates_and_migrates(void **state)
 	dh_db_close(f->db);
 	f->db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "DROP TABLE serves; PRAGMA user_version = 1",
-		NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "DROP TABLE serves; PRAGMA user_version = 1", NULL, NULL,
+				 NULL),
+		SQLITE_OK);
 	assert_int_equal(dh_db_open_readonly(&ro, f->path, NULL), 0); /* migrated */
 	assert_int_equal(dh_db_serve_get(ro, "x", &pid, NULL), DH_ENOENT);
 	dh_db_close(ro);
@@ -171,7 +177,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_pragmas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_not_blocked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_refuses_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_readonly_creates_and_migrates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_creates_and_migrates, setup,
+			teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@ test_events_idempotent(void **state)
 	add_job(f->db, "j1", "procapita");
 	in[0].ev = event("j1", 1, "accepted", &bodies[0]);
 	in[1].ev = event("j1", 2, "step", &bodies[1]);
-	in[2].ev = event("j1", 1, "accepted", &bodies[2]);  /* duplicate in batch */
+	in[2].ev = event("j1", 1, "accepted", &bodies[2]);    /* duplicate in batch */
 	in[3].ev = event("ghost", 1, "accepted", &bodies[3]); /* unknown job */
 	for (int i = 0; i < 4; i++) {
 		in[i].body = bodies[i];
