@@ -12,9 +12,11 @@ jobs=$(nproc)
 
 scripts/deps.sh
 
-echo "== layers and sizes"
+echo "== layers, sizes, format"
 scripts/check-layers.sh
 scripts/check-sizes.sh
+git ls-files -z '*.c' '*.h' | xargs -0 clang-format --dry-run --Werror
+echo "format: clang-format finds nothing to change"
 
 echo "== build (Werror)"
 cmake -S . -B build -DDH_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

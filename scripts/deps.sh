@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-	build-essential cmake pkg-config clang libclang-rt-14-dev
+	build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 	libssh2-1-dev libcurl4-openssl-dev libsqlite3-dev libinih-dev
 	libcmocka-dev libssl-dev libjansson-dev libmicrohttpd-dev
 	libarchive-dev openssh-server openssh-client restic tar sqlite3 openssl jq pssh
