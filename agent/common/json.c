@@ -124,18 +124,36 @@ dh_json_load_object(const char *json, size_t len, size_t max, struct dh_err *err
 }
 
 char *
-dh_json_dump(json_t *root, int indent)
+dh_json_dumps(const json_t *v, size_t flags)
 {
-	size_t flags = JSON_PRESERVE_ORDER | (indent ? JSON_INDENT(indent) : JSON_COMPACT);
-	char *s = json_dumps(root, flags);
+	char *s = json_dumps(v, flags);
 	char *out;
 
-	json_decref(root);
-	if (s == NULL) {
+	if (s == NULL) { /* jansson fails only when out of memory */
 		dh_log_error("out of memory serialising JSON");
 		abort();
 	}
 	out = dh_xstrdup(s);
 	free(s);
 	return out;
+}
+
+char *
+dh_json_dump(json_t *root, int indent)
+{
+	char *s = dh_json_dumps(root,
+		JSON_PRESERVE_ORDER | (indent ? JSON_INDENT(indent) : JSON_COMPACT));
+
+	json_decref(root);
+	return s;
+}
+
+void
+dh_json_print(struct dh_buf *out, json_t *root)
+{
+	char *s = dh_json_dump(root, 2);
+
+	dh_buf_puts(out, s);
+	dh_buf_putc(out, '\n');
+	free(s);
 }

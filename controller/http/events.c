@@ -15,12 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "store/db.h"
 #include "store/events.h"
 #include "store/jobs.h"
 #include "dh/log.h"
+#include "dh/json.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
 #include "dh/sign.h"
@@ -189,15 +188,13 @@ static char *
 error_body(const char *reason, const char *detail)
 {
 	json_t *o = json_object(), *d = detail ? json_string(detail) : NULL;
-	char *s, *out;
+	char *out;
 
 	json_object_set_new(o, "error", json_string(reason));
 	if (d != NULL) /* NULL too when detail is not UTF-8 */
 		json_object_set_new(o, "detail", d);
-	s = json_dumps(o, JSON_COMPACT);
+	out = dh_json_dumps(o, JSON_COMPACT);
 	json_decref(o);
-	out = dh_xstrdup(s ? s : "{}");
-	free(s);
 	return out;
 }
 

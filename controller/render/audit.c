@@ -7,9 +7,8 @@
 
 #include <stdlib.h>
 
-#include <jansson.h>
-
 #include "dh/timefmt.h"
+#include "dh/json.h"
 
 void
 dh_audit_render_verify_text(int64_t records, int64_t bad_seq, const char *why, struct dh_buf *out)
@@ -30,17 +29,12 @@ void
 dh_audit_render_verify_json(int64_t records, int64_t bad_seq, const char *why, struct dh_buf *out)
 {
 	json_t *o = json_object();
-	char *s;
 
 	json_object_set_new(o, "ok", json_boolean(bad_seq == 0));
 	json_object_set_new(o, "records", json_integer(records));
 	json_object_set_new(o, "first_bad", bad_seq > 0 ? json_integer(bad_seq) : json_null());
 	json_object_set_new(o, "reason", bad_seq != 0 ? json_string(why) : json_null());
-	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s)
-		dh_buf_printf(out, "%s\n", s);
-	free(s);
-	json_decref(o);
+	dh_json_print(out, o);
 }
 
 void
@@ -77,8 +71,8 @@ dh_audit_render_export_json(const struct dh_audit_rec *a, size_t i, struct dh_bu
 	json_object_set_new(o, "body", json_string(a->body));
 	json_object_set_new(o, "prev_hash", json_string(a->prev));
 	json_object_set_new(o, "hash", json_string(a->hash));
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	dh_buf_printf(out, "%s%s", i > 0 ? ",\n" : "", s ? s : "{}");
+	s = dh_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	dh_buf_printf(out, "%s%s", i > 0 ? ",\n" : "", s);
 	free(s);
 	json_decref(o);
 }

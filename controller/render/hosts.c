@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <jansson.h>
+#include "dh/json.h"
 
 void
 dh_hosts_render_text(const struct dh_hosts_row *rows, size_t n, struct dh_buf *out)
@@ -39,7 +39,6 @@ void
 dh_hosts_render_json(const struct dh_hosts_row *rows, size_t n, struct dh_buf *out)
 {
 	json_t *arr = json_array(), *root = json_object();
-	char *s;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct dh_hosts_row *h = &rows[i];
@@ -60,9 +59,5 @@ dh_hosts_render_json(const struct dh_hosts_row *rows, size_t n, struct dh_buf *o
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "hosts", arr);
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s)
-		dh_buf_printf(out, "%s\n", s);
-	free(s);
-	json_decref(root);
+	dh_json_print(out, root);
 }

@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "dh/duration.h"
+#include "dh/json.h"
 #include "dh/timefmt.h"
 
 /* A JSON string even from bytes that are not UTF-8 (a file name). */
@@ -51,19 +50,6 @@ problems_json(const struct dh_problems *pr)
 	return arr;
 }
 
-static void
-dump(json_t *root, struct dh_buf *out)
-{
-	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-	if (s == NULL)
-		abort(); /* only on allocation failure */
-	dh_buf_puts(out, s);
-	dh_buf_putc(out, '\n');
-	free(s);
-	json_decref(root);
-}
-
 void
 dh_plan_render_check_json(const struct dh_problems *pr, struct dh_buf *out)
 {
@@ -74,7 +60,7 @@ dh_plan_render_check_json(const struct dh_problems *pr, struct dh_buf *out)
 		json_integer((json_int_t)dh_problems_count(pr, DH_SEV_ERROR)));
 	json_object_set_new(root, "warnings",
 		json_integer((json_int_t)dh_problems_count(pr, DH_SEV_WARNING)));
-	dump(root, out);
+	dh_json_print(out, root);
 }
 
 /* Seconds, or null for never / not set. */
@@ -195,5 +181,5 @@ dh_plan_render_json(const struct dh_plan *p, const struct dh_problems *pr, time_
 	json_object_set_new(root, "policy", policy_json(&p->policy));
 	json_object_set_new(root, "systems", systems);
 	json_object_set_new(root, "problems", problems_json(pr));
-	dump(root, out);
+	dh_json_print(out, root);
 }

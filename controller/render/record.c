@@ -13,35 +13,18 @@
 #include "dh/buf.h"
 #include "dh/duration.h"
 #include "dh/timefmt.h"
-
-static void
-fmt_time(time_t t, char *out, size_t n)
-{
-	if (t > 0)
-		dh_time_format(t, out, n);
-	else
-		snprintf(out, n, "-");
-}
-
-static void
-fmt_secs(int64_t v, char *out, size_t n)
-{
-	if (v >= 0)
-		dh_duration_format(v, out, n);
-	else
-		snprintf(out, n, "-");
-}
+#include "render/fmt.h"
 
 void
 dh_record_render_line(const struct dh_record *r, struct dh_buf *out)
 {
 	char when[DH_RFC3339_LEN], rpo[24], rpot[24], rto[24], rtot[24];
 
-	fmt_time(r->started_at ? r->started_at : r->finished_at, when, sizeof(when));
-	fmt_secs(r->rpo_actual_s, rpo, sizeof(rpo));
-	fmt_secs(r->rpo_target_s, rpot, sizeof(rpot));
-	fmt_secs(r->rto_actual_s, rto, sizeof(rto));
-	fmt_secs(r->rto_target_s, rtot, sizeof(rtot));
+	dh_render_time(r->started_at ? r->started_at : r->finished_at, when, sizeof(when));
+	dh_render_duration(r->rpo_actual_s, rpo, sizeof(rpo));
+	dh_render_duration(r->rpo_target_s, rpot, sizeof(rpot));
+	dh_render_duration(r->rto_actual_s, rto, sizeof(rto));
+	dh_render_duration(r->rto_target_s, rtot, sizeof(rtot));
 	dh_buf_printf(out, "%s  %-16s %-8s %-7s rpo %s/%s  rto %s/%s  %s\n", when,
 		r->system ? r->system : "-", dh_job_kind_name(r->kind), dh_verdict_name(r->verdict),
 		rpo, rpot, rto, rtot, r->id ? r->id : "-");
@@ -53,13 +36,13 @@ full_fields(const struct dh_record *r, struct dh_buf *out)
 	char a[DH_RFC3339_LEN], b[DH_RFC3339_LEN], c[DH_RFC3339_LEN];
 	char rpo[24], rpot[24], rto[24], rtot[24];
 
-	fmt_time(r->started_at, a, sizeof(a));
-	fmt_time(r->finished_at, b, sizeof(b));
-	fmt_time(r->backup_at, c, sizeof(c));
-	fmt_secs(r->rpo_actual_s, rpo, sizeof(rpo));
-	fmt_secs(r->rpo_target_s, rpot, sizeof(rpot));
-	fmt_secs(r->rto_actual_s, rto, sizeof(rto));
-	fmt_secs(r->rto_target_s, rtot, sizeof(rtot));
+	dh_render_time(r->started_at, a, sizeof(a));
+	dh_render_time(r->finished_at, b, sizeof(b));
+	dh_render_time(r->backup_at, c, sizeof(c));
+	dh_render_duration(r->rpo_actual_s, rpo, sizeof(rpo));
+	dh_render_duration(r->rpo_target_s, rpot, sizeof(rpot));
+	dh_render_duration(r->rto_actual_s, rto, sizeof(rto));
+	dh_render_duration(r->rto_target_s, rtot, sizeof(rtot));
 	dh_buf_printf(out, "job            %s\n", r->id ? r->id : "-");
 	dh_buf_printf(out, "system         %s (%s, %s)\n", r->system ? r->system : "-",
 		dh_job_kind_name(r->kind), r->trigger ? r->trigger : "-");

@@ -10,41 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "dh/duration.h"
+#include "dh/json.h"
 #include "dh/timefmt.h"
+#include "render/fmt.h"
 
 /* When a record is shown as the last test: when it finished, else when it started. */
 static time_t
 shown_time(const struct dh_record *r)
 {
 	return r->finished_at ? r->finished_at : r->started_at;
-}
-
-static void
-fmt_t(time_t t, char *out, size_t n)
-{
-	if (t > 0)
-		dh_time_format(t, out, n);
-	else
-		snprintf(out, n, "-");
-}
-
-static void
-fmt_d(int64_t v, char *out, size_t n)
-{
-	if (v >= 0 || v == DH_DURATION_NEVER)
-		dh_duration_format(v, out, n);
-	else
-		snprintf(out, n, "-");
-}
-
-/* A measured rpo/rto; -1 (not measured) is "-", never "never". */
-static void
-fmt_actual(int64_t v, char *out, size_t n)
-{
-	fmt_d(v >= 0 ? v : -2, out, n);
 }
 
 /* The reasons of one kind (-1: all) joined with "; " into b. */
@@ -68,12 +43,12 @@ text_row(const struct dh_status_row *row, struct dh_buf *out)
 	char rpo[24], rto[24], at[DH_RFC3339_LEN], due[DH_RFC3339_LEN], ra[24], ta[24];
 	struct dh_buf why;
 
-	fmt_d(row->sys->eff_rpo_s, rpo, sizeof(rpo));
-	fmt_d(row->sys->eff_rto_s, rto, sizeof(rto));
-	fmt_t(last ? shown_time(last) : 0, at, sizeof(at));
-	fmt_t(d->has_due ? d->due_at : 0, due, sizeof(due));
-	fmt_actual(last ? last->rpo_actual_s : -1, ra, sizeof(ra));
-	fmt_actual(last ? last->rto_actual_s : -1, ta, sizeof(ta));
+	dh_render_duration(row->sys->eff_rpo_s, rpo, sizeof(rpo));
+	dh_render_duration(row->sys->eff_rto_s, rto, sizeof(rto));
+	dh_render_time(last ? shown_time(last) : 0, at, sizeof(at));
+	dh_render_time(d->has_due ? d->due_at : 0, due, sizeof(due));
+	dh_render_duration(last ? last->rpo_actual_s : -1, ra, sizeof(ra));
+	dh_render_duration(last ? last->rto_actual_s : -1, ta, sizeof(ta));
 	dh_buf_printf(out, "%-18s %d%s %-6s %-6s %-20s %-8s %-7s %-7s %-20s %s", row->sys->id,
 		row->sys->level, row->sys->set_by_it ? "*" : " ", rpo, rto, at,
 		last ? dh_verdict_name(last->verdict) : "-", ra, ta, due,
@@ -195,20 +170,13 @@ void
 dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now, struct dh_buf *out)
 {
 	json_t *root = json_object(), *arr = json_array();
-	char *s;
 
 	json_object_set_new(root, "now", time_json(now));
 	json_object_set_new(root, "as_of", time_json(now));
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, row_json(&rows[i]));
 	json_object_set_new(root, "systems", arr);
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s == NULL)
-		abort(); /* only on allocation failure */
-	dh_buf_puts(out, s);
-	dh_buf_putc(out, '\n');
-	free(s);
-	json_decref(root);
+	dh_json_print(out, root);
 }
 
 /* A CSV field, quoted when it holds a comma, a quote or a line end. */
@@ -238,10 +206,10 @@ csv_row(const struct dh_status_row *row, struct dh_buf *out)
 	char a[DH_RFC3339_LEN], b[DH_RFC3339_LEN], c[DH_RFC3339_LEN], d[DH_RFC3339_LEN];
 	struct dh_buf why;
 
-	fmt_t(r ? shown_time(r) : 0, a, sizeof(a));
-	fmt_t(rd->has_due ? rd->due_at : 0, b, sizeof(b));
-	fmt_t(f ? shown_time(f) : 0, c, sizeof(c));
-	fmt_t(fd->has_due ? fd->due_at : 0, d, sizeof(d));
+	dh_render_time(r ? shown_time(r) : 0, a, sizeof(a));
+	dh_render_time(rd->has_due ? rd->due_at : 0, b, sizeof(b));
+	dh_render_time(f ? shown_time(f) : 0, c, sizeof(c));
+	dh_render_time(fd->has_due ? fd->due_at : 0, d, sizeof(d));
 	dh_buf_printf(out, "%s,%d,%lld,%lld,%s,%s,%lld,%lld,%s,%s,%s,%s,%s,", row->sys->id,
 		row->sys->level, (long long)row->sys->eff_rpo_s, (long long)row->sys->eff_rto_s, a,
 		r ? dh_verdict_name(r->verdict) : "", (long long)(r ? r->rpo_actual_s : -1),

@@ -13,10 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "store/sql.h"
-#include "dh/log.h"
+#include "dh/json.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
 #include "dh/timefmt.h"
@@ -30,16 +28,7 @@
 static char *
 sorted(const json_t *o)
 {
-	char *s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
-	char *out;
-
-	if (s == NULL) {
-		dh_log_error("out of memory serialising JSON");
-		abort();
-	}
-	out = dh_xstrdup(s);
-	free(s);
-	return out;
+	return dh_json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
 }
 
 char *

@@ -41,10 +41,24 @@ json_t *dh_json_secs_or_null(int64_t v);
 json_t *dh_json_load_object(const char *json, size_t len, size_t max, struct dh_err *err);
 
 /*
+ * Serialise v with jansson's flags (JSON_COMPACT, JSON_SORT_KEYS, ...).
+ * Returns an owned string (dh_xmalloc'd); v stays the caller's. Aborts
+ * when out of memory, as dh_xmalloc does: output is never silently lost.
+ */
+char *dh_json_dumps(const json_t *v, size_t flags);
+
+/*
  * Serialise root, keys in insertion order, compact or indented by indent
- * spaces, and release root. Returns an owned string (dh_xmalloc'd).
- * Aborts when out of memory.
+ * spaces, and release root. Returns an owned string. Aborts when out of
+ * memory.
  */
 char *dh_json_dump(json_t *root, int indent);
+
+struct dh_buf;
+/*
+ * Append root as a command prints JSON: indented by 2, keys in insertion
+ * order, then a newline; releases root. Aborts when out of memory.
+ */
+void dh_json_print(struct dh_buf *out, json_t *root);
 
 #endif
