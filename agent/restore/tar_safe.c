@@ -291,58 +291,31 @@ extract_all(struct archive *in, struct archive *out, const struct dh_tar_limits 
  * and reported. By induction this covers chains — each link resolves
  * from its own place to a place inside, whose own links do the same.
  */
+struct links {
+	dh_tar_refuse_fn fn;
+	void *user;
+	struct dh_tar_result *res;
+};
+
 static int
-check_links(int fd, struct dh_buf *prefix, dh_tar_refuse_fn fn, void *user,
-	struct dh_tar_result *res, struct dh_err *err)
+link_visit(void *user, int dirfd, const char *name, const char *path, const struct stat *st,
+	struct dh_err *err)
 {
-	size_t plen = prefix->len;
-	struct dirent *de;
-	DIR *d = fdopendir(fd);
-	int r = 0;
+	struct links *l = user;
+	char link[PATH_MAX];
+	ssize_t n;
 
-	if (d == NULL) {
-		close(fd);
-		return dh_err_sys(err, DH_EIO, "cannot read directory %s",
-			plen ? prefix->data : ".");
-	}
-	while ((de = readdir(d)) != NULL && r == 0) {
-		char link[PATH_MAX];
-		struct stat st;
-		ssize_t n;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		prefix->len = plen;
-		if (plen)
-			dh_buf_putc(prefix, '/');
-		dh_buf_puts(prefix, de->d_name);
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			r = dh_err_sys(err, DH_EIO, "cannot stat %s", prefix->data);
-		} else if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dirfd(d), de->d_name,
-				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			r = sub < 0
-				? dh_err_sys(err, DH_EIO, "cannot open directory %s", prefix->data)
-				: check_links(sub, prefix, fn, user, res, err);
-		} else if (S_ISLNK(st.st_mode)) {
-			n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
-			if (n >= 0 && (link[n] = '\0', symlink_inside(prefix->data, link)))
-				continue;
-			if (unlinkat(dirfd(d), de->d_name, 0) != 0)
-				r = dh_err_sys(err, DH_EIO, "cannot remove the link %s",
-					prefix->data);
-			res->refused++;
-			if (fn)
-				fn(user, prefix->data,
-					"link resolving outside the target from its place");
-		}
-	}
-	prefix->len = plen;
-	if (prefix->data)
-		prefix->data[plen] = '\0';
-	closedir(d);
-	return r;
+	if (!S_ISLNK(st->st_mode))
+		return 0;
+	n = readlinkat(dirfd, name, link, sizeof(link) - 1);
+	if (n >= 0 && (link[n] = '\0', symlink_inside(path, link)))
+		return 0;
+	if (unlinkat(dirfd, name, 0) != 0)
+		return dh_err_sys(err, DH_EIO, "cannot remove the link %s", path);
+	l->res->refused++;
+	if (l->fn)
+		l->fn(l->user, path, "link resolving outside the target from its place");
+	return 0;
 }
 
 int
@@ -376,13 +349,11 @@ dh_tar_extract(const char *archive, const char *target, const struct dh_tar_limi
 	if (r == 0)
 		r = dh_tree_make_readable(".", err);
 	if (r == 0) {
-		struct dh_buf prefix;
+		struct links l = { fn, user, res };
 		int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-		dh_buf_init(&prefix);
 		r = fd < 0 ? dh_err_sys(err, DH_EIO, "cannot open %s", target)
-			   : check_links(fd, &prefix, fn, user, res, err);
-		dh_buf_fini(&prefix);
+			   : dh_tree_walk(fd, false, link_visit, &l, err);
 	}
 out:
 	archive_read_free(in);

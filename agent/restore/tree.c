@@ -64,56 +64,100 @@ add_entry(struct dh_tree *t, const char *path, const struct stat *st)
 	}
 }
 
-/* Walk the directory open as fd (consumed), whose path below the root is prefix. */
+struct walk {
+	dh_tree_visit_fn visit;
+	void *user;
+	bool best_effort;
+	struct dh_buf path;
+};
+
+/* A failure of the walk itself: an error when strict, passed over when best effort. */
 static int
-walk(int fd, struct dh_buf *prefix, struct dh_tree *t, struct dh_err *err)
+walk_fail(struct walk *w, struct dh_err *err, const char *what)
 {
-	size_t plen = prefix->len;
+	if (w->best_effort)
+		return 0;
+	return dh_err_sys(err, DH_EIO, "%s %s", what, w->path.len ? w->path.data : ".");
+}
+
+static int walk_dir(struct walk *w, int fd, int depth, struct dh_err *err);
+
+/* Visit the entry name of the directory d, then descend when it is one. */
+static int
+walk_entry(struct walk *w, DIR *d, const char *name, int depth, struct dh_err *err)
+{
+	struct stat st;
+	int r, sub;
+
+	if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return walk_fail(w, err, "cannot stat");
+	if ((r = w->visit(w->user, dirfd(d), name, w->path.data, &st, err)) != 0)
+		return r == DH_TREE_SKIP ? 0 : r;
+	/* the visit may have changed its mode (made it readable): look again */
+	if (!S_ISDIR(st.st_mode) || fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		!S_ISDIR(st.st_mode))
+		return 0;
+	if (depth >= DH_TREE_DEPTH_MAX)
+		return w->best_effort
+			? 0
+			: dh_err_set(err, DH_EIO, "%s is nested too deep", w->path.data);
+	sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0)
+		return walk_fail(w, err, "cannot open directory");
+	return walk_dir(w, sub, depth + 1, err);
+}
+
+static int
+walk_dir(struct walk *w, int fd, int depth, struct dh_err *err)
+{
+	size_t plen = w->path.len;
 	struct dirent *de;
 	DIR *d = fdopendir(fd);
 	int r = 0;
 
 	if (d == NULL) {
 		close(fd);
-		return dh_err_sys(err, DH_EIO, "cannot read directory %s",
-			plen ? prefix->data : ".");
+		return walk_fail(w, err, "cannot read directory");
 	}
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		struct stat st;
-
+	while (r == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		prefix->len = plen;
+		w->path.len = plen;
 		if (plen)
-			dh_buf_putc(prefix, '/');
-		dh_buf_puts(prefix, de->d_name);
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			r = dh_err_sys(err, DH_EIO, "cannot stat %s", prefix->data);
-			goto out;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dirfd(d), de->d_name,
-				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			if (sub < 0) {
-				r = dh_err_sys(err, DH_EIO, "cannot open directory %s",
-					prefix->data);
-				goto out;
-			}
-			if ((r = walk(sub, prefix, t, err)) != 0)
-				goto out;
-		} else {
-			add_entry(t, prefix->data, &st);
-		}
+			dh_buf_putc(&w->path, '/');
+		dh_buf_puts(&w->path, de->d_name);
+		r = walk_entry(w, d, de->d_name, depth, err);
 	}
-	if (errno != 0)
-		r = dh_err_sys(err, DH_EIO, "cannot read directory %s", plen ? prefix->data : ".");
-out:
-	prefix->len = plen;
-	if (prefix->data)
-		prefix->data[plen] = '\0';
+	w->path.len = plen;
+	if (w->path.data)
+		w->path.data[plen] = '\0';
+	if (r == 0 && errno != 0)
+		r = walk_fail(w, err, "cannot read directory");
 	closedir(d);
 	return r;
+}
+
+int
+dh_tree_walk(int fd, bool best_effort, dh_tree_visit_fn visit, void *user, struct dh_err *err)
+{
+	struct walk w = { visit, user, best_effort, { 0 } };
+	int r;
+
+	dh_buf_init(&w.path);
+	dh_buf_puts(&w.path, "");
+	r = walk_dir(&w, fd, 0, err);
+	dh_buf_fini(&w.path);
+	return r;
+}
+
+/* A scan's visit: every entry but directories goes into the tree. */
+static int
+scan_visit(void *user, int dirfd, const char *name, const char *path, const struct stat *st,
+	struct dh_err *err)
+{
+	if (!S_ISDIR(st->st_mode))
+		add_entry(user, path, st);
+	return 0;
 }
 
 static int
@@ -127,16 +171,13 @@ cmp_entry(const void *a, const void *b)
 int
 dh_tree_scan(const char *root, struct dh_tree *t, struct dh_err *err)
 {
-	struct dh_buf prefix;
 	int fd, r;
 
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return dh_err_sys(err, errno == ENOENT ? DH_ENOENT : DH_EIO,
 			"cannot open directory %s", root);
-	dh_buf_init(&prefix);
-	r = walk(fd, &prefix, t, err);
-	dh_buf_fini(&prefix);
+	r = dh_tree_walk(fd, false, scan_visit, t, err);
 	if (t->n > 1)
 		qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
 	return r;
@@ -345,31 +386,13 @@ grant(int dfd, const char *name, const struct stat *st)
 		(void)fchmodat(dfd, name, (st->st_mode & 07777) | want, 0); /* no /proc */
 }
 
-static void
-readable_in(int fd, int depth)
+/* A visit of make_readable: grant, and descend into what is now readable. */
+static int
+readable_visit(void *user, int dirfd, const char *name, const char *path, const struct stat *st,
+	struct dh_err *err)
 {
-	struct dirent *de;
-	DIR *d = fdopendir(fd);
-
-	if (d == NULL) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		struct stat st;
-		int sub;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-			fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-			continue;
-		grant(dirfd(d), de->d_name, &st);
-		if (!S_ISDIR(st.st_mode) || depth > 4096)
-			continue;
-		sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub >= 0)
-			readable_in(sub, depth + 1);
-	}
-	closedir(d);
+	grant(dirfd, name, st);
+	return 0;
 }
 
 int
@@ -384,8 +407,7 @@ dh_tree_make_readable(const char *root, struct dh_err *err)
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return dh_err_sys(err, DH_EIO, "cannot open directory %s", root);
-	readable_in(fd, 0);
-	return 0;
+	return dh_tree_walk(fd, true, readable_visit, NULL, err);
 }
 
 /* --- removal */

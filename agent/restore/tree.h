@@ -13,6 +13,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +49,30 @@ struct dh_tree_opts {
 	double deadline;
 	volatile sig_atomic_t *cancel; /* stop when *cancel becomes non-zero; may be NULL */
 };
+
+#define DH_TREE_SKIP 1         /* a visit's answer: do not descend into this directory */
+#define DH_TREE_DEPTH_MAX 4096 /* directories deeper than this are not walked */
+
+/*
+ * Called by dh_tree_walk for each entry: dirfd/name reach it (use the *at
+ * calls with AT_SYMLINK_NOFOLLOW), path is its path below the walk's root
+ * (borrowed for the call), st its lstat. Returns 0 to go on (into a
+ * directory too), DH_TREE_SKIP to not descend, a negative DH_E code (with
+ * err set) to stop the walk.
+ */
+typedef int (*dh_tree_visit_fn)(void *user, int dirfd, const char *name, const char *path,
+	const struct stat *st, struct dh_err *err);
+
+/*
+ * Visit every entry below the directory open as fd (consumed), depth
+ * first, a directory before what it holds, never following a symlink
+ * (openat O_NOFOLLOW from descriptors, so a symlink swapped in mid-walk
+ * cannot lead outside). Strict: an entry or directory that cannot be
+ * read is DH_EIO naming it, as is a tree deeper than DH_TREE_DEPTH_MAX.
+ * best_effort: those are passed over silently. Returns 0 or the first
+ * error (the visit's, or the walk's).
+ */
+int dh_tree_walk(int fd, bool best_effort, dh_tree_visit_fn visit, void *user, struct dh_err *err);
 
 void dh_tree_init(struct dh_tree *t);
 void dh_tree_fini(struct dh_tree *t);
