@@ -32,13 +32,10 @@ struct agent_opts {
 	size_t npos;
 };
 
+/* A row: how usage shows the command (first, see dh/opt.h), and what runs it. */
 struct cmd {
-	const char *name;
+	struct dh_opt_cmd spec;
 	int (*fn)(const struct agent_opts *);
-	const struct dh_opt_spec *opts;
-	size_t min_args, max_args;
-	const char *args;
-	const char *summary;
 };
 
 static const struct cmd cmds[];
@@ -266,41 +263,29 @@ static const struct dh_opt_spec flush_opts[] = {
 };
 
 static const struct cmd cmds[] = {
-	{ "manifest", cmd_manifest, NULL, 1, 1, "DIR", "print DIR's manifest (sha256sum format)" },
-	{ "verify", cmd_verify, NULL, 2, 2, "DIR MANIFEST", "compare DIR with a manifest" },
-	{ "run", cmd_run, run_opts, 0, 0, "",
-		"run the job on stdin, detached, reporting to the controller "
-		"(--local JOB: from a file, print its record)" },
-	{ "flush", cmd_flush, flush_opts, 0, 0, "", "send spooled events" },
-	{ "version", cmd_version, NULL, 0, 0, "", "print the version" },
-	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
+	{ { "manifest", NULL, 1, 1, "DIR", "print DIR's manifest (sha256sum format)", NULL },
+		cmd_manifest },
+	{ { "verify", NULL, 2, 2, "DIR MANIFEST", "compare DIR with a manifest", NULL },
+		cmd_verify },
+	{ { "run", run_opts, 0, 0, "",
+		  "run the job on stdin, detached, reporting to the controller "
+		  "(--local JOB: from a file, print its record)",
+		  NULL },
+		cmd_run },
+	{ { "flush", flush_opts, 0, 0, "", "send spooled events", NULL }, cmd_flush },
+	{ { "version", NULL, 0, 0, "", "print the version", NULL }, cmd_version },
+	{ { NULL, NULL, 0, 0, NULL, NULL, NULL }, NULL },
 };
-
-/* "COMMAND [options] ARGS" as the usage line shows it. */
-static void
-synopsis(struct dh_buf *b, const struct cmd *c)
-{
-	dh_buf_puts(b, c->name);
-	dh_opt_usage(b, c->opts);
-	if (c->args[0] != '\0')
-		dh_buf_printf(b, " %s", c->args);
-}
 
 static void
 usage(FILE *f)
 {
+	static const struct dh_opt_spec *const tables[] = { global_opts, NULL };
 	struct dh_buf b;
 
 	dh_buf_init(&b);
-	dh_buf_puts(&b, "usage: drillhall-agent [--config FILE] COMMAND [ARGS]\n\ncommands:\n");
-	for (const struct cmd *c = cmds; c->name != NULL; c++) {
-		dh_buf_puts(&b, "  ");
-		synopsis(&b, c);
-		dh_buf_printf(&b, "\n      %s\n", c->summary);
-	}
-	dh_buf_puts(&b, "\noptions (before or after the command):\n");
-	dh_opt_help(&b, global_opts);
-	dh_buf_puts(&b, "  -h, --help              this text, or a command's own\n");
+	dh_opt_cmd_usage(&b, "usage: drillhall-agent [--config FILE] COMMAND [ARGS]\n", cmds,
+		sizeof(cmds[0]), tables);
 	fwrite(b.data, 1, b.len, f);
 	dh_buf_fini(&b);
 }
@@ -311,11 +296,7 @@ cmd_usage(const struct cmd *c)
 	struct dh_buf b;
 
 	dh_buf_init(&b);
-	dh_buf_puts(&b, "usage: drillhall-agent [--config FILE] ");
-	synopsis(&b, c);
-	dh_buf_printf(&b, "\n%s.\n\noptions:\n", c->summary);
-	dh_opt_help(&b, c->opts);
-	dh_opt_help(&b, global_opts);
+	dh_opt_cmd_help(&b, "drillhall-agent [--config FILE]", &c->spec, global_opts);
 	fwrite(b.data, 1, b.len, stdout);
 	dh_buf_fini(&b);
 }
@@ -323,10 +304,8 @@ cmd_usage(const struct cmd *c)
 static const struct cmd *
 find_cmd(const char *name)
 {
-	for (const struct cmd *c = cmds; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
+	/* spec is a row's first member: the row starts where its spec does */
+	return (const struct cmd *)dh_opt_cmd_find(cmds, sizeof(cmds[0]), name);
 }
 
 /* Parse the command's options and arguments, then run it. */
@@ -336,17 +315,17 @@ run_cmd(const struct cmd *c, struct dh_opt_parser *p, struct agent_opts *o)
 	struct dh_err e;
 
 	dh_err_clear(&e);
-	dh_opt_add(p, c->opts);
-	if (dh_opt_rest(p, o->pos, c->max_args, &o->npos, &e) != 0) {
-		fprintf(stderr, "drillhall-agent %s: %s\n", c->name, e.msg);
+	dh_opt_add(p, c->spec.opts);
+	if (dh_opt_rest(p, o->pos, c->spec.max_args, &o->npos, &e) != 0) {
+		fprintf(stderr, "drillhall-agent %s: %s\n", c->spec.name, e.msg);
 		return 2;
 	}
 	if (p->help) {
 		cmd_usage(c);
 		return 0;
 	}
-	if (o->npos < c->min_args) {
-		fprintf(stderr, "drillhall-agent %s: expected %s\n", c->name, c->args);
+	if (o->npos < c->spec.min_args) {
+		fprintf(stderr, "drillhall-agent %s: expected %s\n", c->spec.name, c->spec.args);
 		return 2;
 	}
 	return c->fn(o);

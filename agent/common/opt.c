@@ -235,3 +235,56 @@ dh_opt_help(struct dh_buf *out, const struct dh_opt_spec *table)
 		dh_buf_printf(out, "%s\n", s->help ? s->help : "");
 	}
 }
+
+const struct dh_opt_cmd *
+dh_opt_cmd_find(const void *cmds, size_t stride, const char *name)
+{
+	for (const char *row = cmds;; row += stride) {
+		const struct dh_opt_cmd *c = (const struct dh_opt_cmd *)row;
+
+		if (c->name == NULL)
+			return NULL;
+		if (strcmp(c->name, name) == 0)
+			return c;
+	}
+}
+
+/* "NAME ARGS [--opt ...]" */
+static void
+cmd_synopsis(struct dh_buf *out, const struct dh_opt_cmd *c)
+{
+	dh_buf_puts(out, c->name);
+	if (c->args[0] != '\0')
+		dh_buf_printf(out, " %s", c->args);
+	dh_opt_usage(out, c->opts);
+}
+
+void
+dh_opt_cmd_usage(struct dh_buf *out, const char *head, const void *cmds, size_t stride,
+	const struct dh_opt_spec *const *tables)
+{
+	dh_buf_printf(out, "%s\ncommands:\n", head);
+	for (const char *row = cmds; ((const struct dh_opt_cmd *)row)->name; row += stride) {
+		const struct dh_opt_cmd *c = (const struct dh_opt_cmd *)row;
+
+		dh_buf_puts(out, "  ");
+		cmd_synopsis(out, c);
+		dh_buf_printf(out, "\n      %s\n", c->summary);
+	}
+	dh_buf_puts(out, "\noptions (before or after the command):\n");
+	for (; *tables != NULL; tables++)
+		dh_opt_help(out, *tables);
+	dh_buf_puts(out, "  -h, --help              this text, or a command's own\n");
+}
+
+void
+dh_opt_cmd_help(struct dh_buf *out, const char *prefix, const struct dh_opt_cmd *c,
+	const struct dh_opt_spec *global)
+{
+	dh_buf_printf(out, "usage: %s ", prefix);
+	cmd_synopsis(out, c);
+	dh_buf_printf(out, "\n%s.\n%s\noptions (before or after the command):\n", c->summary,
+		c->more ? c->more : "");
+	dh_opt_help(out, c->opts);
+	dh_opt_help(out, global);
+}

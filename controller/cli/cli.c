@@ -69,38 +69,39 @@ static const struct dh_opt_spec serve_opts[] = {
 };
 static const struct dh_opt_spec audit_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN, DH_OPT_END };
 
+/* A row: how usage shows the command (first, see dh/opt.h), and what runs it. */
 struct cmd {
-	const char *name;
+	struct dh_opt_cmd spec;
 	int (*fn)(struct dh_ctlopt *o);
-	const struct dh_opt_spec *opts;
-	size_t min_args, max_args;
-	const char *args; /* the arguments as usage shows them */
-	const char *summary;
-	const char *more; /* further help lines, or NULL */
 };
 
 static const struct cmd cmds[] = {
-	{ "check", dh_cmd_check, check_opts, 0, 0, "", "validate the plans", NULL },
-	{ "plan", dh_cmd_plan, plan_opts, 0, 0, "", "print the continuity plan in recovery order",
-		NULL },
-	{ "run", dh_cmd_run, run_opts, 2, 2, "restore ID",
-		"dispatch a restore test now, wait, print the record",
-		"Exit 0 passed, 1 failed, 2 error.\n" },
-	{ "status", dh_cmd_status, status_opts, 0, 0, "",
-		"per system: requirement, last tests, due, compliant", NULL },
-	{ "hosts", dh_cmd_hosts, hosts_opts, 0, 0, "",
-		"per host: reachable, host key ok, agent version", NULL },
-	{ "history", dh_cmd_history, history_opts, 0, 1, "[ID]",
-		"test records, newest first (text, json, csv)", NULL },
-	{ "serve", dh_cmd_serve, serve_opts, 0, 0, "",
-		"receive agent events over HTTP(S) until SIGINT or SIGTERM", NULL },
-	{ "audit", dh_cmd_audit, audit_opts, 1, 1, "verify|export",
-		"check / export the hash-chained audit log",
-		"verify: recompute the hash-chained audit log; name the first record that does\n"
-		"        not match (exit 1).\n"
-		"export: print every audit record with its canonical body and hashes, so the\n"
-		"        chain can be recomputed elsewhere: hash = SHA-256(prev_hash || body).\n" },
-	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL },
+	{ { "check", check_opts, 0, 0, "", "validate the plans", NULL }, dh_cmd_check },
+	{ { "plan", plan_opts, 0, 0, "", "print the continuity plan in recovery order", NULL },
+		dh_cmd_plan },
+	{ { "run", run_opts, 2, 2, "restore ID",
+		  "dispatch a restore test now, wait, print the record",
+		  "Exit 0 passed, 1 failed, 2 error.\n" },
+		dh_cmd_run },
+	{ { "status", status_opts, 0, 0, "", "per system: requirement, last tests, due, compliant",
+		  NULL },
+		dh_cmd_status },
+	{ { "hosts", hosts_opts, 0, 0, "", "per host: reachable, host key ok, agent version",
+		  NULL },
+		dh_cmd_hosts },
+	{ { "history", history_opts, 0, 1, "[ID]", "test records, newest first (text, json, csv)",
+		  NULL },
+		dh_cmd_history },
+	{ { "serve", serve_opts, 0, 0, "",
+		  "receive agent events over HTTP(S) until SIGINT or SIGTERM", NULL },
+		dh_cmd_serve },
+	{ { "audit", audit_opts, 1, 1, "verify|export", "check / export the hash-chained audit log",
+		  "verify: recompute the hash-chained audit log; name the first record that does\n"
+		  "        not match (exit 1).\n"
+		  "export: print every audit record with its canonical body and hashes, so the\n"
+		  "        chain can be recomputed elsewhere: hash = SHA-256(prev_hash || body).\n" },
+		dh_cmd_audit },
+	{ { NULL, NULL, 0, 0, NULL, NULL, NULL }, NULL },
 };
 
 /* Before the command word only the global options and --format are known. */
@@ -112,59 +113,40 @@ static const struct dh_opt_spec before_opts[] = {
 static const struct cmd *
 find_cmd(const char *name)
 {
-	for (const struct cmd *c = cmds; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-static void
-synopsis(struct dh_buf *b, const struct cmd *c)
-{
-	dh_buf_puts(b, c->name);
-	if (c->args[0] != '\0')
-		dh_buf_printf(b, " %s", c->args);
-	dh_opt_usage(b, c->opts);
+	/* spec is a row's first member: the row starts where its spec does */
+	return (const struct cmd *)dh_opt_cmd_find(cmds, sizeof(cmds[0]), name);
 }
 
 static void
 usage(FILE *f)
 {
-	struct dh_buf b;
+	static const struct dh_opt_spec *const tables[] = { dh_ctlopt_global, before_opts, NULL };
+	struct dh_buf head, b;
 
+	dh_buf_init(&head);
 	dh_buf_init(&b);
-	dh_buf_puts(&b, "usage: drillhall");
-	dh_opt_usage(&b, dh_ctlopt_global);
-	dh_buf_puts(&b, " COMMAND [--format F]\n\ncommands:\n");
-	for (const struct cmd *c = cmds; c->name != NULL; c++) {
-		dh_buf_puts(&b, "  ");
-		synopsis(&b, c);
-		dh_buf_printf(&b, "\n      %s\n", c->summary);
-	}
-	dh_buf_puts(&b, "\noptions (before or after the command):\n");
-	dh_opt_help(&b, dh_ctlopt_global);
-	dh_opt_help(&b, before_opts);
-	dh_buf_puts(&b, "  -h, --help              this text, or a command's own\n");
+	dh_buf_puts(&head, "usage: drillhall");
+	dh_opt_usage(&head, dh_ctlopt_global);
+	dh_buf_puts(&head, " COMMAND [--format F]\n");
+	dh_opt_cmd_usage(&b, head.data, cmds, sizeof(cmds[0]), tables);
 	fwrite(b.data, 1, b.len, f);
 	dh_buf_fini(&b);
+	dh_buf_fini(&head);
 }
 
 static void
 cmd_usage(const struct cmd *c)
 {
-	struct dh_buf b;
+	struct dh_buf prefix, b;
 
+	dh_buf_init(&prefix);
 	dh_buf_init(&b);
-	dh_buf_puts(&b, "usage: drillhall");
-	dh_opt_usage(&b, dh_ctlopt_global);
-	dh_buf_putc(&b, ' ');
-	synopsis(&b, c);
-	dh_buf_printf(&b, "\n%s.\n%s\noptions (before or after the command):\n", c->summary,
-		c->more ? c->more : "");
-	dh_opt_help(&b, c->opts);
-	dh_opt_help(&b, dh_ctlopt_global);
+	dh_buf_puts(&prefix, "drillhall");
+	dh_opt_usage(&prefix, dh_ctlopt_global);
+	dh_opt_cmd_help(&b, prefix.data, &c->spec, dh_ctlopt_global);
 	fwrite(b.data, 1, b.len, stdout);
 	dh_buf_fini(&b);
+	dh_buf_fini(&prefix);
 }
 
 /* Find the command word: options before it are global ones (and --format). */
@@ -202,18 +184,18 @@ dh_cli_parse(struct dh_ctlopt *o, int argc, char **argv, struct dh_err *err)
 	/* again from the start, now knowing the command's options */
 	dh_opt_init(&p, argc, argv, o);
 	dh_opt_add(&p, dh_ctlopt_global);
-	dh_opt_add(&p, c->opts);
-	o->command = c->name;
-	if ((r = dh_opt_rest(&p, o->pos, c->max_args + 1, &o->npos, err)) != 0)
+	dh_opt_add(&p, c->spec.opts);
+	o->command = c->spec.name;
+	if ((r = dh_opt_rest(&p, o->pos, c->spec.max_args + 1, &o->npos, err)) != 0)
 		return r;
 	o->help = p.help;
 	memmove(o->pos, o->pos + 1, (o->npos - 1) * sizeof(o->pos[0]));
 	o->npos--;
 	if (o->help)
 		return 0;
-	if (o->npos < c->min_args)
-		return dh_err_set(err, DH_EINVAL, "expected %s", c->args);
-	if ((fmt = dh_opt_find(c->opts, "format")) != NULL && o->format == NULL)
+	if (o->npos < c->spec.min_args)
+		return dh_err_set(err, DH_EINVAL, "expected %s", c->spec.args);
+	if ((fmt = dh_opt_find(c->spec.opts, "format")) != NULL && o->format == NULL)
 		o->format = fmt->choices[0];
 	return 0;
 }

@@ -4,6 +4,9 @@
 #include "render/fmt.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "dh/buf.h"
 
 #include "dh/duration.h"
 #include "dh/timefmt.h"
@@ -24,4 +27,22 @@ dh_render_duration(int64_t v, char *out, size_t n)
 		dh_duration_format(v, out, n);
 	else
 		snprintf(out, n, "-");
+}
+
+void
+dh_render_csv_field(struct dh_buf *out, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		dh_buf_puts(out, s);
+		return;
+	}
+	dh_buf_putc(out, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			dh_buf_putc(out, '"');
+		dh_buf_putc(out, *s);
+	}
+	dh_buf_putc(out, '"');
 }

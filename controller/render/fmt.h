@@ -19,4 +19,12 @@ void dh_render_time(time_t t, char *out, size_t n);
  */
 void dh_render_duration(int64_t v, char *out, size_t n);
 
+struct dh_buf;
+/*
+ * Append s (NULL: empty) as one CSV field (RFC 4180): quoted, with quotes
+ * doubled, when it holds a comma, a quote or a line end; as is otherwise.
+ * The separator is the caller's.
+ */
+void dh_render_csv_field(struct dh_buf *out, const char *s);
+
 #endif

@@ -82,19 +82,7 @@ dh_record_render_full(const struct dh_record *r, struct dh_buf *out)
 static void
 csv_field(struct dh_buf *out, const char *s, bool last)
 {
-	if (s == NULL)
-		s = "";
-	if (strpbrk(s, ",\"\r\n") != NULL) {
-		dh_buf_putc(out, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				dh_buf_putc(out, '"');
-			dh_buf_putc(out, *s);
-		}
-		dh_buf_putc(out, '"');
-	} else {
-		dh_buf_puts(out, s);
-	}
+	dh_render_csv_field(out, s);
 	dh_buf_puts(out, last ? "\r\n" : ",");
 }
 

@@ -179,23 +179,6 @@ dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now, st
 	dh_json_print(out, root);
 }
 
-/* A CSV field, quoted when it holds a comma, a quote or a line end. */
-static void
-csv_field(struct dh_buf *out, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		dh_buf_puts(out, s);
-		return;
-	}
-	dh_buf_putc(out, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			dh_buf_putc(out, '"');
-		dh_buf_putc(out, *s);
-	}
-	dh_buf_putc(out, '"');
-}
-
 static void
 csv_row(const struct dh_status_row *row, struct dh_buf *out)
 {
@@ -217,7 +200,7 @@ csv_row(const struct dh_status_row *row, struct dh_buf *out)
 		d, row->c.compliant ? "yes" : "no");
 	dh_buf_init(&why);
 	join_reasons(&row->c, -1, &why);
-	csv_field(out, why.data ? why.data : "");
+	dh_render_csv_field(out, why.data ? why.data : "");
 	dh_buf_puts(out, "\r\n");
 	dh_buf_fini(&why);
 }

@@ -107,6 +107,38 @@ void dh_opt_usage(struct dh_buf *out, const struct dh_opt_spec *table);
 /* Append one "  --name VALUE   help" line per option, help in column 26. */
 void dh_opt_help(struct dh_buf *out, const struct dh_opt_spec *table);
 
+/*
+ * One row of a program's command table, as usage and --help show it. A
+ * program's own row type starts with this member (so a table of them can
+ * be walked with its stride); the table ends at a row whose name is NULL.
+ */
+struct dh_opt_cmd {
+	const char *name;
+	const struct dh_opt_spec *opts; /* the command's own options, or NULL */
+	size_t min_args, max_args;      /* positional arguments */
+	const char *args;               /* as usage shows them; "" for none */
+	const char *summary;            /* one line */
+	const char *more;               /* further help lines, or NULL */
+};
+
+/* The row named name of the table cmds (rows of stride bytes), or NULL. */
+const struct dh_opt_cmd *dh_opt_cmd_find(const void *cmds, size_t stride, const char *name);
+
+/*
+ * A program's usage: head (its first line, newline included), the
+ * commands with their synopsis and summary, then the help of each option
+ * table in tables (NULL-terminated), then -h/--help.
+ */
+void dh_opt_cmd_usage(struct dh_buf *out, const char *head, const void *cmds, size_t stride,
+	const struct dh_opt_spec *const *tables);
+
+/*
+ * One command's --help: "usage: PREFIX NAME ARGS [options]", its summary
+ * and further lines, its own options, then those of global.
+ */
+void dh_opt_cmd_help(struct dh_buf *out, const char *prefix, const struct dh_opt_cmd *c,
+	const struct dh_opt_spec *global);
+
 /* The spec named name in table, or NULL. */
 const struct dh_opt_spec *dh_opt_find(const struct dh_opt_spec *table, const char *name);
 
