@@ -34,7 +34,8 @@
 #include "http/events.h"
 #include "http/httpd.h"
 #include "http/receiver.h"
-#include "tmpl.h"
+#include "net_fx.h"
+#include "sh_fx.h"
 
 struct fx {
 	char dir[64], data[256];
@@ -42,35 +43,6 @@ struct fx {
 	int port;
 	struct dh_db *db;
 };
-
-static int
-free_port(const char *addr)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	inet_pton(AF_INET, addr, &sa.sin_addr);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 static int
 setup(void **state)
@@ -82,19 +54,18 @@ setup(void **state)
 		return 0;
 	snprintf(f->data, sizeof(f->data), "%s",
 		getenv("DH_TEST_DATA") ? getenv("DH_TEST_DATA") : "tests/data");
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-dispatch-"));
-	assert_non_null(mkdtemp(f->dir));
-	f->port = free_port("127.0.0.2");
-	assert_int_equal(sh("bash %s/ssh_fixture.sh start %s 127.0.0.2 %d >/dev/null", f->data,
+	fx_mkdtemp(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-dispatch-"));
+	f->port = fx_free_port("127.0.0.2", NULL);
+	assert_int_equal(fx_sh("bash %s/ssh_fixture.sh start %s 127.0.0.2 %d >/dev/null", f->data,
 				 f->dir, f->port),
 		0);
-	assert_int_equal(sh("cp %s/fake_agent.py %s/agent && chmod 755 %s/agent", f->data, f->dir,
-				 f->dir),
+	assert_int_equal(fx_sh("cp %s/fake_agent.py %s/agent && chmod 755 %s/agent", f->data,
+				 f->dir, f->dir),
 		0);
 	snprintf(f->key, sizeof(f->key), "%s/client_key", f->dir);
 	snprintf(f->known, sizeof(f->known), "%s/known_hosts", f->dir);
 	snprintf(f->dbpath, sizeof(f->dbpath), "%s/dh.db", f->dir);
-	snprintf(f->listen, sizeof(f->listen), "127.0.0.1:%d", free_port("127.0.0.1"));
+	snprintf(f->listen, sizeof(f->listen), "127.0.0.1:%d", fx_free_port("127.0.0.1", NULL));
 	snprintf(f->url, sizeof(f->url), "http://%s", f->listen);
 	assert_int_equal(dh_db_open(&f->db, f->dbpath, NULL), 0);
 	return 0;
@@ -107,8 +78,8 @@ teardown(void **state)
 
 	if (f->dir[0]) {
 		dh_db_close(f->db);
-		sh("bash %s/ssh_fixture.sh stop %s", f->data, f->dir);
-		sh("rm -rf '%s'", f->dir);
+		fx_sh("bash %s/ssh_fixture.sh stop %s", f->data, f->dir);
+		fx_sh("rm -rf '%s'", f->dir);
 	}
 	free(f);
 	return 0;
@@ -234,7 +205,7 @@ test_changed_host_key(void **state)
 	struct dh_buf log;
 
 	NEED_SSHD(f);
-	assert_int_equal(sh("bash %s/ssh_fixture.sh rekey %s >/dev/null", f->data, f->dir), 0);
+	assert_int_equal(fx_sh("bash %s/ssh_fixture.sh rekey %s >/dev/null", f->data, f->dir), 0);
 	r = dispatch(f, "procapita", 20, NULL);
 	assert_int_equal(r->verdict, DH_VERDICT_ERROR);
 	assert_int_equal(dh_dispatch_exit_code(r), 2);
@@ -242,8 +213,8 @@ test_changed_host_key(void **state)
 	dh_record_free(r);
 	usleep(200 * 1000);
 	dh_buf_init(&log);
-	assert_int_equal(sh("test -e %s/executed", f->dir) != 0, 1);
-	assert_int_equal(sh("grep -q 'Accepted publickey' %s/sshd.log", f->dir) != 0, 1);
+	assert_int_equal(fx_sh("test -e %s/executed", f->dir) != 0, 1);
+	assert_int_equal(fx_sh("grep -q 'Accepted publickey' %s/sshd.log", f->dir) != 0, 1);
 	dh_buf_fini(&log);
 	assert_int_equal(dh_db_audit_verify(f->db, &res, NULL), 0);
 	assert_int_equal(res.bad_seq, 0);

@@ -23,7 +23,8 @@
 #include "dh/buf.h"
 #include "dh/timefmt.h"
 #include "jobs/ssh.h"
-#include "tmpl.h"
+#include "net_fx.h"
+#include "sh_fx.h"
 
 struct fx {
 	char dir[64];
@@ -33,33 +34,11 @@ struct fx {
 };
 
 static int
-free_port(const char *addr, int *fd_keep)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	inet_pton(AF_INET, addr, &sa.sin_addr);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	if (fd_keep) {
-		assert_int_equal(listen(fd, 8), 0); /* accepts in the kernel, never answers */
-		*fd_keep = fd;
-	} else {
-		close(fd);
-	}
-	return ntohs(sa.sin_port);
-}
-
-static int
 fixture(struct fx *f, const char *verb)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "bash %s/ssh_fixture.sh %s %s 127.0.0.2 %d >/dev/null",
+	return fx_sh("bash %s/ssh_fixture.sh %s %s 127.0.0.2 %d >/dev/null",
 		getenv("DH_TEST_DATA") ? getenv("DH_TEST_DATA") : "tests/data", verb, f->dir,
 		f->port);
-	return system(cmd);
 }
 
 static int
@@ -70,14 +49,13 @@ setup(void **state)
 	*state = f;
 	if (getuid() != 0 || access("/usr/sbin/sshd", X_OK) != 0)
 		return 0;
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-ssh-"));
-	assert_non_null(mkdtemp(f->dir));
-	f->port = free_port("127.0.0.2", NULL);
+	fx_mkdtemp(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-ssh-"));
+	f->port = fx_free_port("127.0.0.2", NULL);
 	assert_int_equal(fixture(f, "start"), 0);
 	snprintf(f->key, sizeof(f->key), "%s/client_key", f->dir);
 	snprintf(f->other_key, sizeof(f->other_key), "%s/other_key", f->dir);
 	snprintf(f->known, sizeof(f->known), "%s/known_hosts", f->dir);
-	f->blackhole_port = free_port("127.0.0.1", &f->blackhole_fd);
+	f->blackhole_port = fx_free_port("127.0.0.1", &f->blackhole_fd);
 	return 0;
 }
 
@@ -85,13 +63,11 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[200];
 
 	if (f->dir[0]) {
 		fixture(f, "stop");
 		close(f->blackhole_fd);
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-		assert_int_equal(system(cmd), 0);
+		fx_rm_rf(f->dir);
 	}
 	free(f);
 	return 0;
