@@ -20,6 +20,7 @@
 #include "restore/tree.h"
 #include "restore/verify.h"
 #include "file_fx.h"
+#include "sh_fx.h"
 #include "tmpl.h"
 
 static char root[64];
@@ -29,8 +30,7 @@ setup(void **state)
 {
 	char *d;
 
-	snprintf(root, sizeof(root), DH_TMPL("/tmp/dh-test-verify."));
-	assert_non_null(mkdtemp(root));
+	fx_mkdtemp(root, sizeof(root), DH_TMPL("/tmp/dh-test-verify."));
 	d = dh_xasprintf("%s/sub", root);
 	mkdir(d, 0700);
 	free(d);
