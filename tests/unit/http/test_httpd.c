@@ -48,7 +48,6 @@ post(struct fx *f, const char *job, const char *body, size_t len, const char *si
 	CURL *c = curl_easy_init();
 	struct curl_slist *hd = NULL;
 	char url[256], hv[200];
-	long status = 0;
 
 	snprintf(url, sizeof(url), "%s/api/v1/jobs/%s/events", f->base, job);
 	if (sig) {
@@ -63,15 +62,7 @@ post(struct fx *f, const char *job, const char *body, size_t len, const char *si
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	if (!chunked)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fx_curl_sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	else
-		status = -1;
-	curl_slist_free_all(hd);
-	curl_easy_cleanup(c);
-	return status;
+	return fx_curl_run(c, hd, resp);
 }
 
 static long
@@ -251,20 +242,13 @@ request(const char *url, const char *hdr, const char *body, struct dh_buf *resp)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *hd = hdr ? curl_slist_append(NULL, hdr) : NULL;
-	long status = -1;
 
 	dh_buf_reset(resp);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hd);
 	if (body)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fx_curl_sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(hd);
-	curl_easy_cleanup(c);
-	return status;
+	return fx_curl_run(c, hd, resp);
 }
 
 static void

@@ -49,7 +49,6 @@ request(uint16_t port, const char *path, const char *body, struct dh_buf *resp)
 	CURL *c = curl_easy_init();
 	struct curl_slist *hd = NULL;
 	char url[128], sig[DH_SIGN_VALUE_MAX], hv[DH_SIGN_VALUE_MAX + 40];
-	long status = -1;
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -61,13 +60,7 @@ request(uint16_t port, const char *path, const char *body, struct dh_buf *resp)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	}
 	dh_buf_reset(resp);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fx_curl_sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(hd);
-	curl_easy_cleanup(c);
-	return status;
+	return fx_curl_run(c, hd, resp);
 }
 
 static int

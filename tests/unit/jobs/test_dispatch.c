@@ -36,6 +36,7 @@
 #include "http/receiver.h"
 #include "net_fx.h"
 #include "sh_fx.h"
+#include "ssh_fx.h"
 
 struct fx {
 	char dir[64], data[256];
@@ -50,15 +51,10 @@ setup(void **state)
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
 
 	*state = f;
-	if (getuid() != 0 || access("/usr/sbin/sshd", X_OK) != 0)
+	if (!fx_sshd_usable())
 		return 0;
-	snprintf(f->data, sizeof(f->data), "%s",
-		getenv("DH_TEST_DATA") ? getenv("DH_TEST_DATA") : "tests/data");
-	fx_mkdtemp(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-dispatch-"));
-	f->port = fx_free_port("127.0.0.2", NULL);
-	assert_int_equal(fx_sh("bash %s/ssh_fixture.sh start %s 127.0.0.2 %d >/dev/null", f->data,
-				 f->dir, f->port),
-		0);
+	snprintf(f->data, sizeof(f->data), "%s", fx_test_data());
+	f->port = fx_sshd_start(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-dispatch-"));
 	assert_int_equal(fx_sh("cp %s/fake_agent.py %s/agent && chmod 755 %s/agent", f->data,
 				 f->dir, f->dir),
 		0);
@@ -78,18 +74,12 @@ teardown(void **state)
 
 	if (f->dir[0]) {
 		dh_db_close(f->db);
-		fx_sh("bash %s/ssh_fixture.sh stop %s", f->data, f->dir);
+		fx_sshd("stop", f->dir);
 		fx_sh("rm -rf '%s'", f->dir);
 	}
 	free(f);
 	return 0;
 }
-
-#define NEED_SSHD(f)                                                                               \
-	do {                                                                                       \
-		if ((f)->dir[0] == '\0')                                                           \
-			skip();                                                                    \
-	} while (0)
 
 /* Dispatch a restore of system; returns the record (caller frees). */
 static struct dh_record *
@@ -139,7 +129,7 @@ test_passed_and_failed(void **state)
 	struct dh_record *r;
 	int64_t n = 0;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	r = dispatch(f, "procapita", 20, NULL);
 	assert_string_equal(dh_verdict_name(r->verdict), "passed");
 	assert_int_equal(dh_dispatch_exit_code(r), 0);
@@ -165,7 +155,7 @@ test_serve_holds_address(void **state)
 	struct dh_events_stats st;
 	struct dh_record *r;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	assert_int_equal(dh_events_new(&ev, f->dbpath, NULL), 0);
 	hc.routes = dh_events_routes(ev, &hc.nroutes);
 	assert_int_equal(dh_httpd_start(&h, &hc, NULL), 0);
@@ -204,8 +194,8 @@ test_changed_host_key(void **state)
 	struct dh_audit_result res;
 	struct dh_buf log;
 
-	NEED_SSHD(f);
-	assert_int_equal(fx_sh("bash %s/ssh_fixture.sh rekey %s >/dev/null", f->data, f->dir), 0);
+	FX_NEED_SSHD(f);
+	assert_int_equal(fx_sshd("rekey", f->dir), 0);
 	r = dispatch(f, "procapita", 20, NULL);
 	assert_int_equal(r->verdict, DH_VERDICT_ERROR);
 	assert_int_equal(dh_dispatch_exit_code(r), 2);
@@ -235,7 +225,7 @@ test_errors(void **state)
 	struct dh_record *r;
 	double start;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	start = dh_time_mono();
 	r = dispatch(f, "procapita", 20, &t);
 	assert_true(dh_time_mono() - start < 2.0);
