@@ -10,6 +10,7 @@
 # Needs root (sshd) and parallel-ssh.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
+source "$src/tests/integration/lib.bash"
 bin=${1:-${DH_BIN:-$src/build}}/drillhall
 n=${2:-50} rounds=${3:-3}
 command -v parallel-ssh >/dev/null || { echo "bench_fanout: needs parallel-ssh (pssh)"; exit 2; }
@@ -37,16 +38,7 @@ wait
 cp "$work/h1/client_key" "$work/key"
 : >"$work/known_hosts"; : >"$work/pssh_hosts"
 mkdir -p "$work/plans/systems"
-{
-	printf '[plan]\nname = bench\nowner = IT\ntimezone = Europe/Stockholm\n'
-	printf 'unclassified_level = 2\nfailover_required_from = 3\n'
-	printf '[windows]\nrestore = mon-sun 22:00-06:00\nfailover = sat 01:00-05:00\n'
-	lv=(7d 24h 4h 1h 0) lt=(14d 72h 24h 4h 1h)
-	for i in 0 1 2 3 4; do
-		printf '[availability %d]\nrpo = %s\nrto = %s\nrestore_test_every = 30d\nfailover_drill_every = never\n' \
-			"$i" "${lv[$i]}" "${lt[$i]}"
-	done
-} >"$work/plans/policy.ini"
+write_policy "$work/plans/policy.ini" bench IT
 printf '[controller]\nurl = http://127.0.0.1:1\nssh_key = %s\nknown_hosts = %s\n[hall A]\nname = A\n[hall B]\nname = B\n' \
 	"$work/key" "$work/known_hosts" >"$work/plans/inventory.ini"
 i=0

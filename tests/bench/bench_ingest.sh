@@ -8,16 +8,16 @@
 #   tests/bench/bench_ingest.sh [BUILD_DIR] [EVENTS] [CONNECTIONS]
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
+source "$src/tests/integration/lib.bash"
 bin=${1:-${DH_BIN:-$src/build}}/drillhall
 events=${2:-20000} conns=${3:-32}
 jobs=$conns per_job=$((events / conns)) events=$((jobs * per_job))
 work=$(mktemp -d)
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+trap 'stop_and_remove "$work"' EXIT
 
 cc -O2 -o "$work/loadgen" "$src/tests/bench/loadgen.c" -lcurl -lcrypto -lpthread
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(freeport 127.0.0.1)
 db=$work/dh.db
 "$bin" serve --quiet --db "$db" --listen "127.0.0.1:$port" --config /dev/null 2>"$work/serve.log" &
 pid=$!

@@ -7,6 +7,7 @@
 # `<job>.<seq>.json` events and a 0600 `<job>.job` state per job; the jobs
 # are put in the controller's database as dispatch would.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 : "${DH_BIN:?set DH_BIN to the build directory}" "${DH_SRC:?set DH_SRC to the source tree}"
 agent="$DH_BIN/drillhall-agent"
 ctl="$DH_BIN/drillhall"
@@ -14,15 +15,10 @@ agents=4 jobs_per_agent=2 per_job=1250
 total=$((agents * jobs_per_agent * per_job))
 work=$(mktemp -d --suffix=.dh-flush-crash)
 pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_and_remove "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; tail -n 20 "$work"/serve.log "$work"/flush-*.err >&2 || true; exit 1; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(freeport 127.0.0.1)
 db=$work/dh.db
 start() {
 	"$ctl" serve --quiet --db "$db" --listen "127.0.0.1:$port" --config /dev/null \

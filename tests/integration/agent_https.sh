@@ -6,13 +6,13 @@
 # events of a job the controller does not know are refused (404) and kept
 # as .rejected, never silently dropped.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 : "${DH_BIN:?set DH_BIN to the build directory}" "${DH_SRC:?set DH_SRC to the source tree}"
 agent="$DH_BIN/drillhall-agent"
 ctl="$DH_BIN/drillhall"
 w=$(mktemp -d --suffix=.dh-agent-https)
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$w"; }
-trap cleanup EXIT
+trap 'stop_and_remove "$w"' EXIT
 fail() { echo "FAIL: $*" >&2; tail -n 20 "$w"/*.log "$w"/*.err 2>/dev/null >&2; exit 1; }
 
 # A CA and a server certificate for 127.0.0.1
@@ -24,7 +24,7 @@ printf 'subjectAltName=IP:127.0.0.1\n' >"$w/ext"
 openssl x509 -req -in "$w/srv.csr" -CA "$w/ca.pem" -CAkey "$w/ca.key" -CAcreateserial \
 	-days 2 -extfile "$w/ext" -out "$w/srv.pem" >/dev/null 2>&1
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(freeport 127.0.0.1)
 db=$w/dh.db
 "$ctl" serve --quiet --db "$db" --listen "127.0.0.1:$port" --config /dev/null \
 	--tls-cert "$w/srv.pem" --tls-key "$w/srv.key" 2>>"$w/serve.log" &

@@ -23,13 +23,16 @@ tar -C "$D" -cf "$A/sys.tar" .
 "$AGENT" manifest "$D" >"$T/agent.sha256"
 
 n=0
+manifest_job() { # manifest_job MANIFEST — the agent's restore test of A checked against it
+	n=$((n + 1))
+	job "$T/j.json" "m$n" "$(jq -n --arg r "$A" --arg m "$1" '{method: "tar", repository: $r,
+		verify: [ {kind: "manifest", arg: $m} ] }')"
+	run_job "$T/j.json"
+}
 both_accept() { # both_accept NAME MANIFEST [FILES] — sha256sum -c and the agent pass it
 	if (cd "$D" && sha256sum -c --quiet "$2" >/dev/null 2>&1); then ok "$1: sha256sum -c accepts"
 	else not_ok "$1: sha256sum -c rejects it (the test is wrong)"; fi
-	n=$((n + 1))
-	job "$T/j.json" "m$n" "$(jq -n --arg r "$A" --arg m "$2" '{method: "tar", repository: $r,
-		verify: [ {kind: "manifest", arg: $m} ] }')"
-	run_job "$T/j.json"
+	manifest_job "$2"
 	expect "$1: the agent's restore test passes it" ".verdict == \"passed\" and .files_verified == ${3:-5}"
 	set +e; "$AGENT" verify "$D" "$2" >"$T/verify.out" 2>&1; local vrc=$?; set -e
 	[ "$vrc" -eq 0 ] && ok "$1: drillhall-agent verify passes it" ||
@@ -39,10 +42,7 @@ both_reject() { # both_reject NAME MANIFEST — neither passes it
 	if (cd "$D" && sha256sum -c --quiet "$2" >/dev/null 2>&1); then
 		not_ok "$1: sha256sum -c accepts it (the test is wrong)"
 	else ok "$1: sha256sum -c rejects"; fi
-	n=$((n + 1))
-	job "$T/j.json" "m$n" "$(jq -n --arg r "$A" --arg m "$2" '{method: "tar", repository: $r,
-		verify: [ {kind: "manifest", arg: $m} ] }')"
-	run_job "$T/j.json"
+	manifest_job "$2"
 	expect "$1: the agent does not pass it" '.verdict != "passed"'
 }
 

@@ -9,23 +9,15 @@
 # The receiver is tests/lab/event_receiver.py (signature-checking, stores
 # each seq once) standing in for the controller's event endpoint.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 : "${DH_BIN:?set DH_BIN to the build directory}" "${DH_SRC:?set DH_SRC to the source tree}"
 lab="$DH_SRC/tests/lab/lab.sh"
 agent="$DH_BIN/drillhall-agent"
 dir=$(mktemp -d --suffix=.dh-spool-retry)
 rpid=
-cleanup() {
-	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null
-	bash "$lab" stop "$dir/lab" >/dev/null 2>&1 || true
-	# detached jobs of this run still retrying: only ours, by pid
-	for p in $(pgrep -f -- "$dir/lab/hosts" || true); do kill "$p" 2>/dev/null || true; done
-	rm -rf "$dir"
-}
-trap cleanup EXIT
+trap 'lab_cleanup "$dir" "$rpid"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_receiver() {
 	rm -f "$dir/port"
@@ -50,7 +42,6 @@ job_json() { # id token
 stored_seqs() { jq -r --arg j "$1" 'select(.job == $j) | .seq' "$dir/store.jsonl" | sort -n; }
 
 mkdir -p "$dir/lab"
-freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])"; }
 pa=$(freeport 127.0.0.2)
 bash "$lab" start "$dir/lab" --agent "$agent" app-a=127.0.0.2:$pa >/dev/null
 spool="$dir/lab/hosts/app-a/spool"
@@ -58,7 +49,7 @@ conf="$dir/lab/hosts/app-a/agent.ini"
 mkdir -p "$dir/lab/backup/payroll/src"
 echo "lönelista" >"$dir/lab/backup/payroll/src/a.txt"
 tar -C "$dir/lab/backup/payroll/src" -cf "$dir/lab/backup/payroll/payroll-1.tar" .
-port=$(free_port)
+port=$(freeport 127.0.0.1)
 tok1=$(openssl rand -hex 32)
 tok2=$(openssl rand -hex 32)
 printf 'job-down %s\njob-fg %s\n' "$tok1" "$tok2" >"$dir/tokens"

@@ -7,6 +7,7 @@
 # spools its events, and once a `serve` is back they are delivered and
 # stored exactly once with the verdict; `audit verify` holds. Needs root.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 src=${DH_SRC:?} bin=${DH_BIN:?}
 lab=$src/tests/lab/lab.sh
 [ "$(id -u)" = 0 ] || { echo "FAIL: e2e_agent needs root (the lab starts sshd)" >&2; exit 1; }
@@ -21,7 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; cat "$work"/*.err 2>/dev/null | tail -30 >&2; exit 1; }
-freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])"; }
 up() { python3 "$src/tests/integration/evsend.py" up "$1" --wait 10; }
 
 lport=$(freeport 127.0.0.1) pa=$(freeport 127.0.0.2) pb=$(freeport 127.0.0.3)

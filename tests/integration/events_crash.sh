@@ -4,15 +4,15 @@
 # 2xx (as the agent's spool and flush do), and afterwards every event is
 # stored exactly once and audited exactly once, and the database is sound.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 bin=${DH_BIN:?}/drillhall
 send="python3 ${DH_SRC:?}/tests/integration/evsend.py"
 work=$(mktemp -d)
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+trap 'stop_and_remove "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; cat "$work"/serve*.log >&2 || true; exit 1; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(freeport 127.0.0.1)
 db=$work/dh.db
 start() {
 	"$bin" serve --quiet --db "$db" --listen "127.0.0.1:$port" --config /dev/null 2>>"$work/serve.log" &

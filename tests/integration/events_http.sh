@@ -5,15 +5,15 @@
 # with the sqlite3 CLI, that nothing rejected was stored and a duplicate
 # was stored once. Also: plain HTTP on a non-loopback address is refused.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 bin=${DH_BIN:?}/drillhall
 send="python3 ${DH_SRC:?}/tests/integration/evsend.py"
 work=$(mktemp -d)
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+trap 'stop_and_remove "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && cat "$work/serve.log" >&2; exit 1; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(freeport 127.0.0.1)
 db=$work/dh.db
 "$bin" serve --db "$db" --listen "127.0.0.1:$port" --config /dev/null 2>"$work/serve.log" &
 pid=$!
@@ -58,7 +58,7 @@ fi
 # TLS, configured in controller.ini
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 	-addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+tport=$(freeport 127.0.0.1)
 cat >"$work/controller.ini" <<INI
 [controller]
 database = $work/tls.db

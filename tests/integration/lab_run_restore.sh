@@ -9,6 +9,7 @@
 # an agent finishes: the events wait in the agent's spool and
 # `drillhall-agent flush` delivers them once `serve` is back, stored once.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 : "${DH_BIN:?set DH_BIN to the build directory}" "${DH_SRC:?set DH_SRC to the source tree}"
 agent="$DH_BIN/drillhall-agent"
 ctl="$DH_BIN/drillhall"
@@ -16,17 +17,8 @@ command -v restic >/dev/null || { echo "FAIL: restic not installed" >&2; exit 1;
 lab="$DH_SRC/tests/lab/lab.sh"
 w=$(mktemp -d --suffix=.dh-lab-run)
 spid=
-cleanup() {
-	[ -n "$spid" ] && kill "$spid" 2>/dev/null
-	bash "$lab" stop "$w/lab" >/dev/null 2>&1 || true
-	for p in $(pgrep -f -- "$w/lab/hosts" || true); do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$w"
-}
-trap cleanup EXIT
+trap 'lab_cleanup "$w" "$spid"' EXIT
 fail() { echo "FAIL: $*" >&2; tail -n 30 "$w"/*.out "$w"/*.err 2>/dev/null >&2; exit 1; }
-
-freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])"; }
 lport=$(freeport 127.0.0.1) pa=$(freeport 127.0.0.2) pb=$(freeport 127.0.0.3)
 printf '[action slow]\ncommand = /bin/sleep 3\ntimeout = 1m\n' >"$w/actions.ini"
 bash "$lab" start "$w/lab" --agent "$agent" --url "http://127.0.0.1:$lport" \
@@ -56,15 +48,7 @@ touch -d '2 days ago' "$b/tar/old/old-1.tar.gz"
 
 p="$w/plans"
 mkdir -p "$p/systems"
-{
-	printf '[plan]\nname = Labbkommun\nowner = IT-enheten\ntimezone = Europe/Stockholm\n'
-	printf 'unclassified_level = 2\nfailover_required_from = 3\n'
-	lv=(7d 24h 4h 1h 0) lt=(14d 72h 24h 4h 1h)
-	for i in 0 1 2 3 4; do
-		printf '[availability %d]\nrpo = %s\nrto = %s\nrestore_test_every = 30d\nfailover_drill_every = never\n' \
-			"$i" "${lv[$i]}" "${lt[$i]}"
-	done
-} >"$p/policy.ini"
+write_policy "$p/policy.ini" Labbkommun IT-enheten nowindows
 cp "$w/lab/inventory.ini" "$p/inventory.ini"
 printf '[system]\nboard = Kommunstyrelsen\nclassified = 2025-01-15\nname = Lön\navailability = 2\n[restore]\nhost = app-a\nmethod = restic\nrepository = %s\npassword_file = %s\nverify = manifest %s\nverify = min_files 3\n' \
 	"$b/restic/payroll" "$b/restic.pw" "$b/manifests/payroll.sha256" >"$p/systems/payroll.ini"

@@ -5,6 +5,7 @@
 # unknown host key and a foreign client key are refused; stop leaves no
 # sshd behind.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 : "${DH_BIN:?set DH_BIN to the build directory}" "${DH_SRC:?set DH_SRC to the source tree}"
 lab="$DH_SRC/tests/lab/lab.sh"
 dir=$(mktemp -d --suffix=.dh-lab-ssh)
@@ -13,7 +14,6 @@ trap 'bash "$lab" stop "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 sshc() { ssh -F "$dir/ssh_config" "$@"; }
 
-freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])"; }
 pa=$(freeport 127.0.0.2) pb=$(freeport 127.0.0.3)
 bash "$lab" start "$dir" --agent "$DH_BIN/drillhall-agent" app-a=127.0.0.2:$pa app-b=127.0.0.3:$pb
 want="drillhall-agent $("$DH_BIN/drillhall-agent" version | awk '{print $2}')"

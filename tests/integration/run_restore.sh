@@ -10,6 +10,7 @@
 # audit verify intact, then naming the record after a row is edited with
 # the sqlite3 CLI. Needs root for sshd.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ] || { echo "FAIL: run_restore needs root and sshd" >&2; exit 1; }
 bin=${DH_BIN:?}/drillhall
 data=${DH_SRC:?}/tests/data
@@ -24,23 +25,13 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; cat "$work"/*.out "$work"/*.err 2>/dev/null | tail -40 >&2; exit 1; }
-freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])"; }
 
 sport=$(freeport 127.0.0.2) lport=$(freeport 127.0.0.1)
 bash "$data/ssh_fixture.sh" start "$work/ssh" 127.0.0.2 "$sport" >/dev/null
 cp "$data/fake_agent.py" "$work/ssh/agent"; chmod 755 "$work/ssh/agent"
 
 plans=$work/plans; mkdir -p "$plans/systems"
-{
-	printf '[plan]\nname = Testkommun\nowner = IT\ntimezone = Europe/Stockholm\n'
-	printf 'unclassified_level = 2\nfailover_required_from = 3\n'
-	printf '[windows]\nrestore = mon-sun 22:00-06:00\nfailover = sat 01:00-05:00\n'
-	lv=(7d 24h 4h 1h 0) lt=(14d 72h 24h 4h 1h)
-	for i in 0 1 2 3 4; do
-		printf '[availability %d]\nrpo = %s\nrto = %s\nrestore_test_every = 30d\nfailover_drill_every = never\n' \
-			"$i" "${lv[$i]}" "${lt[$i]}"
-	done
-} >"$plans/policy.ini"
+write_policy "$plans/policy.ini" Testkommun IT
 cat >"$plans/inventory.ini" <<INV
 [controller]
 url = http://127.0.0.1:$lport

@@ -14,15 +14,10 @@
 #include "dh/buf.h"
 #include "plan/check.h"
 #include "plan/plan.h"
+#include "policy_fx.h"
 
-static const char plan_fx_policy[] =
-	"[plan]\nname = K\nowner = IT\nunclassified_level = 2\n"
-	"failover_required_from = 3\n"
-	"[availability 0]\nrpo=7d\nrto=14d\nrestore_test_every=365d\nfailover_drill_every=never\n"
-	"[availability 1]\nrpo=24h\nrto=72h\nrestore_test_every=180d\nfailover_drill_every=never\n"
-	"[availability 2]\nrpo=4h\nrto=24h\nrestore_test_every=90d\nfailover_drill_every=365d\n"
-	"[availability 3]\nrpo=1h\nrto=4h\nrestore_test_every=30d\nfailover_drill_every=180d\n"
-	"[availability 4]\nrpo=0\nrto=1h\nrestore_test_every=7d\nfailover_drill_every=90d\n";
+static const char plan_fx_policy[] = "[plan]\nname = K\nowner = IT\nunclassified_level = 2\n"
+				     "failover_required_from = 3\n" FX_POLICY_LEVELS;
 static const char plan_fx_inventory[] =
 	"[controller]\nurl = https://127.0.0.1:8443\nssh_key = /k\nknown_hosts = /h\n"
 	"[hall A]\n[host a1]\nhall = A\naddress = 127.0.0.2\nuser = drillhall\n";

@@ -17,6 +17,8 @@
 
 #include "dh/buf.h"
 #include "events/spool.h"
+#include "py_fx.h"
+#include "sh_fx.h"
 #include "tmpl.h"
 
 #define TOKEN "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -32,43 +34,21 @@ struct fx {
 static __attribute__((unused)) void
 start_receiver_tls(struct fx *f, int fail, bool tls)
 {
-	const char *data = getenv("DH_TEST_DATA"); /* SRC/tests/data, may not exist */
-	size_t dl = data != NULL && strlen(data) >= 5 ? strlen(data) - 5 : 0;
-	char *script = dl > 0 ? dh_xasprintf("%.*s/lab/event_receiver.py", (int)dl, data)
-			      : dh_xstrdup("tests/lab/event_receiver.py");
 	char *portf = dh_xasprintf("%s/port", f->tmp);
 	char *toks = dh_xasprintf("%s/tokens", f->tmp);
 	char *store = dh_xasprintf("%s/store.jsonl", f->tmp);
 	char *cert = dh_xasprintf("%s/cert.pem", f->tmp);
 	char *key = dh_xasprintf("%s/key.pem", f->tmp);
 	char failn[16];
-	struct dh_buf b;
+	const char *args[] = { "--port-file", portf, "--tokens", toks, "--store", store, "--fail",
+		failn, tls ? "--tls-cert" : NULL, cert, "--tls-key", key, NULL };
 
 	snprintf(failn, sizeof(failn), "%d", fail);
-	unlink(portf);
-	f->pid = fork();
-	assert_true(f->pid >= 0);
-	if (f->pid == 0) {
-		if (tls)
-			execlp("python3", "python3", script, "--port-file", portf, "--tokens", toks,
-				"--store", store, "--fail", failn, "--tls-cert", cert, "--tls-key",
-				key, (char *)NULL);
-		else
-			execlp("python3", "python3", script, "--port-file", portf, "--tokens", toks,
-				"--store", store, "--fail", failn, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200 && access(portf, F_OK) != 0; i++)
-		usleep(50 * 1000);
-	dh_buf_init(&b);
-	assert_int_equal(dh_file_read(portf, 64, &b, NULL), 0);
-	f->port = atoi(b.data);
-	dh_buf_fini(&b);
+	f->port = fx_py_start("lab/event_receiver.py", portf, args, &f->pid);
 	free(f->url);
 	f->url = dh_xasprintf("%s://127.0.0.1:%d", tls ? "https" : "http", f->port);
 	free(cert);
 	free(key);
-	free(script);
 	free(portf);
 	free(toks);
 	free(store);
@@ -83,11 +63,7 @@ start_receiver(struct fx *f, int fail)
 static __attribute__((unused)) void
 stop_receiver(struct fx *f)
 {
-	if (f->pid > 0) {
-		kill(f->pid, SIGTERM);
-		waitpid(f->pid, NULL, 0);
-		f->pid = 0;
-	}
+	fx_py_stop(&f->pid);
 }
 
 static __attribute__((unused)) int
@@ -117,11 +93,9 @@ static __attribute__((unused)) int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char *cmd = dh_xasprintf("rm -rf '%s'", f->tmp);
 
 	stop_receiver(f);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	fx_rm_rf(f->tmp);
 	free(f->tmp);
 	free(f->spool);
 	free(f->url);

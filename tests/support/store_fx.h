@@ -22,7 +22,7 @@
 #include "store/jobs.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
-#include "tmpl.h"
+#include "db_fx.h"
 
 struct fx {
 	char dir[64];
@@ -35,10 +35,8 @@ setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-db-"));
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/dh.db", f->dir);
-	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
+	fx_db_open(f->dir, sizeof(f->dir), f->path, sizeof(f->path), &f->db,
+		DH_TMPL("/tmp/dh-test-db-"));
 	*state = f;
 	return 0;
 }
@@ -47,11 +45,8 @@ static __attribute__((unused)) int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[200];
 
-	dh_db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fx_db_close(f->db, f->dir);
 	free(f);
 	return 0;
 }

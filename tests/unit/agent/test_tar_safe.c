@@ -78,6 +78,25 @@ add(struct archive *a, const char *name, unsigned type, const char *link, const 
 	archive_entry_free(e);
 }
 
+/*
+ * A fresh temp dir made from the template dir, an empty DIR/target, and
+ * the archive DIR/name opened for writing (pax); *tar and *target are the
+ * caller's to free.
+ */
+static struct archive *
+archive_in(char *dir, const char *name, char **tar, char **target)
+{
+	struct archive *a = archive_write_new();
+
+	assert_non_null(mkdtemp(dir));
+	*tar = dh_xasprintf("%s/%s", dir, name);
+	*target = dh_xasprintf("%s/target", dir);
+	assert_int_equal(mkdir(*target, 0700), 0);
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_filename(a, *tar), ARCHIVE_OK);
+	return a;
+}
+
 struct refusals {
 	struct dh_buf b;
 	int n;
@@ -98,16 +117,10 @@ test_hostile_archive_stays_inside(void **state)
 	char dir[] = DH_TMPL("/tmp/dh-test-tar.");
 	struct dh_tar_result res;
 	struct refusals ref = { .n = 0 };
-	struct archive *a = archive_write_new();
 	char *tar, *target, *p;
+	struct archive *a = archive_in(dir, "evil.tar", &tar, &target);
 	struct stat st;
 
-	assert_non_null(mkdtemp(dir));
-	tar = dh_xasprintf("%s/evil.tar", dir);
-	target = dh_xasprintf("%s/target", dir);
-	assert_int_equal(mkdir(target, 0700), 0);
-	archive_write_set_format_pax_restricted(a);
-	assert_int_equal(archive_write_open_filename(a, tar), ARCHIVE_OK);
 	add(a, "good/file.txt", AE_IFREG, NULL, "good\n");
 	add(a, "../outside.txt", AE_IFREG, NULL, "bad\n");
 	add(a, dir, AE_IFREG, NULL, "absolute\n");
@@ -207,16 +220,10 @@ test_links_checked_where_they_land(void **state)
 	char dir[] = DH_TMPL("/tmp/dh-test-links.");
 	struct dh_tar_result res;
 	struct refusals ref = { .n = 0 };
-	struct archive *a = archive_write_new();
 	char *tar, *target, *p;
+	struct archive *a = archive_in(dir, "links.tar", &tar, &target);
 	struct stat st;
 
-	assert_non_null(mkdtemp(dir));
-	tar = dh_xasprintf("%s/links.tar", dir);
-	target = dh_xasprintf("%s/target", dir);
-	assert_int_equal(mkdir(target, 0700), 0);
-	archive_write_set_format_pax_restricted(a);
-	assert_int_equal(archive_write_open_filename(a, tar), ARCHIVE_OK);
 	add(a, "x", AE_IFREG, NULL, "x\n");
 	add(a, "a/b/s", AE_IFLNK, "../../x", NULL);
 	add_hard(a, "d", "a/b/s");      /* ../../x from the top: outside */

@@ -19,36 +19,25 @@
 #include "dh/buf.h"
 #include "restore/tree.h"
 #include "restore/verify.h"
+#include "file_fx.h"
+#include "sh_fx.h"
 #include "tmpl.h"
 
 static char root[64];
-
-static void
-put(const char *rel, const char *data)
-{
-	char *p = dh_xasprintf("%s/%s", root, rel);
-	FILE *f = fopen(p, "wb");
-
-	assert_non_null(f);
-	fputs(data, f);
-	fclose(f);
-	free(p);
-}
 
 static int
 setup(void **state)
 {
 	char *d;
 
-	snprintf(root, sizeof(root), DH_TMPL("/tmp/dh-test-verify."));
-	assert_non_null(mkdtemp(root));
+	fx_mkdtemp(root, sizeof(root), DH_TMPL("/tmp/dh-test-verify."));
 	d = dh_xasprintf("%s/sub", root);
 	mkdir(d, 0700);
 	free(d);
-	put("abc", "abc");
-	put("sub/b.txt", "bbbb");
-	put("sub/c.txt", "");
-	put("a.txt", "hello\n");
+	fx_put(root, "abc", "abc");
+	fx_put(root, "sub/b.txt", "bbbb");
+	fx_put(root, "sub/c.txt", "");
+	fx_put(root, "a.txt", "hello\n");
 	return 0;
 }
 
@@ -139,12 +128,12 @@ test_each_difference_named(void **state)
 	char *d, *p;
 
 	snapshot(&m);
-	put("abc", "abd");   /* flipped byte */
-	put("a.txt", "hel"); /* truncated */
+	fx_put(root, "abc", "abd");   /* flipped byte */
+	fx_put(root, "a.txt", "hel"); /* truncated */
 	p = dh_xasprintf("%s/sub/b.txt", root);
 	unlink(p); /* deleted */
 	free(p);
-	put("sub/new", "surprise"); /* extra */
+	fx_put(root, "sub/new", "surprise"); /* extra */
 	d = differences(&m, &res);
 	assert_string_equal(d,
 		"a.txt: changed\nabc: changed\nsub/b.txt: missing\n"

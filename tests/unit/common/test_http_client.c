@@ -24,7 +24,8 @@
 #include "dh/buf.h"
 #include "dh/http_client.h"
 #include "dh/timefmt.h"
-#include "tmpl.h"
+#include "py_fx.h"
+#include "sh_fx.h"
 
 struct fx {
 	char dir[64];
@@ -37,29 +38,12 @@ static int
 setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
-	const char *data = getenv("DH_TEST_DATA"); /* SRC/tests/data */
-	size_t dl = data != NULL && strlen(data) >= 5 ? strlen(data) - 5 : 0;
-	char *script = dl > 0 ? dh_xasprintf("%.*s/support/http_stub.py", (int)dl, data)
-			      : dh_xstrdup("tests/support/http_stub.py");
 	char portf[128];
-	struct dh_buf b;
 
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-http-client-"));
-	assert_non_null(mkdtemp(f->dir));
+	fx_mkdtemp(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-http-client-"));
 	snprintf(portf, sizeof(portf), "%s/port", f->dir);
-	f->pid = fork();
-	assert_true(f->pid >= 0);
-	if (f->pid == 0) {
-		execlp("python3", "python3", script, portf, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200 && access(portf, F_OK) != 0; i++)
-		usleep(50 * 1000);
-	dh_buf_init(&b);
-	assert_int_equal(dh_file_read(portf, 64, &b, NULL), 0);
-	f->port = atoi(b.data);
-	dh_buf_fini(&b);
-	free(script);
+	f->port = fx_py_start("support/http_stub.py", portf, (const char *const[]){ portf, NULL },
+		&f->pid);
 	f->c = dh_http_client_new(NULL, NULL);
 	assert_non_null(f->c);
 	*state = f;
@@ -70,13 +54,10 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[128];
 
 	dh_http_client_free(f->c);
-	kill(f->pid, SIGTERM);
-	waitpid(f->pid, NULL, 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fx_py_stop(&f->pid);
+	fx_rm_rf(f->dir);
 	free(f);
 	return 0;
 }

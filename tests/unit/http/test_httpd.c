@@ -26,7 +26,8 @@
 #include "dh/timefmt.h"
 #include "http/events.h"
 #include "http/httpd.h"
-#include "tmpl.h"
+#include "curl_fx.h"
+#include "db_fx.h"
 
 static const char token[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -39,13 +40,6 @@ struct fx {
 	char base[64];
 };
 
-static size_t
-sink(char *p, size_t sz, size_t n, void *user)
-{
-	dh_buf_append(user, p, sz * n);
-	return sz * n;
-}
-
 /* POST body with header sig; the status, or -1 when no answer came. */
 static long
 post(struct fx *f, const char *job, const char *body, size_t len, const char *sig, bool chunked,
@@ -54,7 +48,6 @@ post(struct fx *f, const char *job, const char *body, size_t len, const char *si
 	CURL *c = curl_easy_init();
 	struct curl_slist *hd = NULL;
 	char url[256], hv[200];
-	long status = 0;
 
 	snprintf(url, sizeof(url), "%s/api/v1/jobs/%s/events", f->base, job);
 	if (sig) {
@@ -69,15 +62,7 @@ post(struct fx *f, const char *job, const char *body, size_t len, const char *si
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	if (!chunked)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	else
-		status = -1;
-	curl_slist_free_all(hd);
-	curl_easy_cleanup(c);
-	return status;
+	return fx_curl_run(c, hd, resp);
 }
 
 static long
@@ -120,22 +105,12 @@ static int
 setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
-	struct dh_job j = { .version = 1,
-		.id = "job-1",
-		.system = "procapita",
-		.host = "b1",
-		.token = (char *)token,
-		.rpo_target_s = 60,
-		.rto_target_s = 60,
-		.timeout_s = 120 };
 	struct dh_http_route routes[2];
 	struct dh_httpd_config hc = { .listen = "127.0.0.1:0", .routes = routes };
 
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-httpd-"));
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/dh.db", f->dir);
-	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
-	assert_int_equal(dh_db_job_insert(f->db, &j, "manual", NULL), 0);
+	fx_db_open(f->dir, sizeof(f->dir), f->path, sizeof(f->path), &f->db,
+		DH_TMPL("/tmp/dh-test-httpd-"));
+	fx_db_job1(f->db, token);
 	assert_int_equal(dh_events_new(&f->ev, f->path, NULL), 0);
 	hc.nroutes = table(f, routes);
 	assert_int_equal(dh_httpd_start(&f->h, &hc, NULL), 0);
@@ -148,13 +123,10 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[200];
 
 	dh_httpd_stop(f->h);
 	dh_events_free(f->ev);
-	dh_db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fx_db_close(f->db, f->dir);
 	free(f);
 	return 0;
 }
@@ -245,7 +217,7 @@ test_routes(void **state)
 	dh_buf_init(&resp);
 	snprintf(url, sizeof(url), "%s/healthz", f->base);
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fx_curl_sink);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
 	assert_int_equal(curl_easy_perform(c), CURLE_OK);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -270,20 +242,13 @@ request(const char *url, const char *hdr, const char *body, struct dh_buf *resp)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *hd = hdr ? curl_slist_append(NULL, hdr) : NULL;
-	long status = -1;
 
 	dh_buf_reset(resp);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hd);
 	if (body)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(hd);
-	curl_easy_cleanup(c);
-	return status;
+	return fx_curl_run(c, hd, resp);
 }
 
 static void
@@ -437,7 +402,7 @@ test_tls(void **state)
 	c = curl_easy_init();
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CAINFO, cert);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fx_curl_sink);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
 	assert_int_equal(curl_easy_perform(c), CURLE_OK);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -29,7 +29,9 @@
 #include "store/events.h"
 #include "store/jobs.h"
 #include "store/records.h"
-#include "tmpl.h"
+#include "curl_fx.h"
+#include "db_fx.h"
+#include "net_fx.h"
 
 static const char token[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -40,28 +42,6 @@ struct fx {
 	struct dh_db *db;
 };
 
-static int
-free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
-static size_t
-sink(char *p, size_t sz, size_t n, void *user)
-{
-	dh_buf_append(user, p, sz * n);
-	return sz * n;
-}
-
 /* GET (body NULL) or signed POST of body to path; the status. */
 static long
 request(uint16_t port, const char *path, const char *body, struct dh_buf *resp)
@@ -69,7 +49,6 @@ request(uint16_t port, const char *path, const char *body, struct dh_buf *resp)
 	CURL *c = curl_easy_init();
 	struct curl_slist *hd = NULL;
 	char url[128], sig[DH_SIGN_VALUE_MAX], hv[DH_SIGN_VALUE_MAX + 40];
-	long status = -1;
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -81,34 +60,18 @@ request(uint16_t port, const char *path, const char *body, struct dh_buf *resp)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	}
 	dh_buf_reset(resp);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(hd);
-	curl_easy_cleanup(c);
-	return status;
+	return fx_curl_run(c, hd, resp);
 }
 
 static int
 setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
-	struct dh_job j = { .version = 1,
-		.id = "job-1",
-		.system = "procapita",
-		.host = "b1",
-		.token = (char *)token,
-		.rpo_target_s = 60,
-		.rto_target_s = 60,
-		.timeout_s = 120 };
 
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-receiver-"));
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/dh.db", f->dir);
-	snprintf(f->listen, sizeof(f->listen), "127.0.0.1:%d", free_port());
-	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
-	assert_int_equal(dh_db_job_insert(f->db, &j, "manual", NULL), 0);
+	fx_db_open(f->dir, sizeof(f->dir), f->path, sizeof(f->path), &f->db,
+		DH_TMPL("/tmp/dh-test-receiver-"));
+	snprintf(f->listen, sizeof(f->listen), "127.0.0.1:%d", fx_free_port("127.0.0.1", NULL));
+	fx_db_job1(f->db, token);
 	*state = f;
 	return 0;
 }
@@ -117,11 +80,8 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[200];
 
-	dh_db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fx_db_close(f->db, f->dir);
 	free(f);
 	return 0;
 }

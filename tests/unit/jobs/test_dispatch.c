@@ -34,7 +34,9 @@
 #include "http/events.h"
 #include "http/httpd.h"
 #include "http/receiver.h"
-#include "tmpl.h"
+#include "net_fx.h"
+#include "sh_fx.h"
+#include "ssh_fx.h"
 
 struct fx {
 	char dir[64], data[256];
@@ -44,57 +46,22 @@ struct fx {
 };
 
 static int
-free_port(const char *addr)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	inet_pton(AF_INET, addr, &sa.sin_addr);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
-static int
 setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
 
 	*state = f;
-	if (getuid() != 0 || access("/usr/sbin/sshd", X_OK) != 0)
+	if (!fx_sshd_usable())
 		return 0;
-	snprintf(f->data, sizeof(f->data), "%s",
-		getenv("DH_TEST_DATA") ? getenv("DH_TEST_DATA") : "tests/data");
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-dispatch-"));
-	assert_non_null(mkdtemp(f->dir));
-	f->port = free_port("127.0.0.2");
-	assert_int_equal(sh("bash %s/ssh_fixture.sh start %s 127.0.0.2 %d >/dev/null", f->data,
-				 f->dir, f->port),
-		0);
-	assert_int_equal(sh("cp %s/fake_agent.py %s/agent && chmod 755 %s/agent", f->data, f->dir,
-				 f->dir),
+	snprintf(f->data, sizeof(f->data), "%s", fx_test_data());
+	f->port = fx_sshd_start(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-dispatch-"));
+	assert_int_equal(fx_sh("cp %s/fake_agent.py %s/agent && chmod 755 %s/agent", f->data,
+				 f->dir, f->dir),
 		0);
 	snprintf(f->key, sizeof(f->key), "%s/client_key", f->dir);
 	snprintf(f->known, sizeof(f->known), "%s/known_hosts", f->dir);
 	snprintf(f->dbpath, sizeof(f->dbpath), "%s/dh.db", f->dir);
-	snprintf(f->listen, sizeof(f->listen), "127.0.0.1:%d", free_port("127.0.0.1"));
+	snprintf(f->listen, sizeof(f->listen), "127.0.0.1:%d", fx_free_port("127.0.0.1", NULL));
 	snprintf(f->url, sizeof(f->url), "http://%s", f->listen);
 	assert_int_equal(dh_db_open(&f->db, f->dbpath, NULL), 0);
 	return 0;
@@ -107,18 +74,12 @@ teardown(void **state)
 
 	if (f->dir[0]) {
 		dh_db_close(f->db);
-		sh("bash %s/ssh_fixture.sh stop %s", f->data, f->dir);
-		sh("rm -rf '%s'", f->dir);
+		fx_sshd("stop", f->dir);
+		fx_sh("rm -rf '%s'", f->dir);
 	}
 	free(f);
 	return 0;
 }
-
-#define NEED_SSHD(f)                                                                               \
-	do {                                                                                       \
-		if ((f)->dir[0] == '\0')                                                           \
-			skip();                                                                    \
-	} while (0)
 
 /* Dispatch a restore of system; returns the record (caller frees). */
 static struct dh_record *
@@ -168,7 +129,7 @@ test_passed_and_failed(void **state)
 	struct dh_record *r;
 	int64_t n = 0;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	r = dispatch(f, "procapita", 20, NULL);
 	assert_string_equal(dh_verdict_name(r->verdict), "passed");
 	assert_int_equal(dh_dispatch_exit_code(r), 0);
@@ -194,7 +155,7 @@ test_serve_holds_address(void **state)
 	struct dh_events_stats st;
 	struct dh_record *r;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	assert_int_equal(dh_events_new(&ev, f->dbpath, NULL), 0);
 	hc.routes = dh_events_routes(ev, &hc.nroutes);
 	assert_int_equal(dh_httpd_start(&h, &hc, NULL), 0);
@@ -233,8 +194,8 @@ test_changed_host_key(void **state)
 	struct dh_audit_result res;
 	struct dh_buf log;
 
-	NEED_SSHD(f);
-	assert_int_equal(sh("bash %s/ssh_fixture.sh rekey %s >/dev/null", f->data, f->dir), 0);
+	FX_NEED_SSHD(f);
+	assert_int_equal(fx_sshd("rekey", f->dir), 0);
 	r = dispatch(f, "procapita", 20, NULL);
 	assert_int_equal(r->verdict, DH_VERDICT_ERROR);
 	assert_int_equal(dh_dispatch_exit_code(r), 2);
@@ -242,8 +203,8 @@ test_changed_host_key(void **state)
 	dh_record_free(r);
 	usleep(200 * 1000);
 	dh_buf_init(&log);
-	assert_int_equal(sh("test -e %s/executed", f->dir) != 0, 1);
-	assert_int_equal(sh("grep -q 'Accepted publickey' %s/sshd.log", f->dir) != 0, 1);
+	assert_int_equal(fx_sh("test -e %s/executed", f->dir) != 0, 1);
+	assert_int_equal(fx_sh("grep -q 'Accepted publickey' %s/sshd.log", f->dir) != 0, 1);
 	dh_buf_fini(&log);
 	assert_int_equal(dh_db_audit_verify(f->db, &res, NULL), 0);
 	assert_int_equal(res.bad_seq, 0);
@@ -264,7 +225,7 @@ test_errors(void **state)
 	struct dh_record *r;
 	double start;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	start = dh_time_mono();
 	r = dispatch(f, "procapita", 20, &t);
 	assert_true(dh_time_mono() - start < 2.0);

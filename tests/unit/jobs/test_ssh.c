@@ -23,7 +23,9 @@
 #include "dh/buf.h"
 #include "dh/timefmt.h"
 #include "jobs/ssh.h"
-#include "tmpl.h"
+#include "net_fx.h"
+#include "sh_fx.h"
+#include "ssh_fx.h"
 
 struct fx {
 	char dir[64];
@@ -33,51 +35,18 @@ struct fx {
 };
 
 static int
-free_port(const char *addr, int *fd_keep)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	inet_pton(AF_INET, addr, &sa.sin_addr);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	if (fd_keep) {
-		assert_int_equal(listen(fd, 8), 0); /* accepts in the kernel, never answers */
-		*fd_keep = fd;
-	} else {
-		close(fd);
-	}
-	return ntohs(sa.sin_port);
-}
-
-static int
-fixture(struct fx *f, const char *verb)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "bash %s/ssh_fixture.sh %s %s 127.0.0.2 %d >/dev/null",
-		getenv("DH_TEST_DATA") ? getenv("DH_TEST_DATA") : "tests/data", verb, f->dir,
-		f->port);
-	return system(cmd);
-}
-
-static int
 setup(void **state)
 {
 	struct fx *f = dh_xcalloc(1, sizeof(*f));
 
 	*state = f;
-	if (getuid() != 0 || access("/usr/sbin/sshd", X_OK) != 0)
+	if (!fx_sshd_usable())
 		return 0;
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-ssh-"));
-	assert_non_null(mkdtemp(f->dir));
-	f->port = free_port("127.0.0.2", NULL);
-	assert_int_equal(fixture(f, "start"), 0);
+	f->port = fx_sshd_start(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-ssh-"));
 	snprintf(f->key, sizeof(f->key), "%s/client_key", f->dir);
 	snprintf(f->other_key, sizeof(f->other_key), "%s/other_key", f->dir);
 	snprintf(f->known, sizeof(f->known), "%s/known_hosts", f->dir);
-	f->blackhole_port = free_port("127.0.0.1", &f->blackhole_fd);
+	f->blackhole_port = fx_free_port("127.0.0.1", &f->blackhole_fd);
 	return 0;
 }
 
@@ -85,23 +54,15 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[200];
 
 	if (f->dir[0]) {
-		fixture(f, "stop");
+		fx_sshd("stop", f->dir);
 		close(f->blackhole_fd);
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-		assert_int_equal(system(cmd), 0);
+		fx_rm_rf(f->dir);
 	}
 	free(f);
 	return 0;
 }
-
-#define NEED_SSHD(f)                                                                               \
-	do {                                                                                       \
-		if ((f)->dir[0] == '\0')                                                           \
-			skip();                                                                    \
-	} while (0)
 
 static struct dh_ssh_target
 target(struct fx *f, const char *command)
@@ -146,7 +107,7 @@ test_run_with_stdin(void **state)
 	struct dh_ssh_result res;
 	char want[32];
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	t = target(f, "version");
 	assert_int_equal(dh_ssh_run(&t, &res), 0);
 	assert_int_equal(res.stage, DH_SSH_EXITED);
@@ -176,8 +137,8 @@ test_changed_host_key(void **state)
 	struct dh_ssh_target t;
 	struct dh_ssh_result res;
 
-	NEED_SSHD(f);
-	assert_int_equal(fixture(f, "rekey"), 0);
+	FX_NEED_SSHD(f);
+	assert_int_equal(fx_sshd("rekey", f->dir), 0);
 	t = target(f, "version");
 	assert_int_equal(dh_ssh_run(&t, &res), DH_EREFUSED);
 	assert_int_equal(res.stage, DH_SSH_CONNECTED);
@@ -196,7 +157,7 @@ test_unknown_and_hashed(void **state)
 	struct dh_ssh_result res;
 	char cmd[600];
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	/* Hashed entries (ssh-keygen -H) still match. */
 	snprintf(cmd, sizeof(cmd), "ssh-keygen -q -H -f %s >/dev/null 2>&1", f->known);
 	assert_int_equal(system(cmd), 0);
@@ -225,7 +186,7 @@ test_wrong_client_key(void **state)
 	struct dh_ssh_target t;
 	struct dh_ssh_result res;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	t = target(f, "version");
 	t.key = f->other_key;
 	assert_int_equal(dh_ssh_run(&t, &res), DH_EREFUSED);
@@ -241,7 +202,7 @@ test_unreachable(void **state)
 	struct dh_ssh_target t;
 	struct dh_ssh_result res;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	t = target(f, "version");
 	t.address = "127.0.0.9";
 	t.port = 1;
@@ -265,7 +226,7 @@ test_exec_timeout(void **state)
 	struct dh_ssh_target t;
 	struct dh_ssh_result res;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	t = target(f, "sleep"); /* the forced command sleeps 30 s */
 	t.exec_ms = 1000;
 	assert_int_equal(dh_ssh_run(&t, &res), DH_ETIMEOUT);
@@ -283,7 +244,7 @@ test_many_at_once(void **state)
 	struct dh_ssh_result res[12];
 	double start;
 
-	NEED_SSHD(f);
+	FX_NEED_SSHD(f);
 	for (int i = 0; i < 12; i++) {
 		t[i] = target(f, "version");
 		if (i % 3 == 2) { /* silent hosts must not hold up the others */

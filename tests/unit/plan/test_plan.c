@@ -15,17 +15,11 @@
 
 #include "dh/duration.h"
 #include "plan/plan.h"
+#include "policy_fx.h"
 
-static const char policy[] =
-	"[plan]\nname = Kommun ; a comment on a free-text key\nowner = IT\n"
-	"timezone = Europe/Stockholm\nunclassified_level = 2\n"
-	"failover_required_from = 3\n"
-	"[availability 0]\nrpo=7d\nrto=14d\nrestore_test_every=365d\nfailover_drill_every=never\n"
-	"[availability 1]\nrpo=24h\nrto=72h\nrestore_test_every=180d\nfailover_drill_every=never\n"
-	"[availability 2]\nrpo=4h\nrto=24h\nrestore_test_every=90d\nfailover_drill_every=365d\n"
-	"[availability 3]\nrpo=1h\nrto=4h\nrestore_test_every=30d\nfailover_drill_every=180d\n"
-	"[availability 4]\nrpo=0\nrto=1h\nrestore_test_every=7d\nfailover_drill_every=90d\n"
-	"[windows]\nrestore = mon-sun 22:00-06:00\nfailover = sat 01:00-05:00\n";
+static const char policy[] = "[plan]\nname = Kommun ; a comment on a free-text key\nowner = IT\n"
+			     "timezone = Europe/Stockholm\nunclassified_level = 2\n"
+			     "failover_required_from = 3\n" FX_POLICY_LEVELS FX_POLICY_WINDOWS;
 
 static const char inventory[] =
 	"[controller]\nurl = https://127.0.0.1:8443\nssh_key = /etc/dh/key\n"

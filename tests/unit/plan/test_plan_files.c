@@ -18,19 +18,8 @@
 
 #include "dh/buf.h"
 #include "plan/files.h"
+#include "file_fx.h"
 #include "tmpl.h"
-
-static void
-put(const char *dir, const char *rel, const char *text)
-{
-	char *path = dh_xasprintf("%s/%s", dir, rel);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
 
 static void
 rm(const char *dir, const char *rel)
@@ -54,10 +43,10 @@ test_read_directory(void **state)
 	assert_non_null(mkdtemp(dir));
 	sys = dh_xasprintf("%s/systems", dir);
 	assert_int_equal(mkdir(sys, 0700), 0);
-	put(dir, "policy.ini", "[plan]\n");
-	put(dir, "inventory.ini", "[controller]\n");
-	put(dir, "systems/a.ini", "[system]\n");
-	put(dir, "systems/notes.txt", "x\n");
+	fx_put(dir, "policy.ini", "[plan]\n");
+	fx_put(dir, "inventory.ini", "[controller]\n");
+	fx_put(dir, "systems/a.ini", "[system]\n");
+	fx_put(dir, "systems/notes.txt", "x\n");
 	dh_plan_files_init(&fs);
 	dh_problems_init(&pr);
 	assert_int_equal(dh_plan_files_read(&fs, dir, &pr, &err), 0);

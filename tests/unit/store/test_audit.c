@@ -24,13 +24,7 @@
 #include "store/verify.h"
 #include "dh/buf.h"
 #include "dh/proto.h"
-#include "tmpl.h"
-
-struct fx {
-	char dir[64];
-	char path[128];
-	struct dh_db *db;
-};
+#include "store_fx.h"
 
 static void
 fill(struct dh_db *db)
@@ -80,30 +74,12 @@ fill(struct dh_db *db)
 	}
 }
 
+/* store_fx.h's database, filled. */
 static int
-setup(void **state)
+setup_filled(void **state)
 {
-	struct fx *f = dh_xcalloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-audit-"));
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/dh.db", f->dir);
-	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
-	fill(f->db);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-	char cmd[200];
-
-	dh_db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	setup(state);
+	fill(((struct fx *)*state)->db);
 	return 0;
 }
 
@@ -208,13 +184,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_untouched, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_row_edited, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_row_rehashed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_event_edited, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_edited, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_row_deleted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unaudited_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untouched, setup_filled, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_row_edited, setup_filled, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_row_rehashed, setup_filled, teardown),
+		cmocka_unit_test_setup_teardown(test_event_edited, setup_filled, teardown),
+		cmocka_unit_test_setup_teardown(test_record_edited, setup_filled, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_row_deleted, setup_filled, teardown),
+		cmocka_unit_test_setup_teardown(test_unaudited_row, setup_filled, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,44 @@
+# Shared helpers for the integration and bench scripts (sourced, not a
+# test: ctest only runs *.sh; it sets no options and no trap): a free
+# loopback port, the standard policy.ini with its five availability
+# levels, and the exit traps of a script that runs one server, or the
+# two-hall lab, from a temp dir.
+
+# freeport ADDR: a TCP port free on ADDR now.
+freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])"; }
+
+# write_policy FILE NAME OWNER [nowindows]: the standard policy, levels 0..4
+# (rpo 7d 24h 4h 1h 0, rto 14d 72h 24h 4h 1h, a restore test every 30d, no
+# failover drills), unclassified at 2, failover from 3; [windows] unless nowindows.
+write_policy() {
+	local lv=(7d 24h 4h 1h 0) lt=(14d 72h 24h 4h 1h) i
+	{
+		printf '[plan]\nname = %s\nowner = %s\ntimezone = Europe/Stockholm\n' "$2" "$3"
+		printf 'unclassified_level = 2\nfailover_required_from = 3\n'
+		[ "${4:-}" = nowindows ] ||
+			printf '[windows]\nrestore = mon-sun 22:00-06:00\nfailover = sat 01:00-05:00\n'
+		for i in 0 1 2 3 4; do
+			printf '[availability %d]\nrpo = %s\nrto = %s\nrestore_test_every = 30d\nfailover_drill_every = never\n' \
+				"$i" "${lv[$i]}" "${lt[$i]}"
+		done
+	} >"$1"
+}
+
+# stop_and_remove DIR: the exit trap of a script running one server, $pid
+# when set: kill it, wait for children, remove DIR.
+stop_and_remove() {
+	[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
+	wait 2>/dev/null || true
+	rm -rf "$1"
+}
+
+# lab_cleanup DIR [PID]: the exit trap of a script running the lab
+# (tests/lab/lab.sh) in DIR/lab: kill PID when set, stop the lab and the
+# detached jobs of this run (only ours, by their path), wait, remove DIR.
+lab_cleanup() {
+	[ -n "${2:-}" ] && kill "$2" 2>/dev/null
+	bash "$DH_SRC/tests/lab/lab.sh" stop "$1/lab" >/dev/null 2>&1 || true
+	for p in $(pgrep -f -- "$1/lab/hosts" || true); do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$1"
+}

@@ -1,0 +1,54 @@
+/*
+ * Database fixtures for the tests: fx_db_open makes a temporary
+ * directory from a DH_TMPL template into dir (size dn) and opens a real
+ * SQLite file dh.db in it with dh_db_open (its name into path, size pn);
+ * fx_db_close closes it and removes the directory; fx_db_job1 stores
+ * job-1 of system procapita on host b1 with the caller's token, as
+ * dispatch stores a job (rpo and rto 60 s, timeout 120 s). Any failure
+ * fails the test.
+ */
+#ifndef DH_TEST_DB_FX_H
+#define DH_TEST_DB_FX_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "store/db.h"
+#include "store/jobs.h"
+#include "sh_fx.h"
+
+static inline void
+fx_db_open(char *dir, size_t dn, char *path, size_t pn, struct dh_db **db, const char *tmpl)
+{
+	fx_mkdtemp(dir, dn, tmpl);
+	snprintf(path, pn, "%s/dh.db", dir);
+	assert_int_equal(dh_db_open(db, path, NULL), 0);
+}
+
+static inline void
+fx_db_close(struct dh_db *db, const char *dir)
+{
+	dh_db_close(db);
+	fx_rm_rf(dir);
+}
+
+static inline void
+fx_db_job1(struct dh_db *db, const char *token)
+{
+	struct dh_job j = { .version = 1,
+		.id = "job-1",
+		.system = "procapita",
+		.host = "b1",
+		.token = (char *)token,
+		.rpo_target_s = 60,
+		.rto_target_s = 60,
+		.timeout_s = 120 };
+
+	assert_int_equal(dh_db_job_insert(db, &j, "manual", NULL), 0);
+}
+
+#endif
