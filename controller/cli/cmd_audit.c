@@ -1,6 +1,6 @@
 /*
  * `drillhall audit verify|export [--format text|json]`
- * (controller/cmd_audit.h): verify recomputes the audit chain and the
+ * (cli/cmd_audit.h): verify recomputes the audit chain and the
  * audited rows and names the first record that does not match (exit 0
  * intact, 1 broken, 2 could not run); export prints the records with
  * their canonical bodies and hashes for checking elsewhere.

@@ -1,6 +1,6 @@
 /*
  * `drillhall history [ID] [--since WHEN] [--kind restore|failover]
- * [--limit N] [--format text|json|csv]` (controller/cmd_history.h): the
+ * [--limit N] [--format text|json|csv]` (cli/cmd_history.h): the
  * stored test records, newest first, each with the requirement that was
  * in force when it ran. WHEN is an RFC 3339 time, a date, or a duration
  * back from --now ("90d").

@@ -1,5 +1,5 @@
 /*
- * `drillhall hosts [--format text|json]` (controller/cmd_hosts.h): every
+ * `drillhall hosts [--format text|json]` (cli/cmd_hosts.h): every
  * inventory host in both halls, all at once, through the same SSH path as
  * a job: connect, host key against known_hosts, public key, and the exec
  * string "version", which the forced command turns into

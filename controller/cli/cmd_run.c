@@ -1,5 +1,5 @@
 /*
- * `drillhall run restore ID [--format text|json]` (controller/cmd_run.h):
+ * `drillhall run restore ID [--format text|json]` (cli/cmd_run.h):
  * builds the job from the system's [restore] section and the requirement
  * in force, dispatches it to the restore host over SSH, waits for the
  * verdict (receiving events itself, or through a running serve) and

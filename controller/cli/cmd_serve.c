@@ -1,5 +1,5 @@
 /*
- * `drillhall serve` (controller/cmd_serve.h): opens the store, starts the
+ * `drillhall serve` (cli/cmd_serve.h): opens the store, starts the
  * event endpoint's writer and the HTTP(S) listener on the configured
  * `listen` address, notes in the database that it holds that address,
  * and runs until SIGINT or SIGTERM. A `run` started

@@ -1,6 +1,6 @@
 /*
  * `drillhall status [--format text|json|csv] [--now T]`
- * (controller/cmd_status.h): per system, the requirement in force, the
+ * (cli/cmd_status.h): per system, the requirement in force, the
  * last restore test and failover drill with verdict and measured rpo/rto,
  * when each is next due, and whether the system is compliant as of --now
  * with the reasons. The rules are eval/compliance.c's, the layout

@@ -1,5 +1,5 @@
 /*
- * The libssh2 adapter (controller/ssh.h): the only file that includes
+ * The libssh2 adapter (jobs/ssh.h): the only file that includes
  * <libssh2.h>. A run is a straight line of stages, each against a
  * deadline: non-blocking TCP connect; banner and key exchange; the host
  * key checked against known_hosts (refused before authentication when it

@@ -1,5 +1,5 @@
 /*
- * SSH dispatch (libssh2 adapter, controller/ssh.c): run one fixed command
+ * SSH dispatch (libssh2 adapter, jobs/ssh.c): run one fixed command
  * string on a host with public-key authentication, the host key pinned in
  * an OpenSSH known_hosts file (plain or hashed entries, `[host]:port` for
  * ports other than 22). An unknown or changed host key refuses the host

@@ -1,6 +1,6 @@
 /*
  * The continuity plan as a municipality prints and signs it: plain text,
- * Markdown and one self-contained HTML page (plan_render.h). One entry per
+ * Markdown and one self-contained HTML page (render/plan.h). One entry per
  * system in recovery order with rto, urgency and rpo and where each came
  * from, board and owner, dependencies, reserve routine, supplier and
  * deviation; systems whose requirements IT set because the business has

@@ -1,7 +1,7 @@
 /*
  * Output of the plan and of its problems in every format `check` and
- * `plan` offer (SPEC "Commands", JSON shapes). plan_render.c writes text,
- * Markdown and HTML; plan_json.c writes JSON with jansson. All functions
+ * `plan` offer (SPEC "Commands", JSON shapes). render/plan.c writes text,
+ * Markdown and HTML; render/plan_json.c writes JSON with jansson. All functions
  * append to a caller's buffer and never print themselves.
  */
 #ifndef DH_PLAN_RENDER_H

@@ -1,5 +1,5 @@
 /*
- * JSON output for `check` and `plan` (plan_render.h), built with jansson
+ * JSON output for `check` and `plan` (render/plan.h), built with jansson
  * so that quoting is never hand-made. Keys are those SPEC promises
  * ("JSON shapes") plus a few more that tools may find useful; durations
  * are seconds, "never" and absent values are null.

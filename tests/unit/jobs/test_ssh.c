@@ -1,5 +1,5 @@
 /*
- * SSH dispatch (controller/ssh.c) against a real sshd on 127.0.0.2 started
+ * SSH dispatch (jobs/ssh.c) against a real sshd on 127.0.0.2 started
  * by tests/data/ssh_fixture.sh: the forced command runs with the job on
  * stdin; a changed or unknown host key refuses the host before any login
  * (the sshd log shows no accepted key, nothing ran); a wrong client key,
