@@ -30,7 +30,8 @@ enum file_kind { F_POLICY, F_INVENTORY, F_SYSTEM };
 
 enum key_type {
 	K_TEXT, /* free text: a cut by " ;" is warned about */
-	K_WORD, /* one word: no spaces (address, user, time zone, glob) */
+	K_WORD, /* one word: no spaces (address, user, glob) */
+	K_TZ,   /* a time zone of the tz database */
 	K_PATH, /* absolute path */
 	K_URL,
 	K_DURATION,
@@ -77,7 +78,7 @@ struct key_spec {
 static const struct key_spec plan_keys[] = {
 	KEYL("name", K_TEXT, struct dh_policy, name, plan_line, F_REQ),
 	KEY("owner", K_TEXT, struct dh_policy, owner, NOLINE, F_REQ),
-	KEY("timezone", K_WORD, struct dh_policy, timezone, NOLINE, 0),
+	KEY("timezone", K_TZ, struct dh_policy, timezone, NOLINE, 0),
 	KEYL("unclassified_level", K_LEVEL, struct dh_policy, unclassified_level, unclassified_line,
 		F_REQ),
 	KEYL("failover_required_from", K_LEVEL, struct dh_policy, failover_required_from,
@@ -485,6 +486,10 @@ parse_string_kind(const struct key_spec *k, void *obj, const char *v, struct dh_
 				"'%s' must be one word, "
 				"without spaces",
 				v);
+		break;
+	case K_TZ:
+		if (dh_plan_value_timezone(v, err) < 0)
+			return DH_EPARSE;
 		break;
 	case K_PATH:
 		if (!dh_plan_value_is_abs_path(v))

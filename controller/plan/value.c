@@ -6,8 +6,11 @@
 #include "plan/value.h"
 
 #include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dh/buf.h"
 
@@ -462,4 +465,56 @@ dh_plan_value_method(const char *v, enum dh_restore_method *m, struct dh_err *er
 			return 0;
 		}
 	return dh_err_set(err, DH_EPARSE, "unknown method '%s' (restic, tar or action)", v);
+}
+
+/* [A-Za-z0-9_+-]+ parts joined by single '/', none starting with '-'. */
+static bool
+is_tz_name(const char *s)
+{
+	size_t part = 0, n = strlen(s);
+
+	if (n == 0 || n > 255 || s[0] == '/' || s[n - 1] == '/')
+		return false;
+	for (; *s; s++) {
+		if (*s == '/') {
+			if (part == 0)
+				return false;
+			part = 0;
+		} else if (isalnum((unsigned char)*s) || *s == '_' || *s == '+' ||
+			(*s == '-' && part > 0)) {
+			part++;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+int
+dh_plan_value_timezone(const char *s, struct dh_err *err)
+{
+	const char *dir =
+		getenv("TZDIR") && getenv("TZDIR")[0] ? getenv("TZDIR") : "/usr/share/zoneinfo";
+	char path[1024], magic[4];
+	ssize_t got = -1;
+	int fd;
+
+	if (!is_tz_name(s))
+		return dh_err_set(err, DH_EPARSE,
+			"'%s' is not a time zone name (like Europe/Stockholm)", s);
+	if (access(dir, X_OK) != 0)
+		return dh_err_set(err, DH_EPARSE,
+			"cannot check time zone '%s': no tz database at %s on this machine "
+			"(Debian package tzdata)",
+			s, dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, s);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		got = read(fd, magic, sizeof(magic));
+		close(fd);
+	}
+	if (got != (ssize_t)sizeof(magic) || memcmp(magic, "TZif", 4) != 0)
+		return dh_err_set(err, DH_EPARSE, "unknown time zone '%s' (not in the tz database)",
+			s);
+	return 0;
 }

@@ -33,6 +33,15 @@ int dh_plan_value_count(const char *s, int64_t *out, struct dh_err *err);
 int dh_plan_value_bool(const char *s, bool *out, struct dh_err *err);
 /* An http:// or https:// URL without spaces or control characters. */
 int dh_plan_value_url(const char *s, struct dh_err *err);
+/*
+ * A time zone the tz database knows (SPEC "Checks": "a timezone the tz
+ * database does not know"): a name such as Europe/Stockholm whose file
+ * under $TZDIR (default /usr/share/zoneinfo) is a TZif file. Names are
+ * [A-Za-z0-9_+-] parts joined by '/', so nothing outside the database is
+ * opened. 0 or DH_EPARSE with err saying which (syntax, unknown, no
+ * database on this machine).
+ */
+int dh_plan_value_timezone(const char *s, struct dh_err *err);
 
 /* "a, b , c" into *list (appended, owned ids); an empty value is no ids. */
 int dh_plan_value_idlist(const char *s, char ***list, size_t *n, struct dh_err *err);

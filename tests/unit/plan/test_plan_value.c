@@ -10,7 +10,9 @@
 #include <cmocka.h>
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dh/duration.h"
 #include "plan/value.h"
@@ -203,11 +205,70 @@ test_windows(void **state)
 	assert_int_equal(dh_plan_value_window("mon 25:00-02:00", &w, &err), DH_EPARSE);
 }
 
+/* SPEC "Checks": a timezone the tz database does not know is an error. */
+static void
+test_timezones(void **state)
+{
+	static const char *const good[] = { "Europe/Stockholm", "UTC", "America/Port-au-Prince",
+		"Etc/GMT+1", "America/Argentina/Buenos_Aires" };
+	static const char *const unknown[] = { "Europe/Stokholm", "Mars/Olympus_Mons", "Europe",
+		"Europe/Stockholm/x" };
+	static const char *const bad_name[] = { "", "/etc/localtime", "../../../etc/passwd",
+		"Europe/../UTC", "Europe//Stockholm", "Europe/Stockholm/", "zone.tab",
+		"Europe/Stockholm ", "-UTC", "Europe/\x1b" };
+	struct dh_err err;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(dh_plan_value_timezone(good[i], &err), 0);
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		assert_int_equal(dh_plan_value_timezone(unknown[i], &err), DH_EPARSE);
+		assert_non_null(strstr(err.msg, "unknown time zone"));
+	}
+	for (size_t i = 0; i < sizeof(bad_name) / sizeof(bad_name[0]); i++) {
+		assert_int_equal(dh_plan_value_timezone(bad_name[i], &err), DH_EPARSE);
+		assert_non_null(strstr(err.msg, "is not a time zone name"));
+	}
+}
+
+/* A file in the database that is not a TZif file, and no database at all. */
+static void
+test_timezone_database(void **state)
+{
+	char dir[] = "/tmp/dh-test-tz-XXXXXX", path[64];
+	struct dh_err err;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/Fake", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("not a zone\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/Real", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("TZif2 rest of a zone file", f);
+	fclose(f);
+	setenv("TZDIR", dir, 1);
+	assert_int_equal(dh_plan_value_timezone("Real", &err), 0);
+	assert_int_equal(dh_plan_value_timezone("Fake", &err), DH_EPARSE);
+	assert_non_null(strstr(err.msg, "unknown time zone 'Fake'"));
+	setenv("TZDIR", "/nonexistent/zoneinfo", 1);
+	assert_int_equal(dh_plan_value_timezone("Europe/Stockholm", &err), DH_EPARSE);
+	assert_non_null(strstr(err.msg, "no tz database"));
+	unsetenv("TZDIR");
+	snprintf(path, sizeof(path), "%s/Fake", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/Real", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_timezones),
+		cmocka_unit_test(test_timezone_database),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_ports_counts_bools),
