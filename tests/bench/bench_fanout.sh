@@ -49,7 +49,7 @@ run_pssh() {
 }
 
 has_hosts=no
-if "$DH_BIN/drillhall" --help 2>&1 | grep -qE '^ +hosts'; then
+if "$DH_BIN/drillhall" --help 2>&1 | grep -E '^ +hosts' >/dev/null; then
 	has_hosts=yes
 	mkdir -p "$dir/plans/systems"
 	cp "$DH_SRC/plans/policy.ini" "$dir/plans/policy.ini"

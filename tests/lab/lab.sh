@@ -257,7 +257,7 @@ cmd_start() {
 lab_pid() {
 	local pid
 	pid=$(cat "$1" 2>/dev/null) || return 1
-	[ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$2" || return 1
+	[ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F "$2" >/dev/null || return 1
 	echo "$pid"
 }
 
