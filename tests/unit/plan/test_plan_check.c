@@ -153,6 +153,7 @@ RULE(test_duplicates, "duplicate")
 RULE(test_clean, "clean")
 RULE(test_policy_gaps, "policy-gaps")
 RULE(test_relations, "relations")
+RULE(test_shared_repository, "shared-repo")
 
 int
 main(void)
@@ -177,6 +178,7 @@ main(void)
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_policy_gaps),
 		cmocka_unit_test(test_relations),
+		cmocka_unit_test(test_shared_repository),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
