@@ -142,6 +142,9 @@ test_record_and_event(void **state)
 	rec->started_at = 1795000000;
 	rec->finished_at = 1795000100;
 	rec->rto_actual_s = 100;
+	rec->snapshot_host = dh_xstrdup("app-a1");
+	dh_record_add_snapshot_path(rec, "/srv/a");
+	dh_record_add_snapshot_path(rec, "/etc");
 	dh_record_add_check(rec, "manifest", DH_VERDICT_FAILED, "%d changed", 1);
 	for (int i = 0; i < DH_MISMATCH_CAP + 5; i++)
 		dh_record_add_mismatch(rec, "var/lib/db.sqlite", "changed");
@@ -158,6 +161,9 @@ test_record_and_event(void **state)
 	assert_int_equal(back->record->mismatches_total, DH_MISMATCH_CAP + 5);
 	assert_string_equal(back->record->checks[0].detail, "1 changed");
 	assert_int_equal(back->record->rpo_actual_s, -1);
+	assert_string_equal(back->record->snapshot_host, "app-a1");
+	assert_int_equal(back->record->nsnapshot_paths, 2);
+	assert_string_equal(back->record->snapshot_paths[1], "/etc");
 	free(json);
 	dh_event_free(back);
 	dh_record_free(rec);
