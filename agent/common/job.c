@@ -43,6 +43,39 @@ parse_verify(json_t *arr, struct dh_job_restore *rs, struct dh_err *err)
 	return 0;
 }
 
+/* A snapshot filter is handed to restic as one argument ("--tag=V"): no
+ * control character, and a tag without the comma restic splits on. */
+static bool
+filter_ok(const char *v, bool tag)
+{
+	if (v == NULL)
+		return true;
+	if (v[0] == '\0' || strlen(v) > 4096)
+		return false;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || (tag && (*p == ',' || *p == ' ')))
+			return false;
+	return true;
+}
+
+static int
+parse_filters(json_t *o, struct dh_job_restore *rs, struct dh_err *err)
+{
+	if (dh_json_get_str(o, "snapshot_host", false, &rs->snapshot_host, err) ||
+		dh_json_get_str(o, "snapshot_tag", false, &rs->snapshot_tag, err) ||
+		dh_json_get_str(o, "snapshot_path", false, &rs->snapshot_path, err))
+		return DH_EPARSE;
+	if (rs->method != DH_METHOD_RESTIC &&
+		(rs->snapshot_host || rs->snapshot_tag || rs->snapshot_path))
+		return dh_err_set(err, DH_EPARSE, "snapshot filters apply to method restic only");
+	if (!filter_ok(rs->snapshot_host, false) || !filter_ok(rs->snapshot_tag, true) ||
+		!filter_ok(rs->snapshot_path, false) ||
+		(rs->snapshot_path != NULL && rs->snapshot_path[0] != '/'))
+		return dh_err_set(err, DH_EPARSE,
+			"\"snapshot_host\", \"snapshot_tag\" or \"snapshot_path\" is malformed");
+	return 0;
+}
+
 static int
 parse_restore(json_t *o, struct dh_job_restore *rs, struct dh_err *err)
 {
@@ -61,7 +94,8 @@ parse_restore(json_t *o, struct dh_job_restore *rs, struct dh_err *err)
 		dh_json_get_str(o, "restore_action", m == DH_METHOD_ACTION, &rs->restore_action,
 			err) ||
 		dh_json_get_str(o, "backup_time_action", m == DH_METHOD_ACTION,
-			&rs->backup_time_action, err))
+			&rs->backup_time_action, err) ||
+		parse_filters(o, rs, err))
 		return DH_EPARSE;
 	keep = json_object_get(o, "keep");
 	if (keep != NULL && !json_is_boolean(keep))
@@ -86,7 +120,9 @@ dh_job_parse(const char *json, size_t len, struct dh_job **out, struct dh_err *e
 	if (dh_json_get_int(root, "v", true, 1, &version, err) != 0)
 		goto out;
 	if (version != DH_PROTO_VERSION) {
-		dh_err_set(err, DH_EPARSE, "job has protocol version %lld, agent speaks %d",
+		dh_err_set(err, DH_EPARSE,
+			"job has protocol version %lld, this agent speaks %d: install the "
+			"controller's version of drillhall-agent",
 			(long long)version, DH_PROTO_VERSION);
 		goto out;
 	}
@@ -155,6 +191,9 @@ dh_job_to_json(const struct dh_job *job)
 		json_object_set_new(o, "repository", dh_json_str_or_null(rs->repository));
 		json_object_set_new(o, "password_file", dh_json_str_or_null(rs->password_file));
 		json_object_set_new(o, "pattern", dh_json_str_or_null(rs->pattern));
+		json_object_set_new(o, "snapshot_host", dh_json_str_or_null(rs->snapshot_host));
+		json_object_set_new(o, "snapshot_tag", dh_json_str_or_null(rs->snapshot_tag));
+		json_object_set_new(o, "snapshot_path", dh_json_str_or_null(rs->snapshot_path));
 		json_object_set_new(o, "restore_action", dh_json_str_or_null(rs->restore_action));
 		json_object_set_new(o, "backup_time_action",
 			dh_json_str_or_null(rs->backup_time_action));
@@ -191,6 +230,9 @@ dh_job_free(struct dh_job *job)
 	free(job->restore.repository);
 	free(job->restore.password_file);
 	free(job->restore.pattern);
+	free(job->restore.snapshot_host);
+	free(job->restore.snapshot_tag);
+	free(job->restore.snapshot_path);
 	free(job->restore.restore_action);
 	free(job->restore.backup_time_action);
 	for (size_t i = 0; i < job->restore.nverify; i++)

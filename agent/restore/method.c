@@ -24,6 +24,13 @@ dh_backup_fini(struct dh_backup *b)
 {
 	free(b->id);
 	b->id = NULL;
+	free(b->host);
+	b->host = NULL;
+	for (size_t i = 0; i < b->npaths; i++)
+		free(b->paths[i]);
+	free(b->paths);
+	b->paths = NULL;
+	b->npaths = 0;
 }
 
 static void
@@ -59,10 +66,28 @@ outcome_from(struct dh_restore_outcome *out, const struct dh_proc_result *res, c
 
 /* --- restic */
 
+/* The chosen snapshot's "hostname" and "paths", as restic printed them. */
+static void
+snapshot_origin(json_t *snap, struct dh_backup *b)
+{
+	const char *host = json_string_value(json_object_get(snap, "hostname"));
+	json_t *paths = json_object_get(snap, "paths"), *p;
+	size_t i;
+
+	b->host = host ? dh_xstrdup(host) : NULL;
+	if (!json_is_array(paths))
+		return;
+	b->paths = dh_xcalloc(json_array_size(paths) + 1, sizeof(*b->paths));
+	json_array_foreach (paths, i, p) {
+		if (b->npaths < DH_SNAPSHOT_PATHS_CAP && json_is_string(p))
+			b->paths[b->npaths++] = dh_xstrdup(json_string_value(p));
+	}
+}
+
 int
 dh_method_restic_newest(const char *json, size_t len, struct dh_backup *b, struct dh_err *err)
 {
-	json_t *root = json_loadb(json, len, 0, NULL), *snap;
+	json_t *root = json_loadb(json, len, 0, NULL), *snap, *best_snap = NULL;
 	const char *best_id = NULL;
 	time_t best = 0;
 	size_t i;
@@ -85,6 +110,7 @@ dh_method_restic_newest(const char *json, size_t len, struct dh_backup *b, struc
 		if (best_id == NULL || when >= best) {
 			best_id = id;
 			best = when;
+			best_snap = snap;
 		}
 	}
 	if (best_id == NULL) {
@@ -93,6 +119,7 @@ dh_method_restic_newest(const char *json, size_t len, struct dh_backup *b, struc
 	}
 	b->id = dh_xstrdup(best_id);
 	b->at = best;
+	snapshot_origin(best_snap, b);
 out:
 	json_decref(root);
 	return r;
@@ -119,10 +146,29 @@ restic_argv(const struct dh_method_env *env, const char **argv, const char *cons
 	argv[n] = NULL;
 }
 
+/* "--host=V": one argument each, so a value starting with '-' stays a value. */
+static void
+filter_args(const struct dh_job_restore *rs, char *own[3], const char **args)
+{
+	size_t n = 0;
+
+	args[n++] = "--json";
+	args[n++] = "--no-lock";
+	args[n++] = "snapshots";
+	own[0] = rs->snapshot_host ? dh_xasprintf("--host=%s", rs->snapshot_host) : NULL;
+	own[1] = rs->snapshot_tag ? dh_xasprintf("--tag=%s", rs->snapshot_tag) : NULL;
+	own[2] = rs->snapshot_path ? dh_xasprintf("--path=%s", rs->snapshot_path) : NULL;
+	for (size_t i = 0; i < 3; i++)
+		if (own[i] != NULL)
+			args[n++] = own[i];
+	args[n] = NULL;
+}
+
 static int
 restic_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 {
-	static const char *const args[] = { "--json", "--no-lock", "snapshots", NULL };
+	const char *args[8];
+	char *own[3];
 	const char *argv[16];
 	struct dh_proc_opts o = { .argv = (char *const *)argv,
 		.env = restic_env,
@@ -132,6 +178,7 @@ restic_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 	char how[128];
 	int r;
 
+	filter_args(&env->job->restore, own, args);
 	restic_argv(env, argv, args);
 	dh_proc_result_init(&res);
 	if (dh_proc_run(&o, &res, err) != 0) {
@@ -152,8 +199,14 @@ restic_find(struct dh_method_env *env, struct dh_backup *b, struct dh_err *err)
 		goto out;
 	}
 	r = dh_method_restic_newest(res.out.data, res.out.len, b, err);
+	if (r == DH_ENOENT && (own[0] || own[1] || own[2]))
+		dh_err_set(err, DH_ENOENT, "the repository holds no snapshot matching%s%s%s%s%s%s",
+			own[0] ? " " : "", own[0] ? own[0] : "", own[1] ? " " : "",
+			own[1] ? own[1] : "", own[2] ? " " : "", own[2] ? own[2] : "");
 out:
 	dh_proc_result_fini(&res);
+	for (size_t i = 0; i < 3; i++)
+		free(own[i]);
 	return r;
 }
 

@@ -28,10 +28,14 @@ struct dh_method_env {
 	struct dh_record *rec; /* refused tar entries become mismatches */
 };
 
-/* The newest backup: its time and an id (snapshot id, archive name). */
+/* The newest backup: its time and an id (snapshot id, archive name);
+ * for restic also the snapshot's host and paths (NULL / 0 otherwise). */
 struct dh_backup {
 	time_t at;
-	char *id; /* owned */
+	char *id;     /* owned */
+	char *host;   /* owned */
+	char **paths; /* owned, npaths <= DH_SNAPSHOT_PATHS_CAP */
+	size_t npaths;
 };
 
 /* How the restore went. detail is a short sentence for the check. */
@@ -79,9 +83,10 @@ int dh_method_run_action(struct dh_method_env *env, const struct dh_agent_action
 void dh_backup_fini(struct dh_backup *b);
 
 /*
- * The newest snapshot in `restic snapshots --json` output: its id and
- * time. 0, DH_ENOENT for an empty list, DH_EPARSE for output that is not
- * what restic prints. Exposed for the unit tests.
+ * The newest snapshot in `restic snapshots --json` output (restic has
+ * already applied the job's --host/--tag/--path filters): its id, time,
+ * "hostname" and "paths" (each optional in the output). 0, DH_ENOENT for an empty list, DH_EPARSE
+ * for output that is not what restic prints. Exposed for the unit tests.
  */
 int dh_method_restic_newest(const char *json, size_t len, struct dh_backup *b, struct dh_err *err);
 

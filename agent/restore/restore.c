@@ -43,6 +43,7 @@ struct run {
 	double restore_mono; /* restore start, monotonic */
 	time_t restore_wall; /* restore start, wall clock */
 	struct dh_backup backup;
+	char origin[512]; /* " of host H, paths P" for the backup check */
 	bool have_backup;
 	struct dh_tree tree; /* scanned once for min_files / min_bytes */
 	bool scanned;
@@ -539,6 +540,32 @@ clock_fault(struct run *r, const char *when)
 	return true;
 }
 
+/* restic's snapshot host and paths into the record and r->origin
+ * (" of host H, paths P, Q"), so the check names whose backup it was. */
+static void
+record_origin(struct run *r)
+{
+	struct dh_buf b;
+
+	r->origin[0] = '\0';
+	if (r->backup.host == NULL && r->backup.npaths == 0)
+		return;
+	dh_buf_init(&b);
+	if (r->backup.host != NULL) {
+		r->rec->snapshot_host = record_text(r->backup.host);
+		dh_buf_printf(&b, " of host %s", r->rec->snapshot_host);
+	}
+	for (size_t i = 0; i < r->backup.npaths; i++) {
+		char *p = record_text(r->backup.paths[i]);
+
+		dh_record_add_snapshot_path(r->rec, p);
+		dh_buf_printf(&b, "%s%s", i ? ", " : ", paths ", p);
+		free(p);
+	}
+	snprintf(r->origin, sizeof(r->origin), "%s", b.data ? b.data : "");
+	dh_buf_fini(&b);
+}
+
 /* Find the newest backup; false when the test cannot go on. */
 static bool
 find_backup(struct run *r)
@@ -560,6 +587,7 @@ find_backup(struct run *r)
 		return false;
 	}
 	r->rec->snapshot = record_text(r->backup.id); /* an archive's name need not be UTF-8 */
+	record_origin(r);
 	dh_time_format(r->backup.at, when, sizeof(when));
 	if (clock_fault(r, when))
 		return false;
@@ -569,8 +597,8 @@ find_backup(struct run *r)
 		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup from %s",
 			when);
 	else
-		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup %s from %s",
-			r->rec->snapshot, when);
+		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED,
+			"newest backup %s from %s%s", r->rec->snapshot, when, r->origin);
 	return true;
 }
 

@@ -23,6 +23,9 @@ copy_restore(const struct dh_restore *in, struct dh_job_restore *rs)
 	rs->repository = dup_or_null(in->repository);
 	rs->password_file = dup_or_null(in->password_file);
 	rs->pattern = dup_or_null(in->pattern);
+	rs->snapshot_host = dup_or_null(in->snapshot_host);
+	rs->snapshot_tag = dup_or_null(in->snapshot_tag);
+	rs->snapshot_path = dup_or_null(in->snapshot_path);
 	rs->restore_action = dup_or_null(in->restore_action);
 	rs->backup_time_action = dup_or_null(in->backup_time_action);
 	rs->keep = in->keep;

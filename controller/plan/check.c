@@ -6,7 +6,8 @@
  * the halls, dependencies that name real systems; then, on the derived
  * values (derive.c): requirements looser than the level, classification
  * age, supplier rto, failover required, no [restore], a dependency slower
- * than its dependent; and the cycles that order.c finds. The syntax of a
+ * than its dependent, two systems sharing a restic repository with
+ * nothing telling them apart; and the cycles that order.c finds. The syntax of a
  * single key or value is checked where it is read (load.c, value.c);
  * which files make a plan, in plan.c and files.c. Every problem is
  * collected with the line that caused it; nothing stops at the first.
@@ -163,6 +164,9 @@ static const struct method_keys {
 	{ "repository", offsetof(struct dh_restore, repository_line), 2, 2, 0 },
 	{ "password_file", offsetof(struct dh_restore, password_file_line), 2, 0, 0 },
 	{ "pattern", offsetof(struct dh_restore, pattern_line), 0, 1, 0 },
+	{ "snapshot_host", offsetof(struct dh_restore, snapshot_host_line), 1, 0, 0 },
+	{ "snapshot_tag", offsetof(struct dh_restore, snapshot_tag_line), 1, 0, 0 },
+	{ "snapshot_path", offsetof(struct dh_restore, snapshot_path_line), 1, 0, 0 },
 	{ "restore_action", offsetof(struct dh_restore, restore_action_line), 0, 0, 2 },
 	{ "backup_time_action", offsetof(struct dh_restore, backup_time_action_line), 0, 0, 2 },
 };
@@ -324,6 +328,62 @@ struct cycle_ctx {
 	struct dh_problems *pr;
 };
 
+/* Two repository strings name one repository when equal but for trailing
+ * slashes ("/srv/restic/" and "/srv/restic"). */
+static bool
+same_repository(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	while (na > 1 && a[na - 1] == '/')
+		na--;
+	while (nb > 1 && b[nb - 1] == '/')
+		nb--;
+	return na == nb && memcmp(a, b, na) == 0;
+}
+
+static bool
+same_filter(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool
+restic_with_repo(const struct dh_system *s)
+{
+	return s->restore.present && s->restore.method == DH_METHOD_RESTIC &&
+		s->restore.repository != NULL;
+}
+
+/* SPEC "Checks": two systems restoring from one restic repository with no
+ * snapshot filter telling them apart would each take the other's newest
+ * snapshot; warned at the later system's [restore]. */
+static void
+check_shared_repository(const struct dh_plan *p, size_t i, struct dh_problems *pr)
+{
+	const struct dh_system *s = &p->systems[i];
+	const struct dh_restore *r = &s->restore;
+
+	if (!restic_with_repo(s))
+		return;
+	for (size_t j = 0; j < i; j++) {
+		const struct dh_system *o = &p->systems[j];
+		const struct dh_restore *q = &o->restore;
+
+		if (!restic_with_repo(o) || !same_repository(r->repository, q->repository) ||
+			!same_filter(r->snapshot_host, q->snapshot_host) ||
+			!same_filter(r->snapshot_tag, q->snapshot_tag) ||
+			!same_filter(r->snapshot_path, q->snapshot_path))
+			continue;
+		WARN(s, r->line,
+			"systems %s and %s restore from one restic repository %s without a "
+			"snapshot filter telling them apart (snapshot_host, snapshot_tag, "
+			"snapshot_path): each would test the other's newest snapshot",
+			o->id, s->id, r->repository);
+		return;
+	}
+}
+
 /* order.c found a cycle: "a -> b -> a", at the first system's depends_on. */
 static void
 report_cycle(void *arg, const size_t *cycle, size_t n)
@@ -357,7 +417,9 @@ dh_plan_check(struct dh_plan *plan, time_t now, struct dh_problems *pr)
 		check_classification(s, now, pr);
 		check_coverage(&plan->policy, s, pr);
 	}
-	for (size_t i = 0; i < plan->nsystems; i++)
+	for (size_t i = 0; i < plan->nsystems; i++) {
 		check_dependency_rto(plan, &plan->systems[i], pr);
+		check_shared_repository(plan, i, pr);
+	}
 	dh_plan_order(plan, report_cycle, &cycles);
 }

@@ -43,9 +43,11 @@ enum key_type {
 	K_HALLID,
 	K_IDLIST, /* depends_on */
 	K_METHOD,
-	K_ACTNAME, /* an action on the section's host */
-	K_ACTION,  /* HOST NAME */
-	K_ACTLIST, /* repeated HOST NAME */
+	K_ACTNAME,  /* an action on the section's host */
+	K_SNAPHOST, /* restic --host: a hostname */
+	K_SNAPTAG,  /* restic --tag: one tag, no comma or space */
+	K_ACTION,   /* HOST NAME */
+	K_ACTLIST,  /* repeated HOST NAME */
 	K_VERIFY,
 	K_HEALTH,
 	K_BOOL,
@@ -149,6 +151,9 @@ static const struct key_spec restore_keys[] = {
 	KEYS("repository", K_PATH, struct dh_restore, repository, repository_line),
 	KEYS("password_file", K_PATH, struct dh_restore, password_file, password_file_line),
 	KEYS("pattern", K_WORD, struct dh_restore, pattern, pattern_line),
+	KEYS("snapshot_host", K_SNAPHOST, struct dh_restore, snapshot_host, snapshot_host_line),
+	KEYS("snapshot_tag", K_SNAPTAG, struct dh_restore, snapshot_tag, snapshot_tag_line),
+	KEYS("snapshot_path", K_PATH, struct dh_restore, snapshot_path, snapshot_path_line),
 	KEYS("restore_action", K_ACTNAME, struct dh_restore, restore_action, restore_action_line),
 	KEYS("backup_time_action", K_ACTNAME, struct dh_restore, backup_time_action,
 		backup_time_action_line),
@@ -510,6 +515,17 @@ parse_string_kind(const struct key_spec *k, void *obj, const char *v, struct dh_
 	case K_ACTNAME:
 		if (!dh_plan_value_is_action_name(v))
 			return dh_err_set(err, DH_EPARSE, "'%s' is not a valid action name", v);
+		break;
+	case K_SNAPHOST:
+		if (!dh_plan_value_is_hostname(v))
+			return dh_err_set(err, DH_EPARSE, "'%s' is not a host name", v);
+		break;
+	case K_SNAPTAG:
+		if (!dh_plan_value_is_restic_tag(v))
+			return dh_err_set(err, DH_EPARSE,
+				"'%s' is not a restic tag (one tag: no comma, space or "
+				"control character)",
+				v);
 		break;
 	default:
 		break;

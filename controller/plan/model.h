@@ -104,9 +104,12 @@ struct dh_restore {
 	int line; /* line of [restore] */
 	char *host;
 	enum dh_restore_method method;
-	char *repository;              /* restic, tar */
-	char *password_file;           /* restic */
-	char *pattern;                 /* tar; default "*.tar*" */
+	char *repository;    /* restic, tar */
+	char *password_file; /* restic */
+	char *pattern;       /* tar; default "*.tar*" */
+	/* restic's snapshot filters (--host, --tag, --path), NULL when absent:
+	 * which snapshots are this system's in a shared repository */
+	char *snapshot_host, *snapshot_tag, *snapshot_path;
 	char *restore_action;          /* action: NAME on the restore host */
 	char *backup_time_action;      /* action: NAME on the restore host */
 	struct dh_plan_verify *verify; /* in file order */
@@ -117,6 +120,7 @@ struct dh_restore {
 	int host_line, method_line;
 	/* lines of the method's keys, set even when the value was bad */
 	int repository_line, password_file_line, pattern_line;
+	int snapshot_host_line, snapshot_tag_line, snapshot_path_line;
 	int restore_action_line, backup_time_action_line;
 };
 

@@ -220,6 +220,9 @@ free_system(struct dh_system *s)
 	free(r->repository);
 	free(r->password_file);
 	free(r->pattern);
+	free(r->snapshot_host);
+	free(r->snapshot_tag);
+	free(r->snapshot_path);
 	free(r->restore_action);
 	free(r->backup_time_action);
 	for (size_t i = 0; i < r->nverify; i++)

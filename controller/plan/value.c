@@ -63,6 +63,35 @@ dh_plan_value_is_abs_path(const char *s)
 		!(strlen(s) >= 3 && strcmp(s + strlen(s) - 3, "/..") == 0);
 }
 
+bool
+dh_plan_value_is_hostname(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 253 || s[0] == '-' || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("-_.", s[i]) == NULL)
+			return false;
+	return true;
+}
+
+bool
+dh_plan_value_is_restic_tag(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 255)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c == 0x7f || c == ',')
+			return false;
+	}
+	return true;
+}
+
 int
 dh_plan_value_level(const char *s, int *out, struct dh_err *err)
 {

@@ -22,6 +22,12 @@ bool dh_plan_value_is_hall_id(const char *s);
 bool dh_plan_value_is_action_name(const char *s);
 /* An absolute path without control characters or "..". */
 bool dh_plan_value_is_abs_path(const char *s);
+/* A host name as restic records it (--host): letters, digits, '-', '_',
+ * '.', not starting with '-' or '.', at most 253 characters. */
+bool dh_plan_value_is_hostname(const char *s);
+/* One restic tag (--tag): 1..255 printable characters without a comma
+ * (restic reads "a,b" as two tags) or a space. */
+bool dh_plan_value_is_restic_tag(const char *s);
 
 /* A KLASSA level: exactly one digit 0..4. */
 int dh_plan_value_level(const char *s, int *out, struct dh_err *err);

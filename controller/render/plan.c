@@ -92,6 +92,27 @@ count_set_by_it(const struct dh_plan *p)
 	return n;
 }
 
+/* " (snapshots of host H, tag T, path P)": which snapshots are the system's */
+static void
+snapshot_filters(const struct dh_restore *r, struct dh_buf *b)
+{
+	const char *sep = " (snapshots of ";
+
+	if (r->snapshot_host == NULL && r->snapshot_tag == NULL && r->snapshot_path == NULL)
+		return;
+	if (r->snapshot_host != NULL) {
+		dh_buf_printf(b, "%shost %s", sep, r->snapshot_host);
+		sep = ", ";
+	}
+	if (r->snapshot_tag != NULL) {
+		dh_buf_printf(b, "%stag %s", sep, r->snapshot_tag);
+		sep = ", ";
+	}
+	if (r->snapshot_path != NULL)
+		dh_buf_printf(b, "%spath %s", sep, r->snapshot_path);
+	dh_buf_putc(b, ')');
+}
+
 /* "restic on backup-b1, every 30d" / "none: never tested" */
 static void
 restore_summary(const struct dh_system *s, struct dh_buf *b)
@@ -104,6 +125,7 @@ restore_summary(const struct dh_system *s, struct dh_buf *b)
 	}
 	dh_buf_printf(b, "%s on %s, every %s", or_dash(dh_plan_method_name(s->restore.method)),
 		or_dash(s->restore.host), dur(s->eff_restore_every_s, e, sizeof(e)));
+	snapshot_filters(&s->restore, b);
 }
 
 static void

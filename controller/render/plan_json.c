@@ -89,9 +89,10 @@ restore_json(const struct dh_restore *r)
 {
 	if (!r->present)
 		return json_null();
-	return json_pack("{s:s?, s:s?, s:o, s:i}", "host", r->host, "method",
+	return json_pack("{s:s?, s:s?, s:o, s:i, s:s?, s:s?, s:s?}", "host", r->host, "method",
 		dh_plan_method_name(r->method), "timeout_s", secs(r->timeout_s), "verify",
-		(int)r->nverify);
+		(int)r->nverify, "snapshot_host", r->snapshot_host, "snapshot_tag", r->snapshot_tag,
+		"snapshot_path", r->snapshot_path);
 }
 
 static json_t *

@@ -23,8 +23,12 @@
 
 #include "dh/err.h"
 
-#define DH_PROTO_VERSION 1
+/* 2: a restic restore job carries snapshot filters (snapshot_host, _tag,
+ * _path); an agent of version 1 would ignore them and test whatever host's
+ * snapshot is newest, so each side refuses a job of another version. */
+#define DH_PROTO_VERSION 2
 #define DH_JOB_MAX (256 * 1024)
+#define DH_SNAPSHOT_PATHS_CAP 64
 #define DH_EVENT_MAX (1024 * 1024)
 #define DH_TOKEN_HEX 64 /* 32 random bytes, hex */
 #define DH_JOB_ID_MAX 80
@@ -49,9 +53,12 @@ struct dh_verify {
 
 struct dh_job_restore {
 	enum dh_restore_method method;
-	char *repository;         /* restic, tar */
-	char *password_file;      /* restic */
-	char *pattern;            /* tar; NULL = "*.tar*" */
+	char *repository;    /* restic, tar */
+	char *password_file; /* restic */
+	char *pattern;       /* tar; NULL = "*.tar*" */
+	/* restic only, each NULL or a string without control characters (and
+	 * the tag without a comma): restic's --host, --tag, --path */
+	char *snapshot_host, *snapshot_tag, *snapshot_path;
 	char *restore_action;     /* action */
 	char *backup_time_action; /* action */
 	struct dh_verify *verify;
@@ -129,6 +136,11 @@ struct dh_record {
 	size_t nhosts;
 	time_t backup_at;
 	char *snapshot; /* restic snapshot id or archive name */
+	/* restic: the snapshot's host and paths (JSON "snapshot_host",
+	 * "snapshot_paths", written only when known), else NULL / 0 */
+	char *snapshot_host;
+	char **snapshot_paths;
+	size_t nsnapshot_paths; /* <= DH_SNAPSHOT_PATHS_CAP */
 	int64_t rpo_target_s, rpo_actual_s;
 	int64_t rto_target_s, rto_actual_s;
 	struct dh_check *checks;
@@ -153,6 +165,8 @@ void dh_record_add_check(struct dh_record *r, const char *name, enum dh_verdict 
 	...) __attribute__((format(printf, 4, 5)));
 void dh_record_add_mismatch(struct dh_record *r, const char *path, const char *problem);
 void dh_record_add_host(struct dh_record *r, const char *host);
+/* Add one path of the snapshot (a copy); past DH_SNAPSHOT_PATHS_CAP ignored. */
+void dh_record_add_snapshot_path(struct dh_record *r, const char *path);
 /* Serialise to the SPEC JSON shape (caller frees); indent 0 = compact. */
 char *dh_record_to_json(const struct dh_record *r, int indent);
 /* Parse the JSON shape back (used by the controller for finished events). */

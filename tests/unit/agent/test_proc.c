@@ -141,7 +141,7 @@ test_restic_newest(void **state)
 		"[{\"time\":\"2026-11-27T21:22:39.289523963Z\",\"id\":\"aaa\",\"short_id\":\"a\"},"
 		"{\"time\":\"2026-11-27T23:00:00.5+01:00\",\"id\":\"bbb\"},"
 		"{\"time\":\"2025-01-01T00:00:00Z\",\"id\":\"ccc\"}]";
-	struct dh_backup b = { 0, NULL };
+	struct dh_backup b = { .id = NULL };
 	struct dh_err e;
 	time_t want;
 
@@ -157,6 +157,34 @@ test_restic_newest(void **state)
 	assert_null(b.id);
 }
 
+/* The newest snapshot names its host and paths (restic applied the filters). */
+static void
+test_restic_newest_origin(void **state)
+{
+	const char *json =
+		"[{\"time\":\"2026-11-20T10:00:00Z\",\"id\":\"own\",\"hostname\":\"a1\","
+		"\"paths\":[\"/srv/a\"]},"
+		"{\"time\":\"2026-11-30T10:00:00Z\",\"id\":\"other\",\"hostname\":\"b2\","
+		"\"paths\":[\"/srv/b\",\"/etc\",7]}]";
+	struct dh_backup b = { .id = NULL };
+	struct dh_err e;
+
+	assert_int_equal(dh_method_restic_newest(json, strlen(json), &b, &e), 0);
+	assert_string_equal(b.id, "other");
+	assert_string_equal(b.host, "b2");
+	assert_int_equal(b.npaths, 2); /* a non-string path is not a path */
+	assert_string_equal(b.paths[0], "/srv/b");
+	assert_string_equal(b.paths[1], "/etc");
+	dh_backup_fini(&b);
+	assert_null(b.host);
+	/* without hostname or paths: the id and time still count */
+	json = "[{\"time\":\"2026-11-20T10:00:00Z\",\"id\":\"x\"}]";
+	assert_int_equal(dh_method_restic_newest(json, strlen(json), &b, &e), 0);
+	assert_null(b.host);
+	assert_int_equal(b.npaths, 0);
+	dh_backup_fini(&b);
+}
+
 int
 main(void)
 {
@@ -167,6 +195,7 @@ main(void)
 		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_environment),
 		cmocka_unit_test(test_restic_newest),
+		cmocka_unit_test(test_restic_newest_origin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

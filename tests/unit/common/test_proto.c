@@ -19,12 +19,13 @@
 #define TOKEN "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 static const char good_job[] =
-	"{\"v\":1,\"job\":\"j-20261127-procapita-1\",\"kind\":\"restore\","
+	"{\"v\":2,\"job\":\"j-20261127-procapita-1\",\"kind\":\"restore\","
 	"\"system\":\"procapita\",\"host\":\"backup-b1\",\"token\":\"" TOKEN "\","
 	"\"url\":\"https://127.0.0.1:8443\",\"plan_revision\":\"abc\","
 	"\"rpo_target_s\":900,\"rto_target_s\":7200,\"timeout_s\":14400,"
 	"\"restore\":{\"method\":\"restic\",\"repository\":\"/srv/backup/procapita\","
 	"\"password_file\":\"/etc/drillhall/secrets/procapita.restic\",\"keep\":false,"
+	"\"snapshot_host\":\"app-a1\",\"snapshot_tag\":\"procapita\",\"snapshot_path\":\"/srv/pc\","
 	"\"verify\":[{\"kind\":\"manifest\",\"arg\":\"/srv/backup/procapita.sha256\"},"
 	"{\"kind\":\"min_files\",\"n\":1000}]}}";
 
@@ -45,6 +46,9 @@ test_job_roundtrip(void **state)
 	assert_int_equal(dh_job_parse(json, strlen(json), &again, &err), 0);
 	assert_string_equal(again->restore.verify[0].arg, "/srv/backup/procapita.sha256");
 	assert_int_equal(again->timeout_s, 14400);
+	assert_string_equal(again->restore.snapshot_host, "app-a1");
+	assert_string_equal(again->restore.snapshot_tag, "procapita");
+	assert_string_equal(again->restore.snapshot_path, "/srv/pc");
 	free(json);
 	dh_job_free(job);
 	dh_job_free(again);
@@ -77,7 +81,14 @@ test_job_rejects(void **state)
 	static const struct {
 		const char *from, *to, *msg;
 	} cases[] = {
-		{ "\"v\":1", "\"v\":2", "protocol version 2" },
+		{ "\"v\":2", "\"v\":1", "protocol version 1, this agent speaks 2" },
+		{ "\"method\":\"restic\"", "\"method\":\"tar\"", "apply to method restic only" },
+		{ "\"snapshot_host\":\"app-a1\"", "\"snapshot_host\":7", "\"snapshot_host\"" },
+		{ "\"procapita\",\"snapshot_path", "\"a,b\",\"snapshot_path", "malformed" },
+		{ "\"procapita\",\"snapshot_path", "\"a b\",\"snapshot_path", "malformed" },
+		{ "\"/srv/pc\"", "\"srv/pc\"", "malformed" },
+		{ "\"app-a1\"", "\"a\\n1\"", "malformed" },
+		{ "\"app-a1\"", "\"\"", "malformed" },
 		{ "j-20261127-procapita-1", "../../etc", "\"job\" is not a valid job id" },
 		{ "\"system\":\"procapita\"", "\"system\":\"Procapita;rm\"", "\"system\"" },
 		{ TOKEN, "short", "\"token\"" },
@@ -89,7 +100,7 @@ test_job_rejects(void **state)
 		{ ",\"password_file\":\"/etc/drillhall/secrets/procapita.restic\"", "",
 			"missing \"password_file\"" },
 		{ "\"keep\":false", "\"keep\":\"no\"", "\"keep\"" },
-		{ "\"v\":1,", "\"v\":1,\"v\":1,", "malformed JSON" },
+		{ "\"v\":2,", "\"v\":2,\"v\":2,", "malformed JSON" },
 	};
 	struct dh_err err;
 
@@ -131,6 +142,9 @@ test_record_and_event(void **state)
 	rec->started_at = 1795000000;
 	rec->finished_at = 1795000100;
 	rec->rto_actual_s = 100;
+	rec->snapshot_host = dh_xstrdup("app-a1");
+	dh_record_add_snapshot_path(rec, "/srv/a");
+	dh_record_add_snapshot_path(rec, "/etc");
 	dh_record_add_check(rec, "manifest", DH_VERDICT_FAILED, "%d changed", 1);
 	for (int i = 0; i < DH_MISMATCH_CAP + 5; i++)
 		dh_record_add_mismatch(rec, "var/lib/db.sqlite", "changed");
@@ -147,6 +161,9 @@ test_record_and_event(void **state)
 	assert_int_equal(back->record->mismatches_total, DH_MISMATCH_CAP + 5);
 	assert_string_equal(back->record->checks[0].detail, "1 changed");
 	assert_int_equal(back->record->rpo_actual_s, -1);
+	assert_string_equal(back->record->snapshot_host, "app-a1");
+	assert_int_equal(back->record->nsnapshot_paths, 2);
+	assert_string_equal(back->record->snapshot_paths[1], "/etc");
 	free(json);
 	dh_event_free(back);
 	dh_record_free(rec);

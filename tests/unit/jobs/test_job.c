@@ -38,7 +38,8 @@ static const char inventory[] =
 static const char procapita[] =
 	SYSTEM_HEAD "rpo = 15m\n[restore]\nhost = b1\nmethod = restic\nrepository = /srv/backup/p\n"
 		    "password_file = /etc/dh/p.pw\nverify = min_files 10\nverify = file a/b\n"
-		    "verify = manifest /srv/p.sha256\nkeep = yes\n";
+		    "verify = manifest /srv/p.sha256\nkeep = yes\nsnapshot_host = app-a1\n"
+		    "snapshot_path = /srv/procapita\n";
 static const char bare[] = SYSTEM_HEAD;
 static const char halfhost[] =
 	SYSTEM_HEAD "[restore]\nhost = a1\nmethod = tar\nrepository = /srv/backup/h\n";
@@ -88,6 +89,9 @@ test_restore_job(void **state)
 	assert_string_equal(j->restore.repository, "/srv/backup/p");
 	assert_string_equal(j->restore.password_file, "/etc/dh/p.pw");
 	assert_true(j->restore.keep);
+	assert_string_equal(j->restore.snapshot_host, "app-a1");
+	assert_null(j->restore.snapshot_tag);
+	assert_string_equal(j->restore.snapshot_path, "/srv/procapita");
 	assert_int_equal(j->restore.nverify, 3);
 	assert_int_equal(j->restore.verify[0].kind, DH_VERIFY_MIN_FILES);
 	assert_int_equal(j->restore.verify[0].n, 10);

@@ -154,6 +154,7 @@ RULE(test_clean, "clean")
 RULE(test_policy_gaps, "policy-gaps")
 RULE(test_relations, "relations")
 RULE(test_timezone, "timezone")
+RULE(test_shared_repository, "shared-repo")
 
 int
 main(void)
@@ -179,6 +180,7 @@ main(void)
 		cmocka_unit_test(test_policy_gaps),
 		cmocka_unit_test(test_relations),
 		cmocka_unit_test(test_timezone),
+		cmocka_unit_test(test_shared_repository),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

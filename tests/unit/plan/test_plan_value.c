@@ -92,6 +92,33 @@ test_ids(void **state)
 	assert_false(dh_plan_value_is_action_name("$(x)"));
 }
 
+/* restic's snapshot filters: a host name, one tag as restic takes it. */
+static void
+test_snapshot_filters(void **state)
+{
+	char longname[260];
+
+	assert_true(dh_plan_value_is_hostname("app-a1"));
+	assert_true(dh_plan_value_is_hostname("App_B2.example.se"));
+	assert_false(dh_plan_value_is_hostname(""));
+	assert_false(dh_plan_value_is_hostname("-v"));
+	assert_false(dh_plan_value_is_hostname(".hidden"));
+	assert_false(dh_plan_value_is_hostname("a b"));
+	assert_false(dh_plan_value_is_hostname("a/b"));
+	memset(longname, 'a', 254);
+	longname[254] = '\0';
+	assert_false(dh_plan_value_is_hostname(longname));
+	longname[253] = '\0';
+	assert_true(dh_plan_value_is_hostname(longname));
+	assert_true(dh_plan_value_is_restic_tag("nightly"));
+	assert_true(dh_plan_value_is_restic_tag("sys=procapita"));
+	assert_false(dh_plan_value_is_restic_tag(""));
+	assert_false(dh_plan_value_is_restic_tag("a,b")); /* restic: two tags */
+	assert_false(dh_plan_value_is_restic_tag("a b"));
+	assert_false(dh_plan_value_is_restic_tag("a\tb"));
+	assert_false(dh_plan_value_is_restic_tag("a\x7f"));
+}
+
 static void
 test_ports_counts_bools(void **state)
 {
@@ -266,6 +293,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_snapshot_filters),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_timezones),
 		cmocka_unit_test(test_timezone_database),
