@@ -25,6 +25,7 @@
 #include "events/deliver.h"
 #include "dh/buf.h"
 #include "dh/duration.h"
+#include "dh/http_client.h"
 #include "dh/proto.h"
 #include "events/emit.h"
 #include "restore/restore.h"
@@ -157,10 +158,8 @@ get_job(struct dh_job **job, struct dh_err *err)
 	if ((*job)->kind != DH_JOB_RESTORE)
 		r = dh_err_set(err, DH_EINVAL, "this agent runs restore tests only, not %s",
 			dh_job_kind_name((*job)->kind));
-	else if (!dh_report_is_allowed_url((*job)->url))
-		r = dh_err_set(err, DH_EREFUSED,
-			"events URL must be https (http only to "
-			"loopback)");
+	else
+		r = dh_http_url_check((*job)->url, err);
 	if (r != 0) {
 		dh_job_free(*job);
 		*job = NULL;

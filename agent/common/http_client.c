@@ -8,8 +8,11 @@
  */
 #include "dh/http_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -153,4 +156,68 @@ dh_http_client_post(struct dh_http_client *c, const char *url, const char *const
 	resp->len = c->resp.len;
 	resp->truncated = c->truncated;
 	return r;
+}
+
+/* host as libcurl normalised it: dotted IPv4, "[v6]" or a name. */
+static bool
+host_is_loopback(const char *host)
+{
+	unsigned char a[16];
+	char v6[64];
+	size_t n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (n < 3 || n - 2 >= sizeof(v6) || host[0] != '[' || host[n - 1] != ']')
+		return false;
+	memcpy(v6, host + 1, n - 2);
+	v6[n - 2] = '\0';
+	if (inet_pton(AF_INET6, v6, a) != 1)
+		return false;
+	return IN6_IS_ADDR_LOOPBACK((struct in6_addr *)a) ||
+		(IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a) && a[12] == 127);
+}
+
+static bool
+has_part(CURLU *u, CURLUPart part)
+{
+	char *v = NULL;
+	bool has = curl_url_get(u, part, &v, 0) == CURLUE_OK && v != NULL;
+
+	curl_free(v);
+	return has;
+}
+
+int
+dh_http_url_check(const char *url, struct dh_err *err)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	const char *why = "is not an http(s) URL";
+
+	if (u == NULL || url == NULL)
+		goto out;
+	for (const unsigned char *p = (const unsigned char *)url; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			goto out;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+		curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+		curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0')
+		goto out;
+	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)
+		goto out;
+	if (has_part(u, CURLUPART_USER) || has_part(u, CURLUPART_PASSWORD) ||
+		has_part(u, CURLUPART_OPTIONS))
+		why = "must not hold user information";
+	else if (strcmp(scheme, "https") == 0 || host_is_loopback(host))
+		why = NULL;
+	else
+		why = "must be https (http only to a loopback address)";
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return why == NULL ? 0 : dh_err_set(err, DH_EREFUSED, "the events URL %s", why);
 }

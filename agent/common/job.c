@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dh/buf.h"
+#include "dh/http_client.h"
 #include "dh/json.h"
 
 static int
@@ -108,6 +109,7 @@ int
 dh_job_parse(const char *json, size_t len, struct dh_job **out, struct dh_err *err)
 {
 	struct dh_job *job = dh_xcalloc(1, sizeof(*job));
+	struct dh_err uerr;
 	int64_t version = 0;
 	json_t *root;
 	int kind, r = DH_EPARSE;
@@ -152,8 +154,8 @@ dh_job_parse(const char *json, size_t len, struct dh_job **out, struct dh_err *e
 			DH_TOKEN_HEX);
 		goto out;
 	}
-	if (strncmp(job->url, "https://", 8) != 0 && strncmp(job->url, "http://", 7) != 0) {
-		dh_err_set(err, DH_EPARSE, "\"url\" must be an http(s) URL");
+	if (dh_http_url_check(job->url, &uerr) != 0) {
+		dh_err_set(err, DH_EPARSE, "\"url\": %s", uerr.msg);
 		goto out;
 	}
 	if (job->kind == DH_JOB_RESTORE &&

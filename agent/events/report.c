@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "dh/buf.h"
@@ -52,36 +51,6 @@ dh_report_free(struct dh_report *r)
 		return;
 	dh_http_client_free(r->http);
 	free(r);
-}
-
-static bool
-is_loopback_host(const char *h, size_t n)
-{
-	static const char *names[] = { "localhost", "[::1]" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (n == strlen(names[i]) && strncasecmp(h, names[i], n) == 0)
-			return true;
-	return n >= 4 && strncmp(h, "127.", 4) == 0 && strspn(h, "0123456789.") == n;
-}
-
-bool
-dh_report_is_allowed_url(const char *url)
-{
-	const char *h, *end;
-
-	if (url == NULL || strpbrk(url, " \t\r\n") != NULL)
-		return false;
-	if (strncasecmp(url, "https://", 8) == 0)
-		return url[8] != '\0';
-	if (strncasecmp(url, "http://", 7) != 0)
-		return false;
-	h = url + 7;
-	if (h[0] == '[')
-		end = strchr(h, ']') ? strchr(h, ']') + 1 : h + strlen(h);
-	else
-		end = h + strcspn(h, ":/");
-	return is_loopback_host(h, (size_t)(end - h));
 }
 
 /* The answer as one line of printable text, for messages. */
@@ -126,10 +95,10 @@ dh_report_post(struct dh_report *r, const char *url, const char *job, const char
 	char *target = NULL;
 
 	*status = 0;
-	if (!dh_report_is_allowed_url(url) || !dh_proto_is_job_id(job)) {
-		dh_err_set(err, DH_EREFUSED,
-			"refusing to send to this URL "
-			"(https, or http to loopback only)");
+	if (dh_http_url_check(url, err) != 0)
+		return DH_REPORT_REJECTED;
+	if (!dh_proto_is_job_id(job)) {
+		dh_err_set(err, DH_EREFUSED, "refusing to send: not a job id");
 		return DH_REPORT_REJECTED;
 	}
 	while (ulen > 0 && url[ulen - 1] == '/')

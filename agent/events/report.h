@@ -41,7 +41,4 @@ void dh_report_free(struct dh_report *r);
 enum dh_report_outcome dh_report_post(struct dh_report *r, const char *url, const char *job,
 	const char *token, const char *body, size_t len, long *status, struct dh_err *err);
 
-/* True when url may be used: https://, or http:// to a loopback host. */
-bool dh_report_is_allowed_url(const char *url);
-
 #endif

@@ -14,12 +14,15 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -30,8 +33,26 @@
 #define TLS_FILE_MAX (256 * 1024)
 #define DRAIN_FACTOR 4 /* a body up to 4 x the limit is read and dropped before a 413 */
 
+/* One open connection, watched for the whole-request deadline. */
+struct watch {
+	struct watch *next, *prev;
+	int fd;
+	time_t start; /* monotonic: opened, or last answered */
+	bool busy;    /* the request arrived whole: its handler runs */
+	bool cut;
+	char peer[DH_HTTPD_PEER_MAX];
+};
+
 struct dh_httpd {
 	struct MHD_Daemon *mhd;
+	pthread_mutex_t mu; /* watches, stopping, the log bucket */
+	pthread_cond_t cond;
+	pthread_t watchdog;
+	bool watching, stopping;
+	struct watch *watches;
+	double tokens; /* rejection lines that may be logged now */
+	time_t refilled;
+	unsigned long suppressed;
 	struct dh_httpd_config cfg;
 	struct dh_http_route *routes; /* the caller's table, copied */
 	uint16_t port;
@@ -127,6 +148,84 @@ peer_name(struct MHD_Connection *c, char *out, size_t outsz)
 	snprintf(out, outsz, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, serv);
 }
 
+static time_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * A token bucket: log_per_s lines a second, as many in a burst. True when
+ * this rejection may be logged; *missed gets the count suppressed since
+ * the last logged one. Called with h->mu held.
+ */
+static bool
+log_allowed(struct dh_httpd *h, unsigned long *missed)
+{
+	time_t now = mono_now();
+	double rate = h->cfg.log_per_s;
+
+	h->tokens += rate * (double)(now - h->refilled);
+	h->refilled = now;
+	if (h->tokens > rate)
+		h->tokens = rate;
+	*missed = 0;
+	if (h->tokens < 1.0) {
+		h->suppressed++;
+		return false;
+	}
+	h->tokens -= 1.0;
+	*missed = h->suppressed;
+	h->suppressed = 0;
+	return true;
+}
+
+/* Whether a line may be logged now; first says how many were not. */
+static bool
+log_take(struct dh_httpd *h)
+{
+	unsigned long missed;
+	bool ok;
+
+	pthread_mutex_lock(&h->mu);
+	ok = log_allowed(h, &missed);
+	pthread_mutex_unlock(&h->mu);
+	if (ok && missed > 0)
+		dh_log_warn("%lu more rejections suppressed", missed);
+	return ok;
+}
+
+/* One rejection line from peer, at a bounded rate; the log escapes it. */
+static void
+log_line(struct dh_httpd *h, const char *peer, const char *method, const char *url, int status,
+	const char *why)
+{
+	if (h->cfg.quiet || !log_take(h))
+		return;
+	/* bounded here; the log escapes whatever the client sent (dh/log.h) */
+	dh_log_warn("rejected %.16s %.160s from %s: %d %.200s", method ? method : "-",
+		url ? url : "-", peer, status, why);
+}
+
+/* libmicrohttpd's own messages: escaped, bounded, at the same rate. */
+static void
+mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	struct dh_httpd *h = cls;
+	char line[300];
+
+	if (h->cfg.quiet)
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	if (!log_take(h))
+		return;
+	dh_log_warn("http: %s", line);
+}
+
 static void
 log_rejection(struct dh_httpd *h, struct MHD_Connection *c, const char *method, const char *url,
 	const struct dh_http_resp *resp)
@@ -136,9 +235,7 @@ log_rejection(struct dh_httpd *h, struct MHD_Connection *c, const char *method, 
 	if (resp->status < 400 || h->cfg.quiet)
 		return;
 	peer_name(c, peer, sizeof(peer));
-	/* bounded here; the log escapes whatever the client sent (dh/log.h) */
-	dh_log_warn("rejected %.16s %.160s from %s: %d %s", method ? method : "-", url ? url : "-",
-		peer, resp->status, resp->why);
+	log_line(h, peer, method, url, resp->status, resp->why);
 }
 
 static enum MHD_Result
@@ -378,6 +475,109 @@ begin(struct dh_httpd *h, struct MHD_Connection *c, const char *url, const char 
 	return MHD_YES;
 }
 
+/* The request on c arrived whole (busy), or was answered: a new deadline. */
+static void
+watch_mark(struct dh_httpd *h, struct MHD_Connection *c, bool busy)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct watch *w = ci ? ci->socket_context : NULL;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&h->mu);
+	w->busy = busy;
+	if (!busy)
+		w->start = mono_now();
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+	enum MHD_ConnectionNotificationCode toe)
+{
+	struct dh_httpd *h = cls;
+	struct watch *w = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = dh_xcalloc(1, sizeof(*w));
+		w->fd = ci ? ci->connect_fd : -1;
+		w->start = mono_now();
+		peer_name(c, w->peer, sizeof(w->peer));
+		pthread_mutex_lock(&h->mu);
+		w->next = h->watches;
+		if (h->watches)
+			h->watches->prev = w;
+		h->watches = w;
+		pthread_mutex_unlock(&h->mu);
+		*socket_context = w;
+		return;
+	}
+	if (w == NULL)
+		return;
+	/* libmicrohttpd closes the socket after this: no cut can follow */
+	pthread_mutex_lock(&h->mu);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		h->watches = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&h->mu);
+	free(w);
+	*socket_context = NULL;
+}
+
+/*
+ * Close w's late connection: plain HTTP gets a 408 first (nothing was sent
+ * on it since its last answer). shutdown() wakes libmicrohttpd's thread.
+ */
+static void
+cut(struct dh_httpd *h, struct watch *w)
+{
+	static const char late[] = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+				   "Content-Length: 0\r\n\r\n";
+
+	if (h->cert == NULL)
+		(void)!send(w->fd, late, sizeof(late) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	shutdown(w->fd, SHUT_RDWR);
+	w->cut = true;
+}
+
+static void *
+watchdog(void *arg)
+{
+	struct dh_httpd *h = arg;
+	char peers[8][DH_HTTPD_PEER_MAX];
+	size_t n;
+
+	pthread_mutex_lock(&h->mu);
+	while (!h->stopping) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&h->cond, &h->mu, &ts);
+		n = 0;
+		for (struct watch *w = h->watches; w != NULL; w = w->next) {
+			if (w->busy || w->cut || w->fd < 0 ||
+				mono_now() - w->start < (time_t)h->cfg.request_timeout_s)
+				continue;
+			cut(h, w);
+			if (n < 8)
+				snprintf(peers[n++], DH_HTTPD_PEER_MAX, "%s", w->peer);
+		}
+		pthread_mutex_unlock(&h->mu);
+		for (size_t i = 0; i < n; i++)
+			log_line(h, peers[i], "-", "-", 408, "request not whole in time, closed");
+		pthread_mutex_lock(&h->mu);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -406,6 +606,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	watch_mark(h, c, true);
 	if (ctx->too_big) {
 		set_too_big(&resp, ctx->body_max, "");
 		return reply(h, c, method, url, &resp);
@@ -419,6 +620,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	struct conn_ctx *ctx = *con_cls;
 
+	watch_mark(cls, c, false);
 	if (ctx == NULL)
 		return;
 	params_fini(&ctx->req);
@@ -489,6 +691,17 @@ load_tls(struct dh_httpd *h, const struct dh_httpd_config *cfg, struct dh_err *e
 	return 0;
 }
 
+static void
+fill_defaults(struct dh_httpd_config *c)
+{
+	if (c->request_timeout_s == 0)
+		c->request_timeout_s = DH_HTTPD_REQUEST_TIMEOUT_S;
+	if (c->per_peer_max == 0)
+		c->per_peer_max = DH_HTTPD_PER_PEER_MAX;
+	if (c->log_per_s == 0)
+		c->log_per_s = DH_HTTPD_LOG_PER_S;
+}
+
 int
 dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg, struct dh_err *err)
 {
@@ -500,6 +713,11 @@ dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg, struct 
 	int fd = -1, r;
 
 	h->cfg = *cfg;
+	fill_defaults(&h->cfg);
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	h->tokens = h->cfg.log_per_s;
+	h->refilled = mono_now();
 	h->routes = dh_xcalloc(cfg->nroutes + 1, sizeof(*h->routes));
 	for (size_t i = 0; i < cfg->nroutes; i++) {
 		if ((r = check_route(&cfg->routes[i], cfg, err)) != 0)
@@ -521,9 +739,12 @@ dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg, struct 
 		goto out;
 	if (h->cert)
 		flags |= MHD_USE_TLS;
-	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned int)1024, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER,
+		mhd_logger, h, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, h, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)DH_HTTPD_CONN_MAX,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->cfg.per_peer_max,
+		MHD_OPTION_CONNECTION_TIMEOUT, h->cfg.request_timeout_s,
 		h->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, h->cert,
 		MHD_OPTION_HTTPS_MEM_KEY, h->key, MHD_OPTION_END);
 	if (h->mhd == NULL) {
@@ -532,6 +753,11 @@ dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg, struct 
 			h->cert ? " (check tls_cert and tls_key)" : "");
 		goto out;
 	}
+	if (pthread_create(&h->watchdog, NULL, watchdog, h) != 0) {
+		r = dh_err_set(err, DH_ESYS, "cannot start the request watchdog");
+		goto out;
+	}
+	h->watching = true;
 	*out = h;
 	h = NULL;
 	r = 0;
@@ -551,8 +777,17 @@ dh_httpd_stop(struct dh_httpd *h)
 {
 	if (h == NULL)
 		return;
+	if (h->watching) {
+		pthread_mutex_lock(&h->mu);
+		h->stopping = true;
+		pthread_cond_signal(&h->cond);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->watchdog, NULL);
+	}
 	if (h->mhd)
 		MHD_stop_daemon(h->mhd);
+	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->mu);
 	free(h->routes);
 	free(h->cert);
 	if (h->key) {

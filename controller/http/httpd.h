@@ -7,7 +7,9 @@
  * and dispatches through a route table that the caller passes in at start
  * (the event API, /healthz, later /metrics and pages) to handlers that see
  * a plain request, never a libmicrohttpd type. Every rejection (4xx) is
- * logged to stderr with the peer address.
+ * logged with the peer address, escaped and at a bounded rate; a request
+ * must arrive whole within a deadline, and one address may hold only so
+ * many connections.
  */
 #ifndef DH_HTTPD_H
 #define DH_HTTPD_H
@@ -22,6 +24,10 @@
 #define DH_HTTP_PARAMS_MAX 4                   /* {name} segments in one pattern */
 #define DH_HTTP_PARAM_NAME_MAX 24              /* bytes of a {name}, with its NUL */
 #define DH_HTTPD_UNROUTED_BODY_MAX (64 * 1024) /* read before a 404/405 */
+#define DH_HTTPD_REQUEST_TIMEOUT_S 30          /* a request arrives whole within this */
+#define DH_HTTPD_PER_PEER_MAX 16               /* connections from one address */
+#define DH_HTTPD_CONN_MAX 1024                 /* connections in all */
+#define DH_HTTPD_LOG_PER_S 10                  /* rejection lines a second (and burst) */
 
 /* One {name} of a route pattern and the path segment it matched. */
 struct dh_http_param {
@@ -106,6 +112,18 @@ struct dh_httpd_config {
 	dh_http_guard guard;                /* NULL: only NONE and SIGNED routes allowed */
 	void *guard_user;
 	bool quiet; /* do not log rejections (benchmarks) */
+	/*
+	 * 0 means the DH_HTTPD_* default. A connection whose request has not
+	 * arrived whole request_timeout_s after it opened (or after its last
+	 * answer) is answered 408 (plain HTTP) and closed, however steadily it
+	 * trickles bytes. More than per_peer_max connections from one address
+	 * are refused at accept. At most log_per_s rejection lines a second
+	 * are logged; the rest are counted in one "N more rejections
+	 * suppressed" line when logging resumes.
+	 */
+	unsigned request_timeout_s;
+	unsigned per_peer_max;
+	unsigned log_per_s;
 };
 
 struct dh_httpd;

@@ -59,6 +59,18 @@ void dh_http_client_free(struct dh_http_client *c);
  * verification). On failure resp->status is 0 and err has libcurl's
  * reason.
  */
+/*
+ * Whether url may carry a job's events: parsed with libcurl's URL API (the
+ * same parser that later connects), the scheme is https, or http only when
+ * the host libcurl will connect to is a loopback address (127.0.0.0/8 in any
+ * form libcurl accepts, such as 2130706433 or 0x7f.1, which it normalises;
+ * [::1]; [::ffff:127.x.y.z]; "localhost" in any case, not "localhost.").
+ * User information ("user@", "a:b@") is refused, as are control
+ * characters and spaces. Returns 0, or DH_EREFUSED with the reason in err
+ * (the reason never holds the URL).
+ */
+int dh_http_url_check(const char *url, struct dh_err *err);
+
 int dh_http_client_post(struct dh_http_client *c, const char *url, const char *const *headers,
 	const char *body, size_t len, struct dh_http_response *resp, struct dh_err *err);
 

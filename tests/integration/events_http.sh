@@ -49,6 +49,19 @@ for code in 401 404 413 400; do
 done
 grep -q "$token" "$work/serve.log" && fail "the token was logged"
 
+# Signed events carrying line breaks, escapes and invalid UTF-8 in type, job
+# and seq: each is one escaped rejection line, never a forged line.
+sleep 1 # the rejection log's bucket refills
+for bad in '"type":"x\u000aFORGED a"' '"type":"x\u001b[2KFORGED b"' '"type":"x\rFORGED c"' \
+	'"seq":"1\nFORGED e"' '"job":"job-1\u000aFORGED f"'; do
+	expect 400 job-1 "$token" "{\"job\":\"job-1\",\"seq\":2,\"at\":\"2026-11-27T10:00:00Z\",$bad}"
+done
+printf '{"job":"job-1","seq":2,"at":"2026-11-27T10:00:00Z","type":"x\xff\xfe\nFORGED d"}' >"$work/bad8"
+expect 400 job-1 "$token" "@$work/bad8"
+[ "$(grep -ac ': 400 ' "$work/serve.log")" = 8 ] || fail "not one line per 400 rejection"
+grep -avq '^drillhall serve: ' "$work/serve.log" && fail "a request forged a log line"
+LC_ALL=C grep -aq $'[\x1b\r\x80-\xff]' "$work/serve.log" && fail "a control or invalid byte was logged"
+
 if "$bin" serve --db "$work/other.db" --listen 0.0.0.0:0 --config /dev/null 2>"$work/refuse.log"; then
 	fail "plain HTTP on 0.0.0.0 was not refused"
 else

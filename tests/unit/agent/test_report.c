@@ -26,20 +26,6 @@
 #include "receiver_fx.h"
 
 static void
-test_allowed_urls(void **state)
-{
-	assert_true(dh_report_is_allowed_url("https://ctl.example.se:8443"));
-	assert_true(dh_report_is_allowed_url("http://127.0.0.1:8080"));
-	assert_true(dh_report_is_allowed_url("http://localhost/"));
-	assert_true(dh_report_is_allowed_url("http://[::1]:80"));
-	assert_false(dh_report_is_allowed_url("http://ctl.example.se"));
-	assert_false(dh_report_is_allowed_url("http://127.0.0.1.evil.se"));
-	assert_false(dh_report_is_allowed_url("ftp://127.0.0.1"));
-	assert_false(dh_report_is_allowed_url("https://"));
-	assert_false(dh_report_is_allowed_url(NULL));
-}
-
-static void
 test_post_outcomes(void **state)
 {
 	struct fx *f = *state;
@@ -242,7 +228,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_allowed_urls),
 		cmocka_unit_test(test_backoff_bounds),
 		cmocka_unit_test_setup_teardown(test_https_verifies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_post_outcomes, setup, teardown),

@@ -130,6 +130,62 @@ test_refused_and_bad_url(void **state)
 	assert_int_equal(resp.status, 200);
 }
 
+/* Each URL with the reason it is refused ("" when allowed). */
+static void
+test_url_check(void **state)
+{
+	static const struct {
+		const char *url, *why;
+	} cases[] = {
+		{ "https://ctl.example.se:8443", "" },
+		{ "HTTPS://ctl.example.se/", "" },
+		{ "http://127.0.0.1:8080", "" },
+		{ "http://127.9.8.7/", "" },
+		{ "HTTP://127.0.0.1/", "" },
+		{ "http://localhost/", "" },
+		{ "http://LocalHost:80/", "" },
+		{ "http://[::1]:80", "" },
+		{ "http://[::ffff:127.0.0.1]/", "" },
+		{ "http://2130706433/", "" },   /* curl connects to 127.0.0.1 */
+		{ "http://0x7f.1/", "" },       /* likewise */
+		{ "http://017700000001/", "" }, /* likewise */
+		{ "http://%31%32%37.0.0.1/", "" },
+		{ "http://127.0.0.1:80@192.0.2.1:8080/", "user information" },
+		{ "http://127.0.0.1\\@192.0.2.1/", "user information" },
+		{ "https://user@ctl.example.se/", "user information" },
+		{ "https://user:pw@ctl.example.se/", "user information" },
+		{ "https://:pw@ctl.example.se/", "user information" },
+		{ "http://ctl.example.se", "loopback" },
+		{ "http://127.0.0.1.evil.se", "loopback" },
+		{ "http://127.0.0.1.nip.io/", "loopback" },
+		{ "http://localhost./", "loopback" },
+		{ "http://localhost.evil.se/", "loopback" },
+		{ "http://[::2]/", "loopback" },
+		{ "http://[::ffff:192.0.2.1]/", "loopback" },
+		{ "http://3221225985/", "loopback" }, /* 192.0.2.1 */
+		{ "http://128.0.0.1/", "loopback" },
+		{ "ftp://127.0.0.1", "http(s)" },
+		{ "file:///etc/passwd", "http(s)" },
+		{ "https://", "http(s)" },
+		{ "127.0.0.1:8080", "http(s)" },
+		{ "http://127.0.0.1 /", "http(s)" },
+		{ "http://127.0.0.1/\n", "http(s)" },
+		{ "", "http(s)" },
+		{ NULL, "http(s)" },
+	};
+	struct dh_err err;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = dh_http_url_check(cases[i].url, &err);
+
+		if (cases[i].why[0] == '\0' && r != 0)
+			fail_msg("case %zu %s: refused: %s", i, cases[i].url, err.msg);
+		if (cases[i].why[0] != '\0' && (r != DH_EREFUSED || !strstr(err.msg, cases[i].why)))
+			fail_msg("case %zu %s: %d '%s' lacks '%s'", i, cases[i].url, r,
+				r ? err.msg : "", cases[i].why);
+	}
+}
+
 static void
 test_timeout(void **state)
 {
@@ -181,6 +237,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_statuses),
 		cmocka_unit_test(test_refused_and_bad_url),
+		cmocka_unit_test(test_url_check),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_body_bound),
 	};
