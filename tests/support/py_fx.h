@@ -1,5 +1,5 @@
 /*
- * Python helper servers for the tests (tests/support/http_stub.py,
+ * Python helper servers for the tests (tests/support/http_peer.py,
  * tests/lab/event_receiver.py): fx_py_start runs `python3 TESTS/REL
  * ARGS...` (TESTS is $DH_TEST_DATA/.., else tests/ from the source tree;
  * args NULL-terminated, at most 16), waits up to 10 s for the helper to

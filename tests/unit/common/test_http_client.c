@@ -1,6 +1,6 @@
 /*
  * The shared HTTP client (agent/common/http_client.c) against a real
- * local listener (tests/support/http_stub.py): 2xx with headers and body
+ * local listener (tests/support/http_peer.py): 2xx with headers and body
  * delivered, 4xx and 5xx answered (not errors), a refused connection, a
  * timeout, the response body bound (kept bytes, truncated flag, the
  * connection still usable), a URL that cannot be used, and an err that
@@ -42,7 +42,7 @@ setup(void **state)
 
 	fx_mkdtemp(f->dir, sizeof(f->dir), DH_TMPL("/tmp/dh-test-http-client-"));
 	snprintf(portf, sizeof(portf), "%s/port", f->dir);
-	f->port = fx_py_start("support/http_stub.py", portf, (const char *const[]){ portf, NULL },
+	f->port = fx_py_start("support/http_peer.py", portf, (const char *const[]){ portf, NULL },
 		&f->pid);
 	f->c = dh_http_client_new(NULL, NULL);
 	assert_non_null(f->c);
@@ -62,7 +62,7 @@ teardown(void **state)
 	return 0;
 }
 
-/* POST body to path on the stub with client c; the dh_http_client_post result. */
+/* POST body to path on the local HTTP peer with client c; the dh_http_client_post result. */
 static int
 post(struct fx *f, struct dh_http_client *c, const char *path, const char *const *hdrs,
 	const char *body, struct dh_http_response *resp, struct dh_err *err)
@@ -217,7 +217,7 @@ test_body_bound(void **state)
 	assert_int_equal(post(f, c, "/big", NULL, "x", &resp, &err), 0);
 	assert_int_equal(resp.status, 200);
 	assert_int_equal(resp.len, 16);
-	assert_string_equal(resp.body, "xxxxxxxxxxxxxxxx");
+	assert_string_equal(resp.body, "abababababababab"); /* the first 16 bytes only */
 	assert_true(resp.truncated);
 	assert_int_equal(post(f, c, "/status/201", NULL, "x", &resp, &err), 0);
 	assert_int_equal(resp.status, 201);
@@ -241,6 +241,6 @@ main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_body_bound),
 	};
-	/* One stub for the group: python starts slowly on a busy machine. */
+	/* One peer for the group: python starts slowly on a busy machine. */
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

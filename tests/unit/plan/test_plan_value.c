@@ -16,6 +16,7 @@
 
 #include "dh/duration.h"
 #include "plan/value.h"
+#include "tmpl.h"
 
 static void
 test_durations(void **state)
@@ -261,7 +262,7 @@ test_timezones(void **state)
 static void
 test_timezone_database(void **state)
 {
-	char dir[] = "/tmp/dh-test-tz-XXXXXX", path[64];
+	char dir[] = DH_TMPL("/tmp/dh-test-tz-"), path[64];
 	struct dh_err err;
 	FILE *f;
 

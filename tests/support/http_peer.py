@@ -35,7 +35,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/echo":
             self.answer(200, (self.headers.get("X-Test", "-")).encode() + b"|" + body)
         elif self.path == "/big":
-            self.answer(200, b"x" * 100000)
+            self.answer(200, b"ab" * 50000)
         elif self.path == "/slow":
             time.sleep(5)
             self.answer(200, b"late")
