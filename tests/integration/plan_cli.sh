@@ -9,16 +9,9 @@ src=${DH_SRC:?}
 now=2026-11-27T12:00:00Z
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
+# shellcheck source=tests/integration/expect.bash
+. "$(dirname "$0")/expect.bash"
 
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-# expect CODE CMD...: run, keep stdout/stderr in $work/out, $work/err
-expect() {
-	local want=$1 rc=0
-	shift
-	"$@" >"$work/out" 2>"$work/err" || rc=$?
-	[ "$rc" -eq "$want" ] || fail "exit $rc, wanted $want: $* ($(head -c 300 "$work/err"))"
-}
 # a fresh copy of the test fixture base plan with one clean system
 fixture() {
 	local d=$work/$1

@@ -10,14 +10,8 @@ src=${DH_SRC:?}
 now=2026-11-27T12:00:00Z
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-expect() { # expect CODE CMD...
-	local want=$1 rc=0
-	shift
-	"$@" >"$work/out" 2>"$work/err" || rc=$?
-	[ "$rc" -eq "$want" ] || fail "exit $rc, wanted $want: $* ($(head -c 300 "$work/err"))"
-}
+# shellcheck source=tests/integration/expect.bash
+. "$(dirname "$0")/expect.bash"
 plan() { # plan NAME REPO-A FILTERS-A REPO-B FILTERS-B (filters: lines, "" for none)
 	local d=$work/$1
 	rm -rf "$d" && mkdir -p "$d/systems"
