@@ -34,11 +34,7 @@ dh_record_free(struct dh_record *r)
 	for (size_t i = 0; i < r->nhosts; i++)
 		free(r->hosts[i]);
 	free(r->hosts);
-	free(r->snapshot);
-	free(r->snapshot_host);
-	for (size_t i = 0; i < r->nsnapshot_paths; i++)
-		free(r->snapshot_paths[i]);
-	free(r->snapshot_paths);
+	dh_snapshot_fini(&r->snapshot);
 	for (size_t i = 0; i < r->nchecks; i++) {
 		free(r->checks[i].name);
 		free(r->checks[i].detail);
@@ -91,16 +87,6 @@ dh_record_add_mismatch(struct dh_record *r, const char *path, const char *proble
 }
 
 void
-dh_record_add_snapshot_path(struct dh_record *r, const char *path)
-{
-	if (r->nsnapshot_paths >= DH_SNAPSHOT_PATHS_CAP)
-		return;
-	r->snapshot_paths = dh_xrealloc(r->snapshot_paths,
-		(r->nsnapshot_paths + 1) * sizeof(*r->snapshot_paths));
-	r->snapshot_paths[r->nsnapshot_paths++] = dh_xstrdup(path);
-}
-
-void
 dh_record_add_host(struct dh_record *r, const char *host)
 {
 	r->hosts = dh_xrealloc(r->hosts, (r->nhosts + 1) * sizeof(*r->hosts));
@@ -124,16 +110,7 @@ dh_record_json(const struct dh_record *r)
 		json_array_append_new(arr, json_string(r->hosts[i]));
 	json_object_set_new(o, "hosts", arr);
 	json_object_set_new(o, "backup_at", dh_json_time_or_null(r->backup_at));
-	json_object_set_new(o, "snapshot", dh_json_str_or_null(r->snapshot));
-	/* Only when known, so a record without them serialises as before. */
-	if (r->snapshot_host != NULL)
-		json_object_set_new(o, "snapshot_host", json_string(r->snapshot_host));
-	if (r->nsnapshot_paths > 0) {
-		arr = json_array();
-		for (size_t i = 0; i < r->nsnapshot_paths; i++)
-			json_array_append_new(arr, json_string(r->snapshot_paths[i]));
-		json_object_set_new(o, "snapshot_paths", arr);
-	}
+	json_object_set_new(o, "snapshot", dh_snapshot_json(&r->snapshot));
 	json_object_set_new(o, "rpo_target_s", dh_json_secs_or_null(r->rpo_target_s));
 	json_object_set_new(o, "rpo_actual_s", dh_json_secs_or_null(r->rpo_actual_s));
 	json_object_set_new(o, "rto_target_s", dh_json_secs_or_null(r->rto_target_s));
@@ -177,32 +154,11 @@ dh_record_to_json(const struct dh_record *r, int indent)
 }
 
 static int
-parse_snapshot_paths(json_t *o, struct dh_record *r, struct dh_err *err)
-{
-	json_t *arr = json_object_get(o, "snapshot_paths"), *v;
-	size_t i;
-
-	if (arr == NULL || json_is_null(arr))
-		return 0;
-	if (!json_is_array(arr) || json_array_size(arr) > DH_SNAPSHOT_PATHS_CAP)
-		return dh_err_set(err, DH_EPARSE,
-			"\"snapshot_paths\" must be an array of at most %d", DH_SNAPSHOT_PATHS_CAP);
-	json_array_foreach (arr, i, v) {
-		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
-			return dh_err_set(err, DH_EPARSE, "\"snapshot_paths\" must hold strings");
-		dh_record_add_snapshot_path(r, json_string_value(v));
-	}
-	return 0;
-}
-
-static int
 parse_record_lists(json_t *o, struct dh_record *r, struct dh_err *err)
 {
 	json_t *arr, *v;
 	size_t i;
 
-	if (parse_snapshot_paths(o, r, err) != 0)
-		return DH_EPARSE;
 	arr = json_object_get(o, "hosts");
 	if (arr != NULL && !json_is_array(arr))
 		return dh_err_set(err, DH_EPARSE, "\"hosts\" must be an array");
@@ -262,8 +218,6 @@ dh_record_from_json(json_t *o, struct dh_record **out, struct dh_err *err)
 		dh_json_get_time(o, "finished_at", &r->finished_at, err) ||
 		dh_json_get_enum(o, "verdict", dh_verdict_parse, &verdict, err) ||
 		dh_json_get_time(o, "backup_at", &r->backup_at, err) ||
-		dh_json_get_str(o, "snapshot", false, &r->snapshot, err) ||
-		dh_json_get_str(o, "snapshot_host", false, &r->snapshot_host, err) ||
 		dh_json_get_int(o, "rpo_target_s", false, 0, &r->rpo_target_s, err) ||
 		dh_json_get_int(o, "rpo_actual_s", false, INT64_MIN, &r->rpo_actual_s, err) ||
 		dh_json_get_int(o, "rto_target_s", false, 0, &r->rto_target_s, err) ||
@@ -277,7 +231,7 @@ dh_record_from_json(json_t *o, struct dh_record **out, struct dh_err *err)
 		dh_json_get_str(o, "agent_version", false, &r->agent_version, err) ||
 		dh_json_get_str(o, "plan_revision", false, &r->plan_revision, err) ||
 		dh_json_get_str(o, "record_hash", false, &r->record_hash, err) ||
-		parse_record_lists(o, r, err))
+		dh_snapshot_from_json(o, r, r->backup_at, err) || parse_record_lists(o, r, err))
 		goto out;
 	r->kind = (enum dh_job_kind)kind;
 	r->verdict = (enum dh_verdict)verdict;

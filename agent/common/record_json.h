@@ -15,4 +15,14 @@ json_t *dh_record_json(const struct dh_record *r);
 /* Read a record from object o into *out (owned by the caller). 0 or DH_EPARSE with err. */
 int dh_record_from_json(json_t *o, struct dh_record **out, struct dh_err *err);
 
+/* A new reference to the restore point's JSON (null when there is none). */
+json_t *dh_snapshot_json(const struct dh_snapshot *s);
+
+/*
+ * Read o's "snapshot" into r->snapshot: the object, or the string form
+ * of records stored before protocol 3 (named with backup_at, the
+ * record's backup time). 0, or DH_EPARSE with err.
+ */
+int dh_snapshot_from_json(json_t *o, struct dh_record *r, time_t backup_at, struct dh_err *err);
+
 #endif

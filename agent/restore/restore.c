@@ -517,6 +517,14 @@ record_init(struct run *r)
 /* A backup stamped further ahead than this is a clock fault (SPEC step 2). */
 #define CLOCK_AHEAD_MAX_S 300
 
+/* The restore point's name for the record's checks: the restic snapshot
+ * id or tar archive; NULL for a backup-time action, which has only a time. */
+static const char *
+point_name(const struct run *r)
+{
+	return r->rec->snapshot.id ? r->rec->snapshot.id : r->rec->snapshot.archive;
+}
+
 /*
  * The rule for every method, in one place: a backup time in the future is
  * not a fresh backup but a wrong clock (the backup host's, or this one's).
@@ -526,6 +534,7 @@ record_init(struct run *r)
 static bool
 clock_fault(struct run *r, const char *when)
 {
+	const char *name = point_name(r);
 	time_t now = dh_time_now();
 	char ahead[32];
 
@@ -535,8 +544,7 @@ clock_fault(struct run *r, const char *when)
 	dh_record_add_check(r->rec, "backup", DH_VERDICT_FAILED,
 		"newest backup %s%sis dated %s, %s ahead of this host's clock: a clock fault "
 		"(more than 5m in the future), not a fresh backup",
-		strcmp(r->backup.id, when) == 0 ? "" : r->rec->snapshot,
-		strcmp(r->backup.id, when) == 0 ? "" : " ", when, ahead);
+		name ? name : "", name ? " " : "", when, ahead);
 	return true;
 }
 
@@ -552,8 +560,8 @@ record_origin(struct run *r)
 		return;
 	dh_buf_init(&b);
 	if (r->backup.host != NULL) {
-		r->rec->snapshot_host = record_text(r->backup.host);
-		dh_buf_printf(&b, " of host %s", r->rec->snapshot_host);
+		r->rec->snapshot.host = record_text(r->backup.host);
+		dh_buf_printf(&b, " of host %s", r->rec->snapshot.host);
 	}
 	for (size_t i = 0; i < r->backup.npaths; i++) {
 		char *p = record_text(r->backup.paths[i]);
@@ -564,6 +572,19 @@ record_origin(struct run *r)
 	}
 	snprintf(r->origin, sizeof(r->origin), "%s", b.data ? b.data : "");
 	dh_buf_fini(&b);
+}
+
+/* The restore point into the record by method (SPEC: snapshot). */
+static void
+name_point(struct run *r)
+{
+	struct dh_snapshot *s = &r->rec->snapshot;
+
+	s->time = r->backup.at;
+	if (r->job->restore.method == DH_METHOD_RESTIC)
+		s->id = record_text(r->backup.id);
+	else if (r->job->restore.method == DH_METHOD_TAR)
+		s->archive = record_text(r->backup.id); /* need not be UTF-8 */
 }
 
 /* Find the newest backup; false when the test cannot go on. */
@@ -586,19 +607,19 @@ find_backup(struct run *r)
 			set_error(r, &e);
 		return false;
 	}
-	r->rec->snapshot = record_text(r->backup.id); /* an archive's name need not be UTF-8 */
+	name_point(r);
 	record_origin(r);
 	dh_time_format(r->backup.at, when, sizeof(when));
 	if (clock_fault(r, when))
 		return false;
 	r->have_backup = true;
 	r->rec->backup_at = r->backup.at;
-	if (strcmp(r->backup.id, when) == 0)
+	if (point_name(r) == NULL)
 		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED, "newest backup from %s",
 			when);
 	else
 		dh_record_add_check(r->rec, "backup", DH_VERDICT_PASSED,
-			"newest backup %s from %s%s", r->rec->snapshot, when, r->origin);
+			"newest backup %s from %s%s", point_name(r), when, r->origin);
 	return true;
 }
 

@@ -30,6 +30,21 @@ dh_record_render_line(const struct dh_record *r, struct dh_buf *out)
 		rpo, rpot, rto, rtot, r->id ? r->id : "-");
 }
 
+/* "  ID of host H, paths P, Q" or "  ARCHIVE" after the backup time, then a newline. */
+static void
+restore_point(const struct dh_snapshot *s, struct dh_buf *out)
+{
+	const char *name = s->id ? s->id : s->archive;
+
+	if (name != NULL)
+		dh_buf_printf(out, "  %s", name);
+	if (s->host != NULL)
+		dh_buf_printf(out, " of host %s", s->host);
+	for (size_t i = 0; i < s->npaths; i++)
+		dh_buf_printf(out, "%s%s", i ? ", " : ", paths ", s->paths[i]);
+	dh_buf_printf(out, "\n");
+}
+
 static void
 full_fields(const struct dh_record *r, struct dh_buf *out)
 {
@@ -52,8 +67,8 @@ full_fields(const struct dh_record *r, struct dh_buf *out)
 	dh_buf_printf(out, "hosts         ");
 	for (size_t i = 0; i < r->nhosts; i++)
 		dh_buf_printf(out, " %s", r->hosts[i]);
-	dh_buf_printf(out, "\nstarted        %s\nfinished       %s\nbackup         %s%s%s\n", a, b,
-		c, r->snapshot ? "  " : "", r->snapshot ? r->snapshot : "");
+	dh_buf_printf(out, "\nstarted        %s\nfinished       %s\nbackup         %s", a, b, c);
+	restore_point(&r->snapshot, out);
 	dh_buf_printf(out, "rpo            %s (target %s)\nrto            %s (target %s)\n", rpo,
 		rpot, rto, rtot);
 	dh_buf_printf(out, "verified       %lld files, %lld bytes\n", (long long)r->files_verified,

@@ -25,8 +25,9 @@
 
 /* 2: a restic restore job carries snapshot filters (snapshot_host, _tag,
  * _path); an agent of version 1 would ignore them and test whatever host's
- * snapshot is newest, so each side refuses a job of another version. */
-#define DH_PROTO_VERSION 2
+ * snapshot is newest, so each side refuses a job of another version.
+ * 3: the record's "snapshot" is an object (struct dh_snapshot). */
+#define DH_PROTO_VERSION 3
 #define DH_JOB_MAX (256 * 1024)
 #define DH_SNAPSHOT_PATHS_CAP 64
 #define DH_EVENT_MAX (1024 * 1024)
@@ -120,6 +121,24 @@ struct dh_mismatch {
 };
 
 /*
+ * The restore point a test restored (SPEC "a test record": snapshot):
+ * {"id","time","host","paths"} for restic, {"archive","time"} for tar,
+ * {"time"} for a backup-time action; JSON null when no backup was found
+ * (all fields NULL / 0). Names a backup that is not UTF-8 are escaped
+ * as the manifest escapes names. Records stored before protocol 3 held a
+ * string (id or archive name) with "snapshot_host"/"snapshot_paths"
+ * beside it; the parser still reads those.
+ */
+struct dh_snapshot {
+	char *id;      /* restic snapshot id, or NULL */
+	char *archive; /* tar: the archive's file name, or NULL */
+	time_t time;   /* the restore point's time (UTC); 0 unknown */
+	char *host;    /* restic: the host it was taken on, or NULL */
+	char **paths;  /* restic: the paths it holds */
+	size_t npaths; /* <= DH_SNAPSHOT_PATHS_CAP */
+};
+
+/*
  * A test record (SPEC). The agent fills what it measured; the controller
  * adds trigger, hosts, plan_revision and record_hash when it stores it.
  * Unknown times are 0, unknown durations -1.
@@ -135,12 +154,7 @@ struct dh_record {
 	char **hosts;
 	size_t nhosts;
 	time_t backup_at;
-	char *snapshot; /* restic snapshot id or archive name */
-	/* restic: the snapshot's host and paths (JSON "snapshot_host",
-	 * "snapshot_paths", written only when known), else NULL / 0 */
-	char *snapshot_host;
-	char **snapshot_paths;
-	size_t nsnapshot_paths; /* <= DH_SNAPSHOT_PATHS_CAP */
+	struct dh_snapshot snapshot;
 	int64_t rpo_target_s, rpo_actual_s;
 	int64_t rto_target_s, rto_actual_s;
 	struct dh_check *checks;
@@ -165,8 +179,10 @@ void dh_record_add_check(struct dh_record *r, const char *name, enum dh_verdict 
 	...) __attribute__((format(printf, 4, 5)));
 void dh_record_add_mismatch(struct dh_record *r, const char *path, const char *problem);
 void dh_record_add_host(struct dh_record *r, const char *host);
-/* Add one path of the snapshot (a copy); past DH_SNAPSHOT_PATHS_CAP ignored. */
+/* Add one path of the restore point (a copy); past DH_SNAPSHOT_PATHS_CAP ignored. */
 void dh_record_add_snapshot_path(struct dh_record *r, const char *path);
+/* Free what s holds and zero it. */
+void dh_snapshot_fini(struct dh_snapshot *s);
 /* Serialise to the SPEC JSON shape (caller frees); indent 0 = compact. */
 char *dh_record_to_json(const struct dh_record *r, int indent);
 /* Parse the JSON shape back (used by the controller for finished events). */

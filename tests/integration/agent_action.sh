@@ -50,6 +50,7 @@ action_job "$T/j1.json" clean copy
 run_job "$T/j1.json"
 expect_rc "action restore" 0
 expect "action restore passes" '.verdict == "passed" and .files_verified == 2'
+expect "an action's restore point is its backup time only" '.snapshot == {time: .backup_at} and .backup_at != null'
 expect "verify action ran" 'any(.checks[]; .name == "action check-ok" and .verdict == "passed")'
 scratch_empty "action restore"
 

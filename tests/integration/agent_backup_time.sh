@@ -36,7 +36,7 @@ job "$T/j-restic.json" restic "$(jq -n --arg r "$R" --arg pw "$T/pw" '{
 run_job "$T/j-restic.json"
 expect_rc "restic snapshot from tomorrow" 1
 clock_fault "restic snapshot from tomorrow"
-expect "restic: the snapshot is named" '.snapshot as $s | $s != null and any(.checks[]; .name == "backup" and (.detail | contains($s)))'
+expect "restic: the snapshot is named" '.snapshot.id as $s | $s != null and .snapshot.time != null and any(.checks[]; .name == "backup" and (.detail | contains($s)))'
 
 # tar: an archive whose mtime is tomorrow beside an honest one
 A="$T/backup/archives"
@@ -75,7 +75,7 @@ for side in md5 sha256 sig asc; do
 		method: "tar", repository: $r, verify: [ {kind: "manifest", arg: $m} ] }')"
 	run_job "$T/j-side-$side.json"
 	expect "default pattern skips a newer .$side" \
-		".verdict == \"passed\" and .snapshot == \"$A/x.tar.xz\""
+		".verdict == \"passed\" and .snapshot.archive == \"$A/x.tar.xz\""
 done
 for suffix in tar tar.gz tgz tar.bz2 tar.zst; do
 	case $suffix in
@@ -88,7 +88,7 @@ for suffix in tar tar.gz tgz tar.bz2 tar.zst; do
 	touch "$A/y.$suffix.sha256"
 	job "$T/j-suf.json" "suffix-${suffix//./-}" "$(jq -n --arg r "$A" '{method: "tar", repository: $r}')"
 	run_job "$T/j-suf.json"
-	expect "default pattern takes *.$suffix" ".verdict == \"passed\" and .snapshot == \"$A/y.$suffix\""
+	expect "default pattern takes *.$suffix" ".verdict == \"passed\" and .snapshot.archive == \"$A/y.$suffix\""
 	rm -f "$A/y.$suffix" "$A/y.$suffix.sha256"
 done
 

@@ -11,6 +11,9 @@ mkdir -p "$T/scratch" "$T/spool" "$T/backup"
 export RESTIC_CACHE_DIR="$T/restic-cache"
 fails=0
 checks=0
+# The protocol version this agent speaks ("drillhall-agent 0.1.0 (protocol 3)").
+PROTO=$("$AGENT" version | sed -n 's/.*(protocol \([0-9]*\)).*/\1/p')
+[ -n "$PROTO" ] || { echo "cannot read the agent's protocol version" >&2; exit 1; }
 
 write_ini() { # extra lines appended (actions)
 	{
@@ -23,8 +26,8 @@ write_ini() { # extra lines appended (actions)
 # job FILE ID METHOD-JSON [RPO_S] [RTO_S] [TIMEOUT_S] — restore object as JSON
 job() {
 	jq -n --arg id "$2" --argjson restore "$3" --argjson rpo "${4:-86400}" \
-		--argjson rto "${5:-3600}" --argjson timeout "${6:-600}" '{
-		v: 2, job: $id, kind: "restore", system: "sys", host: "test-host",
+		--argjson rto "${5:-3600}" --argjson timeout "${6:-600}" --argjson v "$PROTO" '{
+		v: $v, job: $id, kind: "restore", system: "sys", host: "test-host",
 		token: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 		url: "https://127.0.0.1:8443", plan_revision: "rev1",
 		rpo_target_s: $rpo, rto_target_s: $rto, timeout_s: $timeout,

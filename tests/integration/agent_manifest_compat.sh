@@ -113,7 +113,7 @@ cp "$A/sys.tar" "$T/backup/latin/$(printf 'sys-\351.tar')"
 job "$T/j-arch.json" arch "$(jq -n --arg r "$T/backup/latin" '{method: "tar", repository: $r}')"
 run_job "$T/j-arch.json"
 expect "an archive name that is not UTF-8 is the snapshot, escaped" \
-	".verdict == \"passed\" and .snapshot == \"$T/backup/latin/sys-\\\\xe9.tar\""
+	".verdict == \"passed\" and .snapshot.archive == \"$T/backup/latin/sys-\\\\xe9.tar\""
 
 # a refused entry whose name is not UTF-8 keeps every byte too
 python3 - "$T/backup/evil.tar" <<'PY'

@@ -35,7 +35,7 @@ expect_rc "clean restore" 0
 expect "clean restore passes" '.verdict == "passed"'
 expect "files and bytes verified" '.files_verified == 3 and .bytes_verified == 100007'
 expect "rpo and rto are checks" '[.checks[].name] | index("rpo") != null and index("rto") != null'
-expect "snapshot and backup time recorded" '.snapshot != null and .backup_at != null'
+expect "snapshot and backup time recorded" '.snapshot.id != null and .backup_at != null and .snapshot.time == .backup_at and .snapshot.archive == null'
 expect "no secret in the record" '(tostring | contains("secret-password") or contains("0123456789abcdef0123")) | not'
 scratch_empty "clean restore"
 

@@ -33,8 +33,8 @@ hosts_job "$T/none.json" none '{}'
 run_job "$T/none.json"
 expect_rc "no filter" 0
 expect "no filter: the newest snapshot, b2's, passes" '.verdict == "passed"'
-expect "no filter: the record names host b2" '.snapshot_host == "b2"'
-expect "no filter: and its paths" ".snapshot_paths == [\"$T/b2/srv-b\"]"
+expect "no filter: the record names host b2" '.snapshot.host == "b2"'
+expect "no filter: and its paths" ".snapshot.paths == [\"$T/b2/srv-b\"]"
 expect "no filter: the backup check names host b2" \
 	'any(.checks[]; .name == "backup" and (.detail | contains("of host b2")))'
 
@@ -45,7 +45,7 @@ filtered() { # filtered NAME FILTERS-JSON
 	expect "$1: a1's own snapshot, 10 days old, fails on rpo" \
 		'.verdict == "failed" and any(.checks[]; .name == "rpo" and .verdict == "failed") and .rpo_actual_s > 86400 * 9'
 	expect "$1: the record names host a1 and its path" \
-		".snapshot_host == \"a1\" and .snapshot_paths == [\"$T/a1/srv-a\"]"
+		".snapshot.host == \"a1\" and .snapshot.paths == [\"$T/a1/srv-a\"]"
 	expect "$1: the backup check names host a1" \
 		'any(.checks[]; .name == "backup" and (.detail | contains("of host a1")))'
 }
@@ -80,7 +80,7 @@ if [ "$rc" -eq 2 ] && grep -q "malformed" "$T/run.err"; then ok "tag with a comm
 else not_ok "tag with a comma: exit $rc"; fi
 jq '.v = 1' "$T/host.json" >"$T/v1.json"
 run_job "$T/v1.json"
-if [ "$rc" -eq 2 ] && grep -q "protocol version 1, this agent speaks 2" "$T/run.err"; then
+if [ "$rc" -eq 2 ] && grep -q "protocol version 1, this agent speaks $PROTO" "$T/run.err"; then
 	ok "a protocol 1 job is refused, naming both versions"
 else not_ok "protocol 1 job: exit $rc"; fi
 finish

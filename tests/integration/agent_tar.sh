@@ -25,7 +25,7 @@ tar_job() { # tar_job FILE ID [pattern]
 tar_job "$T/j1.json" clean
 run_job "$T/j1.json"
 expect_rc "clean tar" 0
-expect "newest archive chosen and passes" '.verdict == "passed" and .snapshot == "'"$A"'/sys-new.tar.gz"'
+expect "newest archive chosen and passes" '.verdict == "passed" and .snapshot.archive == "'"$A"'/sys-new.tar.gz" and .snapshot.time == .backup_at and .snapshot.id == null'
 expect "backup time is the archive mtime" ".backup_at == \"$(date -u -d @"$(stat -c %Y "$A/sys-new.tar.gz")" +%Y-%m-%dT%H:%M:%SZ)\""
 scratch_empty "clean tar"
 

@@ -33,7 +33,8 @@ rfx_records(struct dh_record *recs[RFX_NRECS])
 	dh_record_add_host(r, "backup-b1");
 	dh_record_add_host(r, "app-b");
 	r->backup_at = 1795770000;
-	r->snapshot = dh_xstrdup("4f1a2b3c");
+	r->snapshot.id = dh_xstrdup("4f1a2b3c");
+	r->snapshot.time = r->backup_at;
 	r->rpo_target_s = 14400;
 	r->rpo_actual_s = 10800;
 	r->rto_target_s = 86400;

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +19,10 @@
 #include "dh/sign.h"
 
 #define TOKEN "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+#define RESTIC_ID "5a3f0c9e8d7b6a5948372615f4e3d2c1b0a99887766554433221100ffeeddcc0"
 
 static const char good_job[] =
-	"{\"v\":2,\"job\":\"j-20261127-procapita-1\",\"kind\":\"restore\","
+	"{\"v\":3,\"job\":\"j-20261127-procapita-1\",\"kind\":\"restore\","
 	"\"system\":\"procapita\",\"host\":\"backup-b1\",\"token\":\"" TOKEN "\","
 	"\"url\":\"https://127.0.0.1:8443\",\"plan_revision\":\"abc\","
 	"\"rpo_target_s\":900,\"rto_target_s\":7200,\"timeout_s\":14400,"
@@ -81,7 +84,7 @@ test_job_rejects(void **state)
 	static const struct {
 		const char *from, *to, *msg;
 	} cases[] = {
-		{ "\"v\":2", "\"v\":1", "protocol version 1, this agent speaks 2" },
+		{ "\"v\":3", "\"v\":1", "protocol version 1, this agent speaks 3" },
 		{ "\"method\":\"restic\"", "\"method\":\"tar\"", "apply to method restic only" },
 		{ "\"snapshot_host\":\"app-a1\"", "\"snapshot_host\":7", "\"snapshot_host\"" },
 		{ "\"procapita\",\"snapshot_path", "\"a,b\",\"snapshot_path", "malformed" },
@@ -103,7 +106,7 @@ test_job_rejects(void **state)
 		{ ",\"password_file\":\"/etc/drillhall/secrets/procapita.restic\"", "",
 			"missing \"password_file\"" },
 		{ "\"keep\":false", "\"keep\":\"no\"", "\"keep\"" },
-		{ "\"v\":2,", "\"v\":2,\"v\":2,", "malformed JSON" },
+		{ "\"v\":3,", "\"v\":3,\"v\":3,", "malformed JSON" },
 	};
 	struct dh_err err;
 
@@ -145,7 +148,9 @@ test_record_and_event(void **state)
 	rec->started_at = 1795000000;
 	rec->finished_at = 1795000100;
 	rec->rto_actual_s = 100;
-	rec->snapshot_host = dh_xstrdup("app-a1");
+	rec->snapshot.id = dh_xstrdup(RESTIC_ID);
+	rec->snapshot.time = 1794990000;
+	rec->snapshot.host = dh_xstrdup("app-a1");
 	dh_record_add_snapshot_path(rec, "/srv/a");
 	dh_record_add_snapshot_path(rec, "/etc");
 	dh_record_add_check(rec, "manifest", DH_VERDICT_FAILED, "%d changed", 1);
@@ -164,12 +169,105 @@ test_record_and_event(void **state)
 	assert_int_equal(back->record->mismatches_total, DH_MISMATCH_CAP + 5);
 	assert_string_equal(back->record->checks[0].detail, "1 changed");
 	assert_int_equal(back->record->rpo_actual_s, -1);
-	assert_string_equal(back->record->snapshot_host, "app-a1");
-	assert_int_equal(back->record->nsnapshot_paths, 2);
-	assert_string_equal(back->record->snapshot_paths[1], "/etc");
+	assert_string_equal(back->record->snapshot.id, RESTIC_ID);
+	assert_null(back->record->snapshot.archive);
+	assert_int_equal(back->record->snapshot.time, 1794990000);
+	assert_string_equal(back->record->snapshot.host, "app-a1");
+	assert_int_equal(back->record->snapshot.npaths, 2);
+	assert_string_equal(back->record->snapshot.paths[1], "/etc");
 	free(json);
 	dh_event_free(back);
 	dh_record_free(rec);
+}
+
+/* Parse a record's JSON and hand its "snapshot" back as compact JSON. */
+static char *
+snapshot_of(const char *json, struct dh_record **out)
+{
+	struct dh_err err;
+	json_t *o;
+	char *s;
+
+	dh_err_clear(&err);
+	assert_int_equal(dh_record_parse(json, strlen(json), out, &err), 0);
+	s = dh_record_to_json(*out, 0);
+	o = json_loads(s, 0, NULL);
+	free(s);
+	s = json_dumps(json_object_get(o, "snapshot"),
+		JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	json_decref(o);
+	return s;
+}
+
+/* SPEC "a test record": snapshot is {"id","time","host","paths"} for
+ * restic, {"archive","time"} for tar, {"time"} for an action, null when
+ * no backup was found; records stored before protocol 3 held a string. */
+static void
+test_snapshot_shapes(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "\"snapshot\":{\"archive\":\"r.tar.gz\",\"time\":\"2026-11-30T10:00:00Z\"}",
+			"{\"archive\":\"r.tar.gz\",\"time\":\"2026-11-30T10:00:00Z\"}" },
+		{ "\"snapshot\":{\"id\":\"" RESTIC_ID "\",\"time\":\"2026-11-30T10:00:00Z\","
+		  "\"host\":\"app-a1\",\"paths\":[\"/srv\"]}",
+			"{\"host\":\"app-a1\",\"id\":\"" RESTIC_ID "\",\"paths\":[\"/srv\"],"
+			"\"time\":\"2026-11-30T10:00:00Z\"}" },
+		{ "\"snapshot\":{\"time\":\"2026-11-30T10:00:00Z\"}",
+			"{\"time\":\"2026-11-30T10:00:00Z\"}" },
+		{ "\"snapshot\":null", "null" },
+		/* before protocol 3: a string, named by what stood beside it */
+		{ "\"snapshot\":\"r.tar.gz\"",
+			"{\"archive\":\"r.tar.gz\",\"time\":\"2026-11-30T10:00:00Z\"}" },
+		{ "\"snapshot\":\"" RESTIC_ID "\"",
+			"{\"host\":null,\"id\":\"" RESTIC_ID
+			"\",\"paths\":[],\"time\":\"2026-11-30T10:00:00Z\"}" },
+		{ "\"snapshot\":\"4f1a\",\"snapshot_host\":\"h\",\"snapshot_paths\":[\"/a\",\"/b\"]",
+			"{\"host\":\"h\",\"id\":\"4f1a\",\"paths\":[\"/a\",\"/b\"],\"time\":\"2026-11-30T10:00:00Z\"}" },
+		{ "\"snapshot\":\"2026-11-30T10:00:00Z\"", "{\"time\":\"2026-11-30T10:00:00Z\"}" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dh_record *r = NULL;
+		char *json = dh_xasprintf("{\"verdict\":\"passed\",\"kind\":\"restore\","
+					  "\"backup_at\":\"2026-11-30T10:00:00Z\",%s}",
+			cases[i].in);
+		char *got = snapshot_of(json, &r);
+
+		assert_string_equal(got, cases[i].out);
+		free(got);
+		free(json);
+		dh_record_free(r);
+	}
+}
+
+/* A snapshot of the wrong type or naming both an id and an archive is refused. */
+static void
+test_snapshot_rejects(void **state)
+{
+	static const char *bad[] = {
+		"\"snapshot\":7",
+		"\"snapshot\":[]",
+		"\"snapshot\":{\"id\":\"a\",\"archive\":\"b\"}",
+		"\"snapshot\":{\"paths\":\"/srv\"}",
+		"\"snapshot\":{\"time\":\"yesterday\"}",
+		"\"snapshot\":\"a\",\"snapshot_paths\":[1]",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct dh_record *r = NULL;
+		struct dh_err err;
+		char *json =
+			dh_xasprintf("{\"verdict\":\"passed\",\"kind\":\"restore\",%s}", bad[i]);
+
+		dh_err_clear(&err);
+		assert_int_equal(dh_record_parse(json, strlen(json), &r, &err), DH_EPARSE);
+		assert_null(r);
+		if (strstr(err.msg, "snapshot") == NULL)
+			fail_msg("%s: %s", bad[i], err.msg);
+		free(json);
+	}
 }
 
 static void
@@ -214,6 +312,8 @@ main(void)
 		cmocka_unit_test(test_job_rejects),
 		cmocka_unit_test(test_job_garbage),
 		cmocka_unit_test(test_record_and_event),
+		cmocka_unit_test(test_snapshot_shapes),
+		cmocka_unit_test(test_snapshot_rejects),
 		cmocka_unit_test(test_event_rejects),
 		cmocka_unit_test(test_signature),
 	};

@@ -144,6 +144,40 @@ test_records(void **state)
 	rfx_records_free(recs);
 }
 
+/* The text names the restore point: a restic snapshot with its host and
+ * paths, a tar archive, or (an action's) only the time. */
+static void
+test_restore_point_text(void **state)
+{
+	static const char *want[] = {
+		"backup         2026-11-27T09:00:00Z  4f1a of host app-a1, paths /srv/a, /etc\n",
+		"backup         2026-11-27T09:00:00Z  /srv/backup/byggr-1.tar.zst\n",
+		"backup         2026-11-27T09:00:00Z\n",
+	};
+	struct dh_buf out;
+
+	for (int i = 0; i < 3; i++) {
+		struct dh_record *r = dh_record_new();
+
+		r->backup_at = 1795770000;
+		r->snapshot.time = r->backup_at;
+		if (i == 0) {
+			r->snapshot.id = dh_xstrdup("4f1a");
+			r->snapshot.host = dh_xstrdup("app-a1");
+			dh_record_add_snapshot_path(r, "/srv/a");
+			dh_record_add_snapshot_path(r, "/etc");
+		} else if (i == 1) {
+			r->snapshot.archive = dh_xstrdup("/srv/backup/byggr-1.tar.zst");
+		}
+		dh_buf_init(&out);
+		dh_record_render_full(r, &out);
+		if (strstr(out.data, want[i]) == NULL)
+			fail_msg("case %d: %s", i, out.data);
+		dh_buf_fini(&out);
+		dh_record_free(r);
+	}
+}
+
 static void
 test_hosts(void **state)
 {
@@ -244,6 +278,7 @@ main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_restore_point_text),
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_csv),
