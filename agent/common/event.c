@@ -5,9 +5,11 @@
 #include "dh/proto.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "dh/buf.h"
 #include "dh/json.h"
+#include "dh/utf8.h"
 #include "record_json.h"
 
 int
@@ -60,6 +62,70 @@ dh_event_parse(const char *json, size_t len, struct dh_event **out, struct dh_er
 	r = 0;
 out:
 	free(type);
+	json_decref(root);
+	dh_event_free(ev);
+	return r;
+}
+
+/*
+ * body as a JSON object, reading each byte that starts no valid UTF-8
+ * sequence as '?': a record naming a Latin-1 file is still recognisable
+ * as a finished event. NULL when even that is not JSON.
+ */
+static json_t *
+load_lenient(const char *body, size_t len, struct dh_err *err)
+{
+	char *c = dh_xmalloc(len + 1);
+	json_t *root;
+
+	memcpy(c, body, len);
+	c[len] = '\0';
+	for (size_t i = 0; i < len;) {
+		size_t n = c[i] == '\0' ? 1 : dh_utf8_seq_len(c + i);
+
+		if (n == 0) {
+			c[i] = '?';
+			n = 1;
+		}
+		i += n;
+	}
+	root = dh_json_load_object(c, len, DH_EVENT_MAX, err);
+	free(c);
+	return root;
+}
+
+int
+dh_event_parse_finished_envelope(const char *json, size_t len, struct dh_event **out,
+	struct dh_err *err)
+{
+	struct dh_event *ev = dh_xcalloc(1, sizeof(*ev));
+	json_t *root = load_lenient(json, len, err);
+	json_t *type = json_object_get(root, "type");
+	int r = DH_EPARSE;
+
+	if (root == NULL)
+		goto out;
+	if (!json_is_string(type) || strcmp(json_string_value(type), "finished") != 0) {
+		dh_err_set(err, DH_EPARSE, "not a finished event");
+		goto out;
+	}
+	if (dh_json_get_int(root, "seq", true, 1, &ev->seq, err) != 0)
+		goto out;
+	ev->type = DH_EVENT_FINISHED;
+	/* Best effort: a field that cannot be read stays unknown. */
+	if (dh_json_get_str(root, "job", false, &ev->job, NULL) != 0 ||
+		!dh_proto_is_job_id(ev->job)) {
+		free(ev->job);
+		ev->job = NULL;
+	}
+	if (dh_json_get_time(root, "at", &ev->at, NULL) != 0)
+		ev->at = 0;
+	if (dh_json_get_str(root, "host", false, &ev->host, NULL) != 0)
+		ev->host = NULL;
+	*out = ev;
+	ev = NULL;
+	r = 0;
+out:
 	json_decref(root);
 	dh_event_free(ev);
 	return r;

@@ -44,27 +44,46 @@ struct dh_events {
 	struct dh_http_route routes[1];
 };
 
+/*
+ * Store items in one transaction; when that transaction fails as a whole
+ * and held more than one event, store each alone, so one event that makes
+ * COMMIT fail (or a passing lock) does not fail its neighbours.
+ */
+static int
+store_items(struct dh_events *e, struct dh_db_event_in *items, size_t n)
+{
+	struct dh_err err;
+	int rc;
+
+	dh_err_clear(&err);
+	rc = dh_db_event_batch(e->writer, items, n, &err);
+	if (rc == 0)
+		return 0;
+	dh_log_error("storing %zu event(s) failed: %s", n, err.msg);
+	for (size_t i = 0; i < n; i++)
+		items[i].result = rc;
+	if (n == 1)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		(void)store_items(e, &items[i], 1);
+	return 0;
+}
+
 static void
 store_batch(struct dh_events *e, struct pending **batch, size_t n)
 {
 	struct dh_db_event_in *items = dh_xcalloc(n, sizeof(*items));
-	struct dh_err err;
-	int rc;
 
 	for (size_t i = 0; i < n; i++)
 		items[i] = batch[i]->in;
-	dh_err_clear(&err);
-	rc = dh_db_event_batch(e->writer, items, n, &err);
-	if (rc != 0)
-		dh_log_error("storing %zu events failed: %s", n, err.msg);
+	(void)store_items(e, items, n);
 	pthread_mutex_lock(&e->mu);
 	for (size_t i = 0; i < n; i++) {
-		batch[i]->in.result = rc != 0 ? rc : items[i].result;
+		batch[i]->in = items[i];
 		batch[i]->done = true;
-		if (batch[i]->in.result == DH_DB_NEW)
+		if (items[i].result == DH_DB_NEW || items[i].result == DH_DB_UNSTORABLE)
 			e->stats.stored++;
-		else if (batch[i]->in.result == DH_DB_DUPLICATE ||
-			batch[i]->in.result == DH_DB_CONFLICT)
+		else if (items[i].result == DH_DB_DUPLICATE || items[i].result == DH_DB_CONFLICT)
 			e->stats.duplicates++;
 	}
 	e->stats.commits++;
@@ -164,11 +183,11 @@ dh_events_stats(struct dh_events *e, struct dh_events_stats *out)
 	pthread_mutex_unlock(&e->mu);
 }
 
-/* Queue one event and wait until the writer committed (or failed) it. */
-static int
-submit(struct dh_events *e, struct dh_event *ev, const char *body, size_t len)
+/* Queue one event and wait until the writer committed (or failed) it; in->result set. */
+static void
+submit(struct dh_events *e, struct dh_db_event_in *in)
 {
-	struct pending p = { .in = { .ev = ev, .body = body, .len = len } };
+	struct pending p = { .in = *in };
 
 	pthread_mutex_lock(&e->mu);
 	if (e->tail)
@@ -180,7 +199,7 @@ submit(struct dh_events *e, struct dh_event *ev, const char *body, size_t len)
 	while (!p.done)
 		pthread_cond_wait(&e->done, &e->mu);
 	pthread_mutex_unlock(&e->mu);
-	return p.in.result;
+	*in = p.in;
 }
 
 /* {"error":REASON,"detail":DETAIL}: the agent logs what it did wrong. */
@@ -205,7 +224,7 @@ answer(struct dh_events *e, struct dh_http_resp *resp, int status, const char *r
 	resp->status = status;
 	snprintf(resp->why, sizeof(resp->why), "%s%s%.150s", reason, detail ? ": " : "",
 		detail ? detail : "");
-	resp->body = error_body(reason, status == 400 ? detail : NULL);
+	resp->body = error_body(reason, status == 400 || status == 422 ? detail : NULL);
 	if (status >= 400) {
 		pthread_mutex_lock(&e->mu);
 		e->stats.rejected++;
@@ -252,40 +271,76 @@ check_job_and_signature(struct dh_events *e, const struct dh_http_req *req,
 	return r == 0;
 }
 
+/*
+ * A signed body dh_event_parse refused (why): when it is still a finished
+ * event of this job, its job ends as error with the reason (SPEC: no job
+ * stays running for ever); the answer is 400 either way.
+ */
+static void
+handle_unreadable(struct dh_events *e, const struct dh_http_req *req, struct dh_http_resp *resp,
+	const char *why)
+{
+	const char *id = dh_http_req_param(req, "job");
+	struct dh_db_event_in in = { .body = req->body, .len = req->len, .unreadable = why };
+	struct dh_event *ev = NULL;
+
+	if (dh_event_parse_finished_envelope(req->body, req->len, &ev, NULL) != 0 ||
+		(ev->job != NULL && strcmp(ev->job, id) != 0)) {
+		answer(e, resp, 400, "malformed event", why);
+		goto out;
+	}
+	if (ev->job == NULL)
+		ev->job = dh_xstrdup(id); /* the signature binds the body to this job */
+	in.ev = ev;
+	submit(e, &in);
+	if (in.result == DH_DB_NEW || in.result == DH_DB_UNSTORABLE ||
+		in.result == DH_DB_DUPLICATE || in.result == DH_DB_CONFLICT) {
+		/* httpd logs the rejection (rate-limited) with this reason */
+		answer(e, resp, 400, "malformed finished event, the job is recorded as error", why);
+	} else {
+		answer(e, resp, 503, "could not store the event", dh_err_name(in.result));
+	}
+out:
+	dh_event_free(ev);
+}
+
 void
 dh_events_handle(void *user, const struct dh_http_req *req, struct dh_http_resp *resp)
 {
 	struct dh_events *e = user;
 	const char *id = dh_http_req_param(req, "job");
+	struct dh_db_event_in in = { .body = req->body, .len = req->len };
 	struct dh_event *ev = NULL;
 	struct dh_err err;
-	int r;
 
 	if (!check_job_and_signature(e, req, resp))
 		return;
 	dh_err_clear(&err);
 	if (dh_event_parse(req->body, req->len, &ev, &err) != 0) {
-		answer(e, resp, 400, "malformed event", err.msg);
-		goto out;
+		handle_unreadable(e, req, resp, err.msg);
+		return;
 	}
 	if (strcmp(ev->job, id) != 0) {
 		answer(e, resp, 400, "event names another job", ev->job);
 		goto out;
 	}
-	r = submit(e, ev, req->body, req->len);
-	if (r == DH_DB_CONFLICT)
+	in.ev = ev;
+	submit(e, &in);
+	if (in.result == DH_DB_CONFLICT)
 		/* Answered like a duplicate so the agent stops resending; told here. */
 		dh_log_warn("job %s seq %lld resent by %s with different "
 			    "content; the first one stays",
 			ev->job, (long long)ev->seq, req->peer);
-	if (r == DH_DB_NEW || r == DH_DB_DUPLICATE || r == DH_DB_CONFLICT) {
+	if (in.result == DH_DB_NEW || in.result == DH_DB_DUPLICATE || in.result == DH_DB_CONFLICT) {
 		resp->status = 200;
 		resp->body = dh_xasprintf("{\"ok\":true,\"stored\":\"%s\"}",
-			r == DH_DB_NEW ? "new" : "duplicate");
-	} else if (r == DH_ENOENT) {
+			in.result == DH_DB_NEW ? "new" : "duplicate");
+	} else if (in.result == DH_DB_UNSTORABLE) {
+		answer(e, resp, 422, "record not stored, the job is recorded as error", in.why);
+	} else if (in.result == DH_ENOENT) {
 		answer(e, resp, 404, "unknown job", id);
 	} else {
-		answer(e, resp, 503, "could not store the event", dh_err_name(r));
+		answer(e, resp, 503, "could not store the event", dh_err_name(in.result));
 	}
 out:
 	dh_event_free(ev);

@@ -8,6 +8,7 @@
 #include "store/events.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "store/jobs.h"
@@ -43,15 +44,35 @@ same_body(struct dh_db *db, const struct dh_db_event_in *in)
 	return same;
 }
 
+/* End in's job with the controller's error record saying why; DH_DB_UNSTORABLE. */
+static int
+close_as_error(struct dh_db *db, struct dh_db_event_in *in, const char *why, struct dh_err *err)
+{
+	int r;
+
+	snprintf(in->why, sizeof(in->why), "%.*s", (int)sizeof(in->why) - 1, why);
+	r = dh_db_record_insert_error(db, in->ev->job, in->ev->host, 0, in->why, err);
+	if (r == 0 || r == DH_EEXIST) /* a timeout's record may stand already */
+		in->result = DH_DB_UNSTORABLE;
+	return r == DH_EEXIST ? 0 : r;
+}
+
 /* What a new event does to its job: running, or finished with its record. */
 static int
-event_apply(struct dh_db *db, struct dh_event *ev, struct dh_err *err)
+event_apply(struct dh_db *db, struct dh_db_event_in *in, struct dh_err *err)
 {
+	struct dh_event *ev = in->ev;
 	int r = 0;
 
 	if (ev->type == DH_EVENT_ACCEPTED)
 		r = dh_db_job_set_state(db, ev->job, "running", err);
-	else if (ev->type == DH_EVENT_FINISHED && ev->record != NULL) {
+	else if (ev->type == DH_EVENT_FINISHED && in->unreadable != NULL) {
+		char why[DH_ERR_MSG_MAX + 64];
+
+		snprintf(why, sizeof(why), "the agent's record could not be read: %s",
+			in->unreadable);
+		r = close_as_error(db, in, why, err);
+	} else if (ev->type == DH_EVENT_FINISHED && ev->record != NULL) {
 		/* The first record of a job stands (a timeout may have been stored). */
 		free(ev->record->id);
 		ev->record->id = dh_xstrdup(ev->job);
@@ -96,11 +117,33 @@ event_insert(struct dh_db *db, struct dh_db_event_in *in, struct dh_err *err)
 	in->result = DH_DB_NEW;
 	if ((r = dh_audit_append(db, &dh_db_event_audit, ev->job, ev->seq, err)) != 0)
 		goto out;
-	r = event_apply(db, ev, err);
+	r = event_apply(db, in, err);
 out:
 	sqlite3_finalize(st);
 	dh_db_job_free(j);
 	return r;
+}
+
+/*
+ * After in failed alone with rc (rolled back): a finished event of a
+ * known job ends that job as error with the reason, so it does not stay
+ * running while the agent sets the event aside; anything else keeps rc.
+ */
+static int
+unstorable(struct dh_db *db, struct dh_db_event_in *in, int rc, const struct dh_err *ierr,
+	struct dh_err *err)
+{
+	char why[DH_ERR_MSG_MAX + 64];
+	struct dh_err cerr;
+
+	if (in->ev->type != DH_EVENT_FINISHED || rc == DH_ENOENT)
+		return 0;
+	snprintf(why, sizeof(why), "the agent's record could not be stored: %s", ierr->msg);
+	dh_err_clear(&cerr);
+	if (close_as_error(db, in, why, &cerr) == 0)
+		return 0;
+	in->result = rc; /* not even that: the item stays failed, undone */
+	return dh_sql_exec(db, "ROLLBACK TO ev", err);
 }
 
 int
@@ -121,6 +164,8 @@ dh_db_event_batch(struct dh_db *db, struct dh_db_event_in *items, size_t n, stru
 		if (ir < 0) {
 			items[i].result = ir;
 			if ((r = dh_sql_exec(db, "ROLLBACK TO ev", err)) != 0)
+				goto out;
+			if ((r = unstorable(db, &items[i], ir, &ierr, err)) != 0)
 				goto out;
 		}
 		if ((r = dh_sql_exec(db, "RELEASE ev", err)) != 0)

@@ -16,14 +16,23 @@
 #include "dh/err.h"
 #include "dh/proto.h"
 
-/* One event handed to dh_db_event_batch; result is set per item. */
-/* DH_DB_CONFLICT: a duplicate whose bytes differ from the stored one (kept). */
-enum { DH_DB_NEW = 0, DH_DB_DUPLICATE = 1, DH_DB_CONFLICT = 2 };
+/*
+ * One event handed to dh_db_event_batch; result is set per item.
+ * DH_DB_CONFLICT: a duplicate whose bytes differ from the stored one (kept).
+ * DH_DB_UNSTORABLE: a finished event whose record could not be read
+ * (unreadable set) or stored; its job now has the controller's `error`
+ * record, and why says the reason.
+ */
+enum { DH_DB_NEW = 0, DH_DB_DUPLICATE = 1, DH_DB_CONFLICT = 2, DH_DB_UNSTORABLE = 3 };
 struct dh_db_event_in {
 	struct dh_event *ev; /* parsed; its record may be completed in place */
 	const char *body;    /* the exact bytes the agent sent */
 	size_t len;
-	int result; /* out: DH_DB_NEW, _DUPLICATE, _CONFLICT or a DH_E* code */
+	/* A finished event dh_event_parse refused (ev from
+	 * dh_event_parse_finished_envelope, record NULL): why, else NULL. */
+	const char *unreadable;
+	int result;               /* out: DH_DB_* above or a DH_E* code */
+	char why[DH_ERR_MSG_MAX]; /* out: the reason, for DH_DB_UNSTORABLE */
 };
 
 /* How an event is audited (kind "event", ref_seq = seq; body as SHA-256). */

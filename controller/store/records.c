@@ -15,6 +15,7 @@
 #include "store/sql.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
+#include "dh/timefmt.h"
 
 const struct dh_audit_kind dh_db_record_audit = {
 	"verdict",
@@ -121,6 +122,31 @@ out:
 	sqlite3_finalize(st);
 	dh_db_job_free(j);
 	free(json);
+	return rc;
+}
+
+int
+dh_db_record_insert_error(struct dh_db *db, const char *job, const char *host, time_t at,
+	const char *why, struct dh_err *err)
+{
+	struct dh_record *r = dh_record_new();
+	struct dh_db_job *j = NULL;
+	int rc;
+
+	if ((rc = dh_db_job_get(db, job, &j, err)) != 0)
+		goto out;
+	r->id = dh_xstrdup(job);
+	r->verdict = DH_VERDICT_ERROR;
+	r->started_at = j->created_at;
+	r->finished_at = at != 0 ? at : dh_time_now();
+	r->error = dh_xstrdup(why);
+	if (host != NULL)
+		dh_record_add_host(r, host);
+	dh_record_add_check(r, "record", DH_VERDICT_ERROR, "%s", why);
+	rc = dh_db_record_insert(db, r, err);
+out:
+	dh_db_job_free(j);
+	dh_record_free(r);
 	return rc;
 }
 

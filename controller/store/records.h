@@ -39,6 +39,19 @@ int dh_db_record_store(struct dh_db *db, struct dh_record *r, struct dh_err *err
  */
 int dh_db_record_insert(struct dh_db *db, struct dh_record *r, struct dh_err *err);
 
+/*
+ * Inside the caller's write transaction: end job `job` with an `error`
+ * record the controller makes itself, one check "record" saying why
+ * (text, copied). For a finished event whose own record could not be
+ * read or stored (SPEC "Events to the controller": the job becomes
+ * error with the reason; no job stays running for ever). host: the
+ * agent's host, or NULL for the job's. started_at is the job's creation
+ * time (seconds), finished_at `at` (0: now). DH_EEXIST when the job
+ * already has a record, DH_ENOENT when there is no such job.
+ */
+int dh_db_record_insert_error(struct dh_db *db, const char *job, const char *host, time_t at,
+	const char *why, struct dh_err *err);
+
 /* The record of a job; DH_ENOENT when it has none yet. */
 int dh_db_record_get(struct dh_db *db, const char *job, struct dh_record **out, struct dh_err *err);
 

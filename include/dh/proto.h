@@ -209,6 +209,17 @@ const char *dh_event_type_name(enum dh_event_type t);
 /* The enum value of an event type name, or -1. */
 int dh_event_type_parse(const char *s);
 int dh_event_parse(const char *json, size_t len, struct dh_event **out, struct dh_err *err);
+/*
+ * What can still be read of a finished event that dh_event_parse refused
+ * (SPEC "Events to the controller": a finished event whose record the
+ * controller cannot store still ends its job): a JSON object with "type"
+ * "finished" and "seq" >= 1, read with each byte that is not UTF-8 taken
+ * as '?' (names from old file shares). *out gets type, seq and, where readable, job,
+ * at and host; record NULL. DH_EPARSE when even that is missing: then
+ * nothing says the body was meant to finish a job.
+ */
+int dh_event_parse_finished_envelope(const char *json, size_t len, struct dh_event **out,
+	struct dh_err *err);
 char *dh_event_to_json(const struct dh_event *ev);
 void dh_event_free(struct dh_event *ev);
 

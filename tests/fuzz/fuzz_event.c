@@ -1,6 +1,7 @@
 /*
  * libFuzzer target for what the events endpoint parses from the network:
- * the event JSON (with its embedded test record) and the signature header.
+ * the event JSON (with its embedded test record), the envelope of a
+ * finished event that does not parse, and the signature header.
  * Input: header line, newline, body.
  */
 #include <stddef.h>
@@ -38,6 +39,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		dh_event_free(again);
 		free(json);
+		dh_event_free(ev);
+	} else if (dh_event_parse_finished_envelope(body, blen, &ev, &err) == 0) {
+		/* What the controller reads of a finished event it cannot parse. */
+		if (ev->type != DH_EVENT_FINISHED || ev->seq < 1 || ev->record != NULL)
+			abort();
 		dh_event_free(ev);
 	}
 	return 0;

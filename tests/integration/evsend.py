@@ -3,8 +3,8 @@
 benchmark: signs events as SPEC "Events to the controller" says
 (X-Drillhall-Signature: t=UNIX,sig=HMAC-SHA256(token, t + "." + body)).
 
-  evsend.py post BASE JOB TOKEN BODY [--skew S] [--sig VALUE]
-      POST once, print the status code.
+  evsend.py post BASE JOB TOKEN BODY [--skew S] [--sig VALUE] [--show]
+      POST once, print the status code (--show: then the answer's body).
   evsend.py burst BASE JOBS_FILE EVENTS_PER_JOB THREADS
       JOBS_FILE has "job token" lines; each thread sends events of its
       jobs over one keep-alive connection and retries every event until a
@@ -41,7 +41,7 @@ def post(conn, job, token, body, skew=0, sig=None):
                "X-Drillhall-Signature": sig or sign(token, body, skew)}
     conn.request("POST", f"/api/v1/jobs/{job}/events", body=body, headers=headers)
     r = conn.getresponse()
-    r.read()
+    post.answer = r.read()
     return r.status
 
 
@@ -54,9 +54,12 @@ def event(job, seq, typ="step"):
 
 def cmd_post(argv):
     base, job, token, body = argv[:4]
-    skew, sig = 0, None
+    skew, sig, show = 0, None, False
     rest = argv[4:]
     while rest:
+        if rest[0] == "--show":
+            show, rest = True, rest[1:]
+            continue
         if rest[0] == "--skew":
             skew = int(rest[1])
         elif rest[0] == "--sig":
@@ -64,6 +67,8 @@ def cmd_post(argv):
         rest = rest[2:]
     data = body.encode() if not body.startswith("@") else open(body[1:], "rb").read()
     print(post(conn_for(base), job, token, data, skew, sig))
+    if show:
+        print(post.answer.decode(errors="replace"))
 
 
 def cmd_burst(argv):

@@ -286,6 +286,54 @@ test_event_rejects(void **state)
 	assert_null(ev);
 }
 
+/*
+ * What the controller can still read of a finished event it cannot parse:
+ * type and seq (and job, at, host where readable), even through bytes
+ * that are not UTF-8; nothing for other types or without a seq.
+ */
+static void
+test_finished_envelope(void **state)
+{
+	static const char latin[] = "{\"job\":\"j-1\",\"seq\":4,\"type\":\"finished\","
+				    "\"at\":\"2026-11-30T10:00:00Z\",\"host\":\"b\xe5t\","
+				    "\"record\":{\"mismatches\":[{\"path\":\"l\xf6n\"}]}}";
+	static const char *refused[] = {
+		"{\"job\":\"j-1\",\"seq\":4,\"type\":\"step\"}",
+		"{\"job\":\"j-1\",\"type\":\"finished\"}",
+		"{\"job\":\"j-1\",\"seq\":0,\"type\":\"finished\"}",
+		"[\"finished\"]",
+		"{\"type\":\"finished\",\"seq\":4",
+	};
+	struct dh_event *ev = NULL;
+	struct dh_err err;
+
+	dh_err_clear(&err);
+	assert_int_equal(dh_event_parse(latin, strlen(latin), &ev, &err), DH_EPARSE);
+	assert_int_equal(dh_event_parse_finished_envelope(latin, strlen(latin), &ev, &err), 0);
+	assert_int_equal(ev->type, DH_EVENT_FINISHED);
+	assert_int_equal(ev->seq, 4);
+	assert_string_equal(ev->job, "j-1");
+	assert_string_equal(ev->host, "b?t");
+	assert_int_equal(ev->at, 1796032800);
+	assert_null(ev->record);
+	dh_event_free(ev);
+	ev = NULL;
+	/* a job field that is no job id is left unknown */
+	assert_int_equal(dh_event_parse_finished_envelope(
+				 "{\"job\":\"../x\",\"seq\":1,\"type\":\"finished\"}", 40, &ev,
+				 &err),
+		0);
+	assert_null(ev->job);
+	dh_event_free(ev);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ev = NULL;
+		assert_int_equal(dh_event_parse_finished_envelope(refused[i], strlen(refused[i]),
+					 &ev, &err),
+			DH_EPARSE);
+		assert_null(ev);
+	}
+}
+
 static void
 test_signature(void **state)
 {
@@ -315,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_snapshot_shapes),
 		cmocka_unit_test(test_snapshot_rejects),
 		cmocka_unit_test(test_event_rejects),
+		cmocka_unit_test(test_finished_envelope),
 		cmocka_unit_test(test_signature),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
