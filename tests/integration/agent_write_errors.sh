@@ -6,7 +6,7 @@
 source "$(dirname "$0")/agent_lib.bash"
 command -v restic >/dev/null || { echo "restic not installed"; exit 1; }
 mounted=""
-trap '[ -n "$mounted" ] && umount "$mounted" 2>/dev/null; cleanup' EXIT
+trap 'if [ -n "$mounted" ]; then umount "$mounted" 2>/dev/null || true; fi; cleanup' EXIT
 
 write_ini "[action copy]" "command = /bin/cp -a $T/data/. ." \
 	"[action when]" "command = /bin/date -u +%Y-%m-%dT%H:%M:%SZ"

@@ -14,8 +14,8 @@ lab=$src/tests/lab/lab.sh
 work=$(mktemp -d)
 spid= rpid=
 cleanup() {
-	[ -n "$spid" ] && kill "$spid" 2>/dev/null
-	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null
+	if [ -n "$spid" ]; then kill "$spid" 2>/dev/null || true; fi
+	if [ -n "$rpid" ]; then kill "$rpid" 2>/dev/null || true; fi
 	bash "$lab" stop "$work/lab" >/dev/null 2>&1 || true
 	wait 2>/dev/null || true
 	rm -rf "$work"

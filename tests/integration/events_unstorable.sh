@@ -22,7 +22,11 @@ send="python3 ${DH_SRC:?}/tests/integration/evsend.py"
 work=$(mktemp -d)
 pid=
 lockpid=
-trap '[ -n "$lockpid" ] && kill "$lockpid" 2>/dev/null; stop_and_remove "$work"' EXIT
+cleanup() {
+	if [ -n "$lockpid" ]; then kill "$lockpid" 2>/dev/null || true; fi
+	stop_and_remove "$work"
+}
+trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && cat "$work/serve.log" >&2; exit 1; }
 
 port=$(freeport 127.0.0.1)
@@ -108,17 +112,19 @@ q "DROP TRIGGER refuse;"
 # still running; resent after the lock is gone: stored as sent.
 add_job job-locked
 python3 -c '
-import sqlite3, sys, time
+import os, sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 c.execute("BEGIN IMMEDIATE")
 open(sys.argv[2], "w").close()
-time.sleep(12)
-c.execute("COMMIT")' "$db" "$work/locked" &
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.05)
+c.execute("COMMIT")' "$db" "$work/locked" "$work/release" &
 lockpid=$!
 for _ in $(seq 100); do [ -e "$work/locked" ] && break; sleep 0.1; done
 [ -e "$work/locked" ] || fail "the lock holder did not take the lock"
 post job-locked "$(finished job-locked "$good_record")" 503
 [ "$(q "SELECT state FROM jobs WHERE id='job-locked'")" = running ] || fail "a locked database ended the job"
+touch "$work/release"
 wait "$lockpid"; lockpid=
 post job-locked "$(finished job-locked "$good_record")" 200
 [ "$(q "SELECT verdict FROM records WHERE job='job-locked'")" = passed ] || fail "the resent record was not stored"

@@ -27,7 +27,9 @@ write_policy() {
 # stop_and_remove DIR: the exit trap of a script running one server, $pid
 # when set: kill it, wait for children, remove DIR.
 stop_and_remove() {
-	[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
+	# (an `a && kill` whose kill fails would end the trap under set -e,
+	# leaving the server running and ctest waiting on its output)
+	if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; fi
 	wait 2>/dev/null || true
 	rm -rf "$1"
 }
@@ -36,7 +38,7 @@ stop_and_remove() {
 # (tests/lab/lab.sh) in DIR/lab: kill PID when set, stop the lab and the
 # detached jobs of this run (only ours, by their path), wait, remove DIR.
 lab_cleanup() {
-	[ -n "${2:-}" ] && kill "$2" 2>/dev/null
+	if [ -n "${2:-}" ]; then kill "$2" 2>/dev/null || true; fi
 	bash "$DH_SRC/tests/lab/lab.sh" stop "$1/lab" >/dev/null 2>&1 || true
 	for p in $(pgrep -f -- "$1/lab/hosts" || true); do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true

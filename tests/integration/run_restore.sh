@@ -18,7 +18,7 @@ work=$(mktemp -d)
 chmod 755 "$work" # the fixture's login user reaches its DIR below
 spid=
 cleanup() {
-	[ -n "$spid" ] && kill "$spid" 2>/dev/null
+	if [ -n "$spid" ]; then kill "$spid" 2>/dev/null || true; fi
 	bash "$data/ssh_fixture.sh" stop "$work/ssh" || true
 	wait 2>/dev/null || true
 	rm -rf "$work"
