@@ -24,7 +24,7 @@ write_ini() { # extra lines appended (actions)
 job() {
 	jq -n --arg id "$2" --argjson restore "$3" --argjson rpo "${4:-86400}" \
 		--argjson rto "${5:-3600}" --argjson timeout "${6:-600}" '{
-		v: 2, job: $id, kind: "restore", system: "sys", host: "test-host",
+		v: 3, job: $id, kind: "restore", system: "sys", host: "test-host",
 		token: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 		url: "https://127.0.0.1:8443", plan_revision: "rev1",
 		rpo_target_s: $rpo, rto_target_s: $rto, timeout_s: $timeout,

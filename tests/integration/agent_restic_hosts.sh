@@ -80,7 +80,7 @@ if [ "$rc" -eq 2 ] && grep -q "malformed" "$T/run.err"; then ok "tag with a comm
 else not_ok "tag with a comma: exit $rc"; fi
 jq '.v = 1' "$T/host.json" >"$T/v1.json"
 run_job "$T/v1.json"
-if [ "$rc" -eq 2 ] && grep -q "protocol version 1, this agent speaks 2" "$T/run.err"; then
+if [ "$rc" -eq 2 ] && grep -q "protocol version 1, this agent speaks 3" "$T/run.err"; then
 	ok "a protocol 1 job is refused, naming both versions"
 else not_ok "protocol 1 job: exit $rc"; fi
 finish

@@ -30,7 +30,7 @@ start_receiver() {
 
 job_json() { # id token
 	cat <<-EOF
-	{"v":2,"job":"$1","kind":"restore","system":"payroll","host":"app-a",
+	{"v":3,"job":"$1","kind":"restore","system":"payroll","host":"app-a",
 	 "token":"$2","url":"http://127.0.0.1:$port","plan_revision":"r1",
 	 "rpo_target_s":86400,"rto_target_s":3600,"timeout_s":600,
 	 "restore":{"method":"tar","repository":"$dir/lab/backup/payroll",

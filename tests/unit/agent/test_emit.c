@@ -19,7 +19,7 @@ static struct dh_job *
 make_job(struct fx *f, const char *id)
 {
 	char *json = dh_xasprintf(
-		"{\"v\":2,\"job\":\"%s\",\"kind\":\"restore\","
+		"{\"v\":3,\"job\":\"%s\",\"kind\":\"restore\","
 		"\"system\":\"payroll\",\"host\":\"app1\",\"token\":\"%s\",\"url\":\"%s\","
 		"\"plan_revision\":\"abc\",\"rpo_target_s\":86400,\"rto_target_s\":3600,"
 		"\"timeout_s\":7200,\"restore\":{\"method\":\"tar\",\"repository\":\"/srv/b\","

@@ -19,7 +19,7 @@
 #define TOKEN "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 static const char good_job[] =
-	"{\"v\":2,\"job\":\"j-20261127-procapita-1\",\"kind\":\"restore\","
+	"{\"v\":3,\"job\":\"j-20261127-procapita-1\",\"kind\":\"restore\","
 	"\"system\":\"procapita\",\"host\":\"backup-b1\",\"token\":\"" TOKEN "\","
 	"\"url\":\"https://127.0.0.1:8443\",\"plan_revision\":\"abc\","
 	"\"rpo_target_s\":900,\"rto_target_s\":7200,\"timeout_s\":14400,"
@@ -81,7 +81,7 @@ test_job_rejects(void **state)
 	static const struct {
 		const char *from, *to, *msg;
 	} cases[] = {
-		{ "\"v\":2", "\"v\":1", "protocol version 1, this agent speaks 2" },
+		{ "\"v\":3", "\"v\":2", "protocol version 2, this agent speaks 3" },
 		{ "\"method\":\"restic\"", "\"method\":\"tar\"", "apply to method restic only" },
 		{ "\"snapshot_host\":\"app-a1\"", "\"snapshot_host\":7", "\"snapshot_host\"" },
 		{ "\"procapita\",\"snapshot_path", "\"a,b\",\"snapshot_path", "malformed" },
@@ -103,7 +103,7 @@ test_job_rejects(void **state)
 		{ ",\"password_file\":\"/etc/drillhall/secrets/procapita.restic\"", "",
 			"missing \"password_file\"" },
 		{ "\"keep\":false", "\"keep\":\"no\"", "\"keep\"" },
-		{ "\"v\":2,", "\"v\":2,\"v\":2,", "malformed JSON" },
+		{ "\"v\":3,", "\"v\":3,\"v\":3,", "malformed JSON" },
 	};
 	struct dh_err err;
 
