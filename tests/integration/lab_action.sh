@@ -8,7 +8,9 @@
 # exit 1, not an error; the result JSON is on stdout and nothing is
 # spooled or detached. Refused with exit 2 and a clear message: an action
 # agent.ini does not name, a job of protocol 2, a failover job (the
-# controller runs drills), a marker that is no marker.
+# controller runs drills), a marker that is no marker. Last, an agent of
+# protocol 2 (the real agent's own refusal, replayed by a wrapper): `run
+# restore` records an error that carries the agent's words, exit 2.
 set -euo pipefail
 source "$(dirname "$0")/lib.bash"
 : "${DH_BIN:?set DH_BIN to the build directory}" "${DH_SRC:?set DH_SRC to the source tree}"
@@ -34,7 +36,20 @@ EOF
 chmod 755 "$w/bin"/*
 printf '[action write-marker]\ncommand = %s/bin/write-marker\ntimeout = 30s\n[action check-marker]\ncommand = %s/bin/check-marker\n' \
 	"$w" "$w" >"$w/actions.ini"
-bash "$lab" start "$w/lab" --agent "$DH_BIN/drillhall-agent" --url "http://127.0.0.1:9" \
+# the forced command runs the real agent, or speaks as a protocol 2 agent
+# once $w/old exists (what drillhall-agent 2 prints for a protocol 3 job)
+cat >"$w/bin/agent" <<EOF
+#!/bin/sh
+if [ -e "$w/old" ]; then
+	cat >/dev/null
+	echo "drillhall-agent: bad job: job has protocol version 3, this agent speaks 2: install the controller's version of drillhall-agent" >&2
+	exit 2
+fi
+exec "$DH_BIN/drillhall-agent" "\$@"
+EOF
+chmod 755 "$w/bin/agent"
+lport=$(freeport 127.0.0.1)
+bash "$lab" start "$w/lab" --agent "$w/bin/agent" --url "http://127.0.0.1:$lport" \
 	--agent-ini-extra "$w/actions.ini" app-a=127.0.0.2:$pa app-b=127.0.0.3:$pb >/dev/null
 
 job() { # ACTION MARKER [JQ-EDIT]: an action job of protocol 3
@@ -91,4 +106,21 @@ send path 127.0.0.2:$pa '../../bin/sh' 'm-1'
 refused path '"action" is not a valid action name'
 [ "$(wc -l <"$w/markers/table")" = 1 ] || fail "a refused job ran an action: $(cat "$w/markers/table")"
 echo "ok: unknown action, protocol 2, failover job and bad marker refused (exit 2), nothing ran"
+
+# 4. the controller meets an agent of protocol 2: an error record in its words
+p="$w/plans"
+mkdir -p "$p/systems" "$w/lab/backup/tar"
+write_policy "$p/policy.ini" Labbkommun IT-enheten nowindows
+cp "$w/lab/inventory.ini" "$p/inventory.ini"
+printf '[system]\nname = Lön\nboard = KS\nclassified = 2025-01-15\navailability = 2\n[restore]\nhost = app-a\nmethod = tar\nrepository = %s\n' \
+	"$w/lab/backup/tar" >"$p/systems/payroll.ini"
+touch "$w/old"
+rc=0
+"$DH_BIN/drillhall" run restore payroll --plans "$p" --db "$w/dh.db" --config /dev/null \
+	--listen "127.0.0.1:$lport" --format json >"$w/old.out" 2>"$w/old.err" || rc=$?
+[ $rc = 2 ] || fail "restore through a protocol 2 agent: exit $rc"
+jq -e '.verdict == "error" and (.error | contains("job has protocol version 3, this agent speaks 2"))' \
+	"$w/old.out" >/dev/null || fail "the error record does not say why: $(jq -c '{verdict, error}' "$w/old.out")"
+[ "$(sqlite3 "$w/dh.db" "SELECT verdict FROM records")" = error ] || fail "no error record stored"
+echo "ok: a protocol 2 agent's refusal is an error record naming both versions"
 echo "PASS lab_action"
