@@ -7,10 +7,12 @@
  */
 #include "jobs/action.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dh/buf.h"
+#include "dh/sign.h"
 #include "jobs/job.h"
 #include "jobs/ssh.h"
 
@@ -76,7 +78,7 @@ int
 dh_action_call_run(const struct dh_plan *p, const struct dh_action_call *c,
 	struct dh_action_result **out, struct dh_err *err)
 {
-	const struct dh_host *h = dh_plan_host_get(p, c->host);
+	const struct dh_host *h = c->host ? dh_plan_host_get(p, c->host) : NULL;
 	struct dh_ssh_target t;
 	struct dh_ssh_result res = { 0 };
 	int64_t wait_s = (c->timeout_s > 0 ? c->timeout_s : DH_ACTION_WAIT_S) + DH_ACTION_GRACE_S;
@@ -84,6 +86,9 @@ dh_action_call_run(const struct dh_plan *p, const struct dh_action_call *c,
 	int r;
 
 	*out = NULL;
+	if (c->host == NULL || c->action == NULL || c->system == NULL || c->job == NULL)
+		return dh_err_set(err, DH_EINVAL,
+			"an action call needs host, action, system and job");
 	if (h == NULL || h->address == NULL || h->user == NULL)
 		return dh_err_set(err, DH_EINVAL,
 			"host '%s' is not in the inventory (with address and user)", c->host);
@@ -104,4 +109,19 @@ dh_action_call_run(const struct dh_plan *p, const struct dh_action_call *c,
 	dh_ssh_result_fini(&res);
 	free(json);
 	return r;
+}
+
+int
+dh_action_marker_new(char *out, size_t n)
+{
+	char tok[DH_TOKEN_HEX + 1];
+
+	if (n < DH_ACTION_MARKER_LEN)
+		return DH_EINVAL;
+	out[0] = '\0';
+	if (dh_sign_new_token(tok, sizeof(tok)) != 0)
+		return DH_ESYS;
+	snprintf(out, n, "m-%.32s", tok);
+	explicit_bzero(tok, sizeof(tok));
+	return 0;
 }

@@ -10,6 +10,7 @@
 #ifndef DH_JOBS_ACTION_H
 #define DH_JOBS_ACTION_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dh/err.h"
@@ -45,5 +46,16 @@ struct dh_action_call {
  */
 int dh_action_call_run(const struct dh_plan *p, const struct dh_action_call *c,
 	struct dh_action_result **out, struct dh_err *err);
+
+/* Bytes of a marker from dh_action_marker_new, with its NUL. */
+#define DH_ACTION_MARKER_LEN (2 + 32 + 1)
+
+/*
+ * A fresh drill marker (SPEC "Failover drill": "a fresh random string"):
+ * "m-" and 16 random bytes in hex, into out (at least
+ * DH_ACTION_MARKER_LEN bytes). 0, or DH_ESYS when the system has no
+ * random bytes to give (then out is "").
+ */
+int dh_action_marker_new(char *out, size_t n);
 
 #endif

@@ -7,7 +7,8 @@
  * timeout kills the action's whole process group; output is bounded; an
  * unknown action, an agent of another protocol version and an answer that
  * is no action result are errors naming the cause; an unreachable host is
- * an error. One sshd for the group; skipped unless root.
+ * an error; markers are fresh. One sshd for the group; the SSH cases are
+ * skipped unless root.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -254,12 +255,28 @@ test_refusals(void **state)
 	assert_non_null(strstr(err.msg, "no action result of protocol 3"));
 }
 
+/* Markers are fresh, and markers as the job codec takes them. */
+static void
+test_marker(void **state)
+{
+	char a[DH_ACTION_MARKER_LEN], b[DH_ACTION_MARKER_LEN], small[8];
+
+	assert_int_equal(dh_action_marker_new(a, sizeof(a)), 0);
+	assert_int_equal(dh_action_marker_new(b, sizeof(b)), 0);
+	assert_int_equal(strlen(a), DH_ACTION_MARKER_LEN - 1);
+	assert_int_equal(strncmp(a, "m-", 2), 0);
+	assert_true(dh_proto_is_marker(a));
+	assert_string_not_equal(a, b);
+	assert_int_equal(dh_action_marker_new(small, sizeof(small)), DH_EINVAL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_environment), cmocka_unit_test(test_failing_action),
-		cmocka_unit_test(test_timeout_kills_group), cmocka_unit_test(test_output_bounded),
+		cmocka_unit_test(test_marker), cmocka_unit_test(test_environment),
+		cmocka_unit_test(test_failing_action), cmocka_unit_test(test_timeout_kills_group),
+		cmocka_unit_test(test_output_bounded),
 		cmocka_unit_test(test_refusals), /* last: it replaces the agent */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
