@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "config.h"
 #include "dh/buf.h"
 #include "dh/manifest.h"
@@ -204,6 +205,10 @@ run_local(const struct agent_opts *o, const char *jobfile)
 
 	if (load_config(o, &cfg) != 0 || read_job(jobfile, &job) != 0)
 		goto out;
+	if (job->kind == DH_JOB_ACTION) { /* its result, as over SSH */
+		rc = dh_agent_action_job(cfg, job, stdout);
+		goto out;
+	}
 	rec = dh_record_new();
 	if (dh_restore_run(cfg, job, rec, print_step, NULL) != 0)
 		goto out;

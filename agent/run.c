@@ -6,7 +6,9 @@
  * most `version`, the job on stdin is bounded, parsed and checked before
  * anything is spooled, and once `accepted` is durable the job detaches
  * from the SSH session (new session, stdio on /dev/null) so a restore of
- * hours does not hang on the connection.
+ * hours does not hang on the connection. An action job (a drill's step,
+ * probe or marker) runs in the session instead and answers on stdout
+ * (action.c).
  */
 #include "run.h"
 
@@ -21,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "config.h"
 #include "events/deliver.h"
 #include "dh/buf.h"
@@ -155,10 +158,11 @@ get_job(struct dh_job **job, struct dh_err *err)
 	dh_buf_fini(&b);
 	if (r != 0)
 		return r;
-	if ((*job)->kind != DH_JOB_RESTORE)
-		r = dh_err_set(err, DH_EINVAL, "this agent runs restore tests only, not %s",
-			dh_job_kind_name((*job)->kind));
-	else
+	if ((*job)->kind == DH_JOB_FAILOVER)
+		r = dh_err_set(err, DH_EINVAL,
+			"a failover drill is run by the controller; this agent runs its "
+			"actions (action jobs) and restore tests");
+	else if ((*job)->kind == DH_JOB_RESTORE)
 		r = dh_http_url_check((*job)->url, err);
 	if (r != 0) {
 		dh_job_free(*job);
@@ -307,6 +311,11 @@ dh_agent_run_cmd(const char *config, bool foreground, int64_t retry_s)
 		return 2;
 	if (get_job(&job, &err) != 0) {
 		fprintf(stderr, "drillhall-agent: bad job: %s\n", err.msg);
+		goto out;
+	}
+	if (job->kind == DH_JOB_ACTION) {
+		/* now, in the session: the answer is the action result on stdout */
+		rc = dh_agent_action_job(cfg, job, stdout);
 		goto out;
 	}
 	if (accept_job(cfg, job, &em) != 0)

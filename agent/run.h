@@ -18,7 +18,10 @@
  * (unless --foreground) and run it. config is the agent.ini path
  * (--config, or DH_AGENT_CONFIG_DEFAULT); retry_s is --retry-for in
  * seconds, -1 for the default. The options are parsed by cli.c.
- * Returns the exit code: 0 accepted, 2 refused or could not run.
+ * An action job (protocol 3) is not accepted, spooled or detached: it
+ * runs now and its result is printed on stdout (action.h).
+ * Returns the exit code: 0 accepted (or the action ran, whatever its own
+ * status), 2 refused or could not run.
  */
 int dh_agent_run_cmd(const char *config, bool foreground, int64_t retry_s);
 

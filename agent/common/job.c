@@ -2,7 +2,8 @@
  * The job codec (include/dh/proto.h "jobs"): a job from JSON, checked
  * strictly — types, ranges, id syntax, token shape, URL scheme — because a
  * job arrives from the network and drives a restore on a production host;
- * and a job to JSON for the controller to send.
+ * and a job to JSON for the controller to send. Three kinds: a restore
+ * test, a drill, and (protocol 3) an action job that runs one action now.
  */
 #include "dh/proto.h"
 
@@ -105,61 +106,99 @@ parse_restore(json_t *o, struct dh_job_restore *rs, struct dh_err *err)
 	return parse_verify(json_object_get(o, "verify"), rs, err);
 }
 
+/* The job's kind as the wire names it: a record's kinds, or "action". */
+static int
+wire_kind_parse(const char *s)
+{
+	return s != NULL && strcmp(s, "action") == 0 ? DH_JOB_ACTION : dh_job_kind_parse(s);
+}
+
+/* v, job, kind, system, host: what every kind of job carries. */
+static int
+parse_header(json_t *root, struct dh_job *job, struct dh_err *err)
+{
+	int64_t version = 0;
+	int kind;
+
+	if (dh_json_get_int(root, "v", true, 1, &version, err) != 0)
+		return DH_EPARSE;
+	if (version != DH_PROTO_VERSION)
+		return dh_err_set(err, DH_EPARSE,
+			"job has protocol version %lld, this agent speaks %d: install the "
+			"controller's version of drillhall-agent",
+			(long long)version, DH_PROTO_VERSION);
+	job->version = (int)version;
+	if (dh_json_get_str(root, "job", true, &job->id, err) ||
+		dh_json_get_enum(root, "kind", wire_kind_parse, &kind, err) ||
+		dh_json_get_str(root, "system", true, &job->system, err) ||
+		dh_json_get_str(root, "host", false, &job->host, err))
+		return DH_EPARSE;
+	job->kind = (enum dh_job_kind)kind;
+	if (!dh_proto_is_job_id(job->id))
+		return dh_err_set(err, DH_EPARSE, "\"job\" is not a valid job id");
+	if (!dh_proto_is_system_id(job->system))
+		return dh_err_set(err, DH_EPARSE, "\"system\" is not a valid system id");
+	return 0;
+}
+
+/* token, url, targets, timeout: required for a restore test or a drill,
+ * optional for an action job, which answers on stdout. */
+static int
+parse_reporting(json_t *root, struct dh_job *job, struct dh_err *err)
+{
+	bool req = job->kind != DH_JOB_ACTION;
+	struct dh_err uerr;
+
+	if (dh_json_get_str(root, "token", req, &job->token, err) ||
+		dh_json_get_str(root, "url", req, &job->url, err) ||
+		dh_json_get_str(root, "plan_revision", false, &job->plan_revision, err) ||
+		dh_json_get_int(root, "rpo_target_s", req, 0, &job->rpo_target_s, err) ||
+		dh_json_get_int(root, "rto_target_s", req, 0, &job->rto_target_s, err) ||
+		dh_json_get_int(root, "timeout_s", req, req ? 1 : 0, &job->timeout_s, err))
+		return DH_EPARSE;
+	if (job->token != NULL && !dh_proto_is_token(job->token))
+		return dh_err_set(err, DH_EPARSE, "\"token\" must be %d lower-case hex digits",
+			DH_TOKEN_HEX);
+	if (job->url != NULL && dh_http_url_check(job->url, &uerr) != 0)
+		return dh_err_set(err, DH_EPARSE, "\"url\": %s", uerr.msg);
+	return 0;
+}
+
+/* An action job's action and marker: both reach an environment and a
+ * lookup in agent.ini, so their syntax is checked here. */
+static int
+parse_action(json_t *root, struct dh_job_action *a, struct dh_err *err)
+{
+	if (dh_json_get_str(root, "action", true, &a->name, err) ||
+		dh_json_get_str(root, "marker", false, &a->marker, err))
+		return DH_EPARSE;
+	if (!dh_proto_is_action_name(a->name))
+		return dh_err_set(err, DH_EPARSE, "\"action\" is not a valid action name");
+	if (a->marker != NULL && !dh_proto_is_marker(a->marker))
+		return dh_err_set(err, DH_EPARSE,
+			"\"marker\" must be 1 to %d letters, digits, '.', '_' or '-'",
+			DH_MARKER_MAX);
+	return 0;
+}
+
 int
 dh_job_parse(const char *json, size_t len, struct dh_job **out, struct dh_err *err)
 {
 	struct dh_job *job = dh_xcalloc(1, sizeof(*job));
-	struct dh_err uerr;
-	int64_t version = 0;
 	json_t *root;
-	int kind, r = DH_EPARSE;
+	int r = DH_EPARSE;
 
 	root = dh_json_load_object(json, len, DH_JOB_MAX, err);
 	if (root == NULL) {
 		r = err ? err->code : DH_EPARSE;
 		goto out;
 	}
-	if (dh_json_get_int(root, "v", true, 1, &version, err) != 0)
+	if (parse_header(root, job, err) != 0 || parse_reporting(root, job, err) != 0)
 		goto out;
-	if (version != DH_PROTO_VERSION) {
-		dh_err_set(err, DH_EPARSE,
-			"job has protocol version %lld, this agent speaks %d: install the "
-			"controller's version of drillhall-agent",
-			(long long)version, DH_PROTO_VERSION);
-		goto out;
-	}
-	job->version = (int)version;
-	if (dh_json_get_str(root, "job", true, &job->id, err) ||
-		dh_json_get_enum(root, "kind", dh_job_kind_parse, &kind, err) ||
-		dh_json_get_str(root, "system", true, &job->system, err) ||
-		dh_json_get_str(root, "host", false, &job->host, err) ||
-		dh_json_get_str(root, "token", true, &job->token, err) ||
-		dh_json_get_str(root, "url", true, &job->url, err) ||
-		dh_json_get_str(root, "plan_revision", false, &job->plan_revision, err) ||
-		dh_json_get_int(root, "rpo_target_s", true, 0, &job->rpo_target_s, err) ||
-		dh_json_get_int(root, "rto_target_s", true, 0, &job->rto_target_s, err) ||
-		dh_json_get_int(root, "timeout_s", true, 1, &job->timeout_s, err))
-		goto out;
-	job->kind = (enum dh_job_kind)kind;
-	if (!dh_proto_is_job_id(job->id)) {
-		dh_err_set(err, DH_EPARSE, "\"job\" is not a valid job id");
-		goto out;
-	}
-	if (!dh_proto_is_system_id(job->system)) {
-		dh_err_set(err, DH_EPARSE, "\"system\" is not a valid system id");
-		goto out;
-	}
-	if (!dh_proto_is_token(job->token)) {
-		dh_err_set(err, DH_EPARSE, "\"token\" must be %d lower-case hex digits",
-			DH_TOKEN_HEX);
-		goto out;
-	}
-	if (dh_http_url_check(job->url, &uerr) != 0) {
-		dh_err_set(err, DH_EPARSE, "\"url\": %s", uerr.msg);
-		goto out;
-	}
 	if (job->kind == DH_JOB_RESTORE &&
 		parse_restore(json_object_get(root, "restore"), &job->restore, err) != 0)
+		goto out;
+	if (job->kind == DH_JOB_ACTION && parse_action(root, &job->action, err) != 0)
 		goto out;
 	*out = job;
 	job = NULL;
@@ -181,12 +220,16 @@ dh_job_to_json(const struct dh_job *job)
 	json_object_set_new(root, "kind", json_string(dh_job_kind_name(job->kind)));
 	json_object_set_new(root, "system", json_string(job->system));
 	json_object_set_new(root, "host", dh_json_str_or_null(job->host));
-	json_object_set_new(root, "token", json_string(job->token));
-	json_object_set_new(root, "url", json_string(job->url));
+	json_object_set_new(root, "token", dh_json_str_or_null(job->token));
+	json_object_set_new(root, "url", dh_json_str_or_null(job->url));
 	json_object_set_new(root, "plan_revision", dh_json_str_or_null(job->plan_revision));
 	json_object_set_new(root, "rpo_target_s", json_integer(job->rpo_target_s));
 	json_object_set_new(root, "rto_target_s", json_integer(job->rto_target_s));
 	json_object_set_new(root, "timeout_s", json_integer(job->timeout_s));
+	if (job->kind == DH_JOB_ACTION) {
+		json_object_set_new(root, "action", dh_json_str_or_null(job->action.name));
+		json_object_set_new(root, "marker", dh_json_str_or_null(job->action.marker));
+	}
 	if (job->kind == DH_JOB_RESTORE) {
 		o = json_object();
 		json_object_set_new(o, "method", json_string(dh_restore_method_name(rs->method)));
@@ -240,5 +283,7 @@ dh_job_free(struct dh_job *job)
 	for (size_t i = 0; i < job->restore.nverify; i++)
 		free(job->restore.verify[i].arg);
 	free(job->restore.verify);
+	free(job->action.name);
+	free(job->action.marker);
 	free(job);
 }

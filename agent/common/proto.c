@@ -15,7 +15,8 @@ static const char *const method_names[] = { "restic", "tar", "action" };
 static const char *const verify_names[] = { "manifest", "min_files", "min_bytes", "file",
 	"action" };
 static const char *const verdict_names[] = { "passed", "failed", "error", "aborted" };
-static const char *const kind_names[] = { "restore", "failover" };
+/* records are restore or failover; "action" is a job kind only (job.c) */
+static const char *const kind_names[] = { "restore", "failover", "action" };
 static const char *const event_names[] = { "accepted", "step", "finished" };
 
 static int
@@ -68,10 +69,11 @@ dh_job_kind_name(enum dh_job_kind k)
 {
 	return name_at(kind_names, NAMES(kind_names), (int)k);
 }
+/* Kinds of record only: an action job is named by the job codec alone. */
 int
 dh_job_kind_parse(const char *s)
 {
-	return name_index(kind_names, NAMES(kind_names), s);
+	return name_index(kind_names, DH_JOB_ACTION, s);
 }
 const char *
 dh_event_type_name(enum dh_event_type t)
@@ -90,6 +92,32 @@ dh_proto_is_job_id(const char *s)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
 			return false;
 	return strstr(s, "..") == NULL;
+}
+
+/* Bytes of [A-Za-z0-9], plus the characters of extra, n of them in 1..max. */
+static bool
+word_of(const char *s, size_t max, const char *extra)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr(extra, s[i]) == NULL)
+			return false;
+	return true;
+}
+
+bool
+dh_proto_is_action_name(const char *s)
+{
+	return word_of(s, 64, "_.-") && isalnum((unsigned char)s[0]);
+}
+
+bool
+dh_proto_is_marker(const char *s)
+{
+	return word_of(s, DH_MARKER_MAX, "_.-");
 }
 
 bool

@@ -161,9 +161,11 @@ check_job(struct run *r, struct dh_err *err)
 	const struct dh_job_restore *rs = &r->job->restore;
 	int rc;
 
-	if (r->job->kind == DH_JOB_FAILOVER)
+	if (r->job->kind != DH_JOB_RESTORE)
 		return dh_err_set(err, DH_EINVAL,
-			"this agent runs restore tests only; failover drills come in a later release");
+			"a %s job is not a restore test (the controller runs failover drills; "
+			"their action jobs run through `drillhall-agent run`)",
+			dh_job_kind_name(r->job->kind));
 	if (!dh_proto_is_job_id(r->job->id) || !dh_proto_is_system_id(r->job->system))
 		return dh_err_set(err, DH_EINVAL, "job id or system id is not valid");
 	if (rs->method == DH_METHOD_ACTION) {

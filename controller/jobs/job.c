@@ -59,7 +59,9 @@ dh_job_build_restore(struct dh_job **out, const struct dh_plan *p, const struct 
 	j->host = dh_xstrdup(s->restore.host);
 	j->url = dup_or_null(p->inv.url);
 	j->plan_revision = dh_xstrdup(p->revision);
-	j->rpo_target_s = s->eff_rpo_s;
+	/* SPEC "How requirements are derived": a restore test is judged
+	 * against backup_rpo; rpo is the failover drill's */
+	j->rpo_target_s = s->eff_backup_rpo_s;
 	j->rto_target_s = s->eff_rto_s;
 	j->timeout_s = s->restore.timeout_s;
 	copy_restore(&s->restore, &j->restore);

@@ -16,7 +16,8 @@
 
 /*
  * The wire job for a restore test of s: its [restore] section, the
- * requirement in force (effective rpo/rto), the effective timeout, the
+ * requirement in force (effective backup_rpo as the rpo target, and rto),
+ * the effective timeout, the
  * plan revision and the controller's url from the inventory. No id or
  * token yet (dh_dispatch_run adds them). Returns 0 with *out set (the
  * caller's, dh_job_free), or DH_EINVAL with err set when s has no

@@ -26,24 +26,36 @@
 #define ERR(s, line, ...) dh_problems_add(pr, DH_SEV_ERROR, (s)->file, (line), __VA_ARGS__)
 #define WARN(s, line, ...) dh_problems_add(pr, DH_SEV_WARNING, (s)->file, (line), __VA_ARGS__)
 
-static const char *const level_keys[] = {
+#define LEVEL_KEYS 5
+static const char *const level_keys[LEVEL_KEYS] = {
 	"rpo",
 	"rto",
 	"restore_test_every",
 	"failover_drill_every",
+	"backup_rpo",
 };
 
+/* A level's values; backup_rpo as in force (its own, or its rpo). */
 static void
-level_values(const struct dh_level *l, int64_t v[4], int lines[4])
+level_values(const struct dh_level *l, int64_t v[LEVEL_KEYS], int lines[LEVEL_KEYS])
 {
 	v[0] = l->rpo_s;
 	v[1] = l->rto_s;
 	v[2] = l->restore_every_s;
 	v[3] = l->failover_every_s;
+	v[4] = dh_plan_derive_level_backup_rpo(l);
 	lines[0] = l->rpo_line;
 	lines[1] = l->rto_line;
 	lines[2] = l->restore_every_line;
 	lines[3] = l->failover_every_line;
+	lines[4] = l->backup_rpo_line ? l->backup_rpo_line : l->rpo_line;
+}
+
+/* " (none given: its rpo)" when key k is a backup_rpo the level did not write. */
+static const char *
+implicit_backup_rpo(const struct dh_level *l, int k)
+{
+	return k == 4 && l->backup_rpo_line == 0 ? " (none given: its rpo)" : "";
 }
 
 static void
@@ -54,8 +66,8 @@ check_policy(const struct dh_plan *p, struct dh_problems *pr)
 	if (pol->plan_line == 0 && pol->name == NULL)
 		dh_problems_add(pr, DH_SEV_ERROR, "policy.ini", 0, "missing section [plan]");
 	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
-		int64_t v[4], pv[4];
-		int lines[4], plines[4];
+		int64_t v[LEVEL_KEYS], pv[LEVEL_KEYS];
+		int lines[LEVEL_KEYS], plines[LEVEL_KEYS];
 
 		if (pol->levels[n].line == 0) {
 			dh_problems_add(pr, DH_SEV_ERROR, "policy.ini", 0,
@@ -66,17 +78,21 @@ check_policy(const struct dh_plan *p, struct dh_problems *pr)
 			continue;
 		level_values(&pol->levels[n], v, lines);
 		level_values(&pol->levels[n - 1], pv, plines);
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < LEVEL_KEYS; k++) {
 			char a[32], b[32];
 
-			if (!dh_plan_derive_is_looser(v[k], pv[k]))
+			/* a backup_rpo that is the level's rpo: the rpo's own error */
+			if (!dh_plan_derive_is_looser(v[k], pv[k]) ||
+				(k == 4 && pol->levels[n].backup_rpo_line == 0 &&
+					dh_plan_derive_is_looser(v[0], pv[0])))
 				continue;
 			dh_duration_format(v[k], a, sizeof(a));
 			dh_duration_format(pv[k], b, sizeof(b));
 			dh_problems_add(pr, DH_SEV_ERROR, "policy.ini", lines[k],
-				"levels out of order: [availability %d] %s = %s is looser "
+				"levels out of order: [availability %d] %s%s = %s is looser "
 				"than [availability %d] %s = %s",
-				n, level_keys[k], a, n - 1, level_keys[k], b);
+				n, level_keys[k], implicit_backup_rpo(&pol->levels[n], k), a, n - 1,
+				level_keys[k], b);
 		}
 	}
 }
@@ -111,6 +127,40 @@ need_host(const struct dh_plan *p, const struct dh_system *s, const char *host, 
 }
 
 static void
+need_health_hosts(const struct dh_plan *p, const struct dh_system *s, const struct dh_health *h,
+	size_t n, const char *what, struct dh_problems *pr)
+{
+	/* a tcp probe may name a DNS name or an address; an action needs an agent */
+	for (size_t i = 0; i < n; i++)
+		if (h[i].kind == DH_HEALTH_ACTION)
+			need_host(p, s, h[i].host, h[i].line, what, pr);
+}
+
+/* SPEC "Checks": markers come both or neither; without them, or without
+ * failback, the drill proves less than it seems to (warnings). */
+static void
+check_failover_markers(const struct dh_system *s, struct dh_problems *pr)
+{
+	const struct dh_failover *f = &s->failover;
+	bool w = f->marker_write.line != 0, c = f->marker_check.line != 0;
+
+	if (w != c)
+		ERR(s, w ? f->marker_write.line : f->marker_check.line,
+			"[failover] has %s without %s: the marker is written on one host and "
+			"checked on the other, so give both or neither",
+			w ? "marker_write" : "marker_check", w ? "marker_check" : "marker_write");
+	else if (!w)
+		WARN(s, f->line,
+			"[failover] has no marker_write and marker_check: the drill cannot show "
+			"data loss (its rpo is not measured)");
+	if (f->nfailbacks == 0)
+		WARN(s, f->line,
+			"[failover] has no failback: after every drill production stays on the "
+			"standby %s until someone moves it back by hand",
+			f->standby ? f->standby : "host");
+}
+
+static void
 check_failover(const struct dh_plan *p, const struct dh_system *s, struct dh_problems *pr)
 {
 	const struct dh_failover *f = &s->failover;
@@ -124,8 +174,9 @@ check_failover(const struct dh_plan *p, const struct dh_system *s, struct dh_pro
 		need_host(p, s, f->steps[i].host, f->steps[i].line, "step", pr);
 	for (size_t i = 0; i < f->nfailbacks; i++)
 		need_host(p, s, f->failbacks[i].host, f->failbacks[i].line, "failback", pr);
-	for (size_t i = 0; i < f->nhealth; i++)
-		need_host(p, s, f->health[i].host, f->health[i].line, "health", pr);
+	need_health_hosts(p, s, f->health, f->nhealth, "health", pr);
+	need_health_hosts(p, s, f->primary_health, f->nprimary_health, "primary_health", pr);
+	check_failover_markers(s, pr);
 	if (f->primary == NULL || f->standby == NULL)
 		return;
 	a = dh_plan_host_get(p, f->primary);
@@ -245,6 +296,29 @@ check_requirements(const struct dh_policy *pol, const struct dh_system *s, struc
 				"'deviation'",
 				q[i].key, a, b, s->level);
 	}
+}
+
+/* SPEC "Checks": "an effective backup_rpo of 0 on a system with
+ * [restore]": no backup is ever 0 seconds old, so every test would fail. */
+static void
+check_backup_rpo(const struct dh_policy *pol, const struct dh_system *s, struct dh_problems *pr)
+{
+	if (!s->restore.present || s->eff_backup_rpo_s != 0)
+		return;
+	if (s->backup_rpo_source == DH_SRC_DECLARED)
+		ERR(s, s->backup_rpo_line,
+			"backup_rpo 0 on a system with [restore]: no backup is ever 0 seconds "
+			"old, so every restore test would fail; give the age of backup the "
+			"business accepts");
+	else
+		ERR(s, s->restore.line,
+			"the backup_rpo in force is 0 (policy.ini [availability %d] %s): no "
+			"backup is ever 0 seconds old, so every restore test would fail; set "
+			"backup_rpo there or in [system]",
+			s->level,
+			pol->levels[s->level].backup_rpo_line == 0
+				? "has no backup_rpo, so its rpo = 0 applies"
+				: "backup_rpo = 0");
 }
 
 static void
@@ -414,6 +488,7 @@ dh_plan_check(struct dh_plan *plan, time_t now, struct dh_problems *pr)
 		const struct dh_system *s = &plan->systems[i];
 
 		check_requirements(&plan->policy, s, pr);
+		check_backup_rpo(&plan->policy, s, pr);
 		check_classification(s, now, pr);
 		check_coverage(&plan->policy, s, pr);
 	}

@@ -1,6 +1,7 @@
 /*
  * Derivation (derive.h, SPEC "How requirements are derived"): resolves
- * each system's dependencies, then its effective T-level, rpo, rto and
+ * each system's dependencies, then its effective T-level, rpo,
+ * backup_rpo, rto and
  * test intervals with their source, and the default timeouts. Run by
  * dh_plan_check() in check.c before the checks that need effective
  * values; every problem about them is reported there, not here.
@@ -26,6 +27,12 @@ dh_plan_derive_is_looser(int64_t a, int64_t b)
 	return a > b;
 }
 
+int64_t
+dh_plan_derive_level_backup_rpo(const struct dh_level *l)
+{
+	return l->backup_rpo_s != DH_PLAN_UNSET ? l->backup_rpo_s : l->rpo_s;
+}
+
 void
 dh_plan_derive_requirements(const struct dh_policy *pol, const struct dh_system *s,
 	struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS])
@@ -38,6 +45,8 @@ dh_plan_derive_requirements(const struct dh_policy *pol, const struct dh_system 
 		s->restore_every_s, s->restore_every_line };
 	q[3] = (struct dh_plan_requirement){ "failover_drill_every", l->failover_every_s,
 		s->failover_every_s, s->failover_every_line };
+	q[4] = (struct dh_plan_requirement){ "backup_rpo", dh_plan_derive_level_backup_rpo(l),
+		s->backup_rpo_s, s->backup_rpo_line };
 }
 
 /* An unknown id stays out of the graph (SIZE_MAX); check.c reports it. */
@@ -85,9 +94,9 @@ derive_requirements(const struct dh_policy *pol, struct dh_system *s)
 {
 	struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS];
 	int64_t *eff[DH_PLAN_REQUIREMENTS] = { &s->eff_rpo_s, &s->eff_rto_s,
-		&s->eff_restore_every_s, &s->eff_failover_every_s };
+		&s->eff_restore_every_s, &s->eff_failover_every_s, &s->eff_backup_rpo_s };
 	enum dh_plan_source *src[DH_PLAN_REQUIREMENTS] = { &s->rpo_source, &s->rto_source,
-		&s->restore_every_source, &s->failover_every_source };
+		&s->restore_every_source, &s->failover_every_source, &s->backup_rpo_source };
 
 	s->set_by_it = !s->classified;
 	s->level =

@@ -1,7 +1,7 @@
 /*
  * Derivation (SPEC "How requirements are derived"): each system's
  * dependencies resolved to indexes, its effective T-level, its effective
- * rpo, rto and test intervals with their source (policy or declared), and
+ * rpo, backup_rpo, rto and test intervals with their source (policy or declared), and
  * the default restore and failover timeouts. Pure: reports nothing. Run
  * by dh_plan_check() (check.c), which reports what derivation met (an
  * unknown dependency, a looser value) with the helpers below.
@@ -14,7 +14,8 @@
 
 #include "plan/plan.h"
 
-#define DH_PLAN_REQUIREMENTS 4 /* rpo, rto, restore_test_every, failover_drill_every */
+/* rpo, rto, restore_test_every, failover_drill_every, backup_rpo */
+#define DH_PLAN_REQUIREMENTS 5
 
 /* One requirement of a system: its level's value and its own. */
 struct dh_plan_requirement {
@@ -37,6 +38,10 @@ void dh_plan_derive(struct dh_plan *plan);
  * DH_PLAN_REQUIREMENTS. */
 void dh_plan_derive_requirements(const struct dh_policy *pol, const struct dh_system *s,
 	struct dh_plan_requirement q[DH_PLAN_REQUIREMENTS]);
+
+/* The backup_rpo of level l: its own, or its rpo when it has none (SPEC
+ * "How requirements are derived"); DH_PLAN_UNSET when neither is set. */
+int64_t dh_plan_derive_level_backup_rpo(const struct dh_level *l);
 
 /* Is duration or interval a looser than b? never is the loosest; an
  * unset value compares as nothing (false). */

@@ -89,6 +89,7 @@ static const struct key_spec plan_keys[] = {
 
 static const struct key_spec level_keys[] = {
 	KEYL("rpo", K_DURATION, struct dh_level, rpo_s, rpo_line, F_REQ),
+	KEYL("backup_rpo", K_DURATION, struct dh_level, backup_rpo_s, backup_rpo_line, 0),
 	KEYL("rto", K_DURATION, struct dh_level, rto_s, rto_line, F_REQ),
 	KEYL("restore_test_every", K_INTERVAL, struct dh_level, restore_every_s, restore_every_line,
 		F_REQ),
@@ -132,6 +133,7 @@ static const struct key_spec system_keys[] = {
 	KEY("traceability", K_LEVEL, struct dh_system, traceability, NOLINE, 0),
 	KEYL("rpo", K_DURATION, struct dh_system, rpo_s, rpo_line, 0),
 	KEYL("rto", K_DURATION, struct dh_system, rto_s, rto_line, 0),
+	KEYL("backup_rpo", K_DURATION, struct dh_system, backup_rpo_s, backup_rpo_line, 0),
 	KEYL("restore_test_every", K_INTERVAL, struct dh_system, restore_every_s,
 		restore_every_line, 0),
 	KEYL("failover_drill_every", K_INTERVAL, struct dh_system, failover_every_s,
@@ -165,8 +167,10 @@ static const struct key_spec restore_keys[] = {
 static const struct key_spec failover_keys[] = {
 	KEYL("primary", K_HOSTID, struct dh_failover, primary, primary_line, F_REQ),
 	KEYL("standby", K_HOSTID, struct dh_failover, standby, standby_line, F_REQ),
-	KEY("marker_write", K_ACTION, struct dh_failover, marker_write, NOLINE, F_REQ),
-	KEY("marker_check", K_ACTION, struct dh_failover, marker_check, NOLINE, F_REQ),
+	LIST("primary_health", K_HEALTH, struct dh_failover, primary_health, nprimary_health, 0),
+	/* optional, both or neither (check.c) */
+	KEY("marker_write", K_ACTION, struct dh_failover, marker_write, NOLINE, 0),
+	KEY("marker_check", K_ACTION, struct dh_failover, marker_check, NOLINE, 0),
 	LIST("step", K_ACTLIST, struct dh_failover, steps, nsteps, F_REQ),
 	LIST("health", K_HEALTH, struct dh_failover, health, nhealth, F_REQ),
 	LIST("failback", K_ACTLIST, struct dh_failover, failbacks, nfailbacks, 0),
@@ -718,7 +722,7 @@ init_system(struct dh_system *s, const char *id, const char *path)
 	s->id = dh_xstrdup(id);
 	s->file = dh_xstrdup(path);
 	s->confidentiality = s->integrity = s->availability = s->traceability = -1;
-	s->rpo_s = s->rto_s = DH_PLAN_UNSET;
+	s->rpo_s = s->rto_s = s->backup_rpo_s = DH_PLAN_UNSET;
 	s->restore_every_s = s->failover_every_s = DH_PLAN_UNSET;
 	s->supplier_rto_s = DH_PLAN_UNSET;
 	s->restore.method = DH_METHOD_NONE;

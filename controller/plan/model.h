@@ -25,7 +25,7 @@
 /* Where an effective value came from (SPEC "How requirements are derived"). */
 enum dh_plan_source {
 	DH_SRC_POLICY,   /* the level's value in policy.ini */
-	DH_SRC_DECLARED, /* the system's own rpo/rto/interval */
+	DH_SRC_DECLARED, /* the system's own rpo/backup_rpo/rto/interval */
 };
 
 /* ---- policy.ini ---- */
@@ -33,8 +33,12 @@ enum dh_plan_source {
 struct dh_level {
 	int line;             /* line of [availability N]; 0 = section missing */
 	int64_t rpo_s, rto_s; /* DH_PLAN_UNSET when missing */
+	/* as written; DH_PLAN_UNSET when absent (the level's rpo applies:
+	 * dh_plan_derive_level_backup_rpo) */
+	int64_t backup_rpo_s;
 	int64_t restore_every_s, failover_every_s; /* may be DH_DURATION_NEVER */
 	int rpo_line, rto_line, restore_every_line, failover_every_line;
+	int backup_rpo_line; /* 0 when absent */
 };
 
 /* A time window "mon-sun 22:00-06:00": days bit 0 = Monday. */
@@ -130,9 +134,12 @@ enum dh_health_kind {
 	DH_HEALTH_ACTION, /* host action */
 };
 
+/* A probe (SPEC "Failover drill"): tcp and http run from the controller,
+ * an action probe as an action job on its host. */
 struct dh_health {
 	enum dh_health_kind kind;
-	char *host;   /* tcp, action: an inventory host id */
+	char *host;   /* tcp: an inventory host id, a DNS name or an IP address
+			 (IPv6 without brackets); action: an inventory host id */
 	int port;     /* tcp */
 	char *url;    /* http */
 	char *action; /* action */
@@ -143,6 +150,9 @@ struct dh_failover {
 	bool present;
 	int line;
 	char *primary, *standby;
+	struct dh_health *primary_health; /* in file order; may be none */
+	size_t nprimary_health;
+	/* optional, both or neither; host NULL when absent */
 	struct dh_action_ref marker_write, marker_check;
 	struct dh_action_ref *steps;
 	size_t nsteps;
@@ -166,6 +176,7 @@ struct dh_system {
 	char classified_text[11];                                   /* "YYYY-MM-DD" or "" */
 	int confidentiality, integrity, availability, traceability; /* -1 = absent */
 	int64_t rpo_s, rto_s;                      /* declared; DH_PLAN_UNSET when absent */
+	int64_t backup_rpo_s;                      /* declared; DH_PLAN_UNSET when absent */
 	int64_t restore_every_s, failover_every_s; /* declared or DH_PLAN_UNSET */
 	int64_t supplier_rto_s;                    /* DH_PLAN_UNSET when absent */
 	char **depends_on;                         /* ids, in file order */
@@ -175,7 +186,7 @@ struct dh_system {
 	struct dh_restore restore;
 	struct dh_failover failover;
 	/* lines of keys checks refer to (0 = absent) */
-	int classified_line, availability_line, rpo_line, rto_line;
+	int classified_line, availability_line, rpo_line, rto_line, backup_rpo_line;
 	int restore_every_line, failover_every_line, supplier_rto_line;
 	int depends_line, deviation_line;
 
@@ -184,6 +195,10 @@ struct dh_system {
 	bool set_by_it; /* unclassified: level from policy */
 	int64_t eff_rpo_s, eff_rto_s;
 	enum dh_plan_source rpo_source, rto_source;
+	/* what a restore test is judged against (SPEC "How requirements are
+	 * derived"): the level's backup_rpo (or its rpo), tightened */
+	int64_t eff_backup_rpo_s;
+	enum dh_plan_source backup_rpo_source;
 	int64_t eff_restore_every_s, eff_failover_every_s;
 	enum dh_plan_source restore_every_source, failover_every_source;
 	int64_t urgency_s;

@@ -45,7 +45,7 @@ init_plan(struct dh_plan *p)
 	for (int i = 0; i < DH_PLAN_LEVELS; i++) {
 		struct dh_level *l = &p->policy.levels[i];
 
-		l->rpo_s = l->rto_s = DH_PLAN_UNSET;
+		l->rpo_s = l->rto_s = l->backup_rpo_s = DH_PLAN_UNSET;
 		l->restore_every_s = l->failover_every_s = DH_PLAN_UNSET;
 	}
 }
@@ -197,6 +197,17 @@ free_actions(struct dh_action_ref *a, size_t n)
 }
 
 static void
+free_health(struct dh_health *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].host);
+		free(h[i].url);
+		free(h[i].action);
+	}
+	free(h);
+}
+
+static void
 free_system(struct dh_system *s)
 {
 	struct dh_restore *r = &s->restore;
@@ -236,12 +247,8 @@ free_system(struct dh_system *s)
 	free(f->steps);
 	free_actions(f->failbacks, f->nfailbacks);
 	free(f->failbacks);
-	for (size_t i = 0; i < f->nhealth; i++) {
-		free(f->health[i].host);
-		free(f->health[i].url);
-		free(f->health[i].action);
-	}
-	free(f->health);
+	free_health(f->health, f->nhealth);
+	free_health(f->primary_health, f->nprimary_health);
 }
 
 static void

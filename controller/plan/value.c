@@ -5,7 +5,9 @@
  */
 #include "plan/value.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,17 +309,46 @@ out:
 	return r;
 }
 
+/* "[2001:db8::1]" -> "2001:db8::1" when it is an IPv6 address; NULL if not. */
+static char *
+bracketed_ipv6(const char *s, size_t n)
+{
+	struct in6_addr a;
+	char *in;
+
+	if (n < 3 || s[0] != '[' || s[n - 1] != ']')
+		return NULL;
+	in = dh_xstrndup(s + 1, n - 2);
+	if (inet_pton(AF_INET6, in, &a) != 1) {
+		free(in);
+		return NULL;
+	}
+	return in;
+}
+
+/* "HOST:PORT": HOST an inventory host id, a DNS name, an IPv4 address or
+ * an IPv6 address in brackets (SPEC "Failover drill": tcp probes). */
 static int
 health_tcp(const char *arg, struct dh_health *h, struct dh_err *err)
 {
 	const char *colon = strrchr(arg, ':');
+	size_t n;
 	char *host;
 
-	if (colon == NULL)
+	if (colon == NULL || colon == arg)
 		return dh_err_set(err, DH_EPARSE, "'%s' is not HOST:PORT", arg);
-	host = dh_xstrndup(arg, (size_t)(colon - arg));
-	if (!dh_plan_value_is_id(host)) {
-		dh_err_set(err, DH_EPARSE, "'%s' is not a valid host id", host);
+	n = (size_t)(colon - arg);
+	if (arg[0] == '[')
+		host = bracketed_ipv6(arg, n);
+	else if (memchr(arg, ':', n) != NULL)
+		host = NULL; /* an IPv6 address needs brackets: [::1]:5432 */
+	else
+		host = dh_xstrndup(arg, n);
+	if (host == NULL || (arg[0] != '[' && !dh_plan_value_is_hostname(host))) {
+		dh_err_set(err, DH_EPARSE,
+			"'%.*s' is not a host (an inventory host, a DNS name, an IPv4 "
+			"address or an IPv6 address in brackets)",
+			(int)n, arg);
 		free(host);
 		return DH_EPARSE;
 	}

@@ -14,6 +14,7 @@
 
 #include "dh/duration.h"
 #include "dh/timefmt.h"
+#include "plan/derive.h"
 #include "render/html.h"
 
 static const char *const level_names[DH_PLAN_LEVELS] = {
@@ -146,11 +147,11 @@ failover_summary(const struct dh_system *s, struct dh_buf *b)
 static void
 text_policy(const struct dh_plan *p, struct dh_buf *b)
 {
-	char v[4][32];
+	char v[5][32];
 
 	dh_buf_puts(b,
 		"REQUIREMENTS BY AVAILABILITY LEVEL (policy.ini)\n\n"
-		"  T  level                   rpo     rto     restore test  "
+		"  T  level                   rpo     backup rpo  rto     restore test  "
 		"failover drill\n");
 	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
 		const struct dh_level *l = &p->policy.levels[n];
@@ -158,11 +159,15 @@ text_policy(const struct dh_plan *p, struct dh_buf *b)
 		dh_buf_printf(b, "  %d  ", n);
 		pad(b, level_names[n], 24);
 		pad(b, dur(l->rpo_s, v[0], 32), 8);
+		pad(b, dur(dh_plan_derive_level_backup_rpo(l), v[4], 32), 12);
 		pad(b, dur(l->rto_s, v[1], 32), 8);
 		pad(b, dur(l->restore_every_s, v[2], 32), 14);
 		dh_buf_printf(b, "%s\n", dur(l->failover_every_s, v[3], 32));
 	}
 	dh_buf_printf(b,
+		"\n  rpo: most data lost when a hall is lost (proven by a failover drill);"
+		"\n  backup rpo: most data lost when restoring from backup (proven by a "
+		"restore test).\n"
 		"\n  Systems not yet classified get T-level %d. A failover "
 		"drill is expected from T-level %d.\n\n",
 		p->policy.unclassified_level, p->policy.failover_required_from);
@@ -171,13 +176,15 @@ text_policy(const struct dh_plan *p, struct dh_buf *b)
 static void
 text_system(const struct dh_system *s, struct dh_buf *b)
 {
-	char rto[48], rpo[48], urg[32], t[32];
+	char rto[48], rpo[48], brpo[48], urg[32], t[32];
 	char r[32], q[32];
 
 	snprintf(rto, sizeof(rto), "%s %s", dur(s->eff_rto_s, r, sizeof(r)),
 		dh_plan_source_name(s->rto_source));
 	snprintf(rpo, sizeof(rpo), "%s %s", dur(s->eff_rpo_s, q, sizeof(q)),
 		dh_plan_source_name(s->rpo_source));
+	snprintf(brpo, sizeof(brpo), "%s %s", dur(s->eff_backup_rpo_s, q, sizeof(q)),
+		dh_plan_source_name(s->backup_rpo_source));
 	dur(s->urgency_s, urg, sizeof(urg));
 	snprintf(t, sizeof(t), "%d%s", s->level, s->set_by_it ? "*" : "");
 	dh_buf_printf(b, "%3zu  ", s->order);
@@ -186,6 +193,7 @@ text_system(const struct dh_system *s, struct dh_buf *b)
 	pad(b, rto, 15);
 	pad(b, urg, 9);
 	pad(b, rpo, 15);
+	pad(b, brpo, 15);
 	dh_buf_printf(b, "%s\n", or_dash(s->board));
 	dh_buf_printf(b, "     %s\n", or_dash(s->name));
 	if (s->set_by_it)
@@ -242,7 +250,7 @@ dh_plan_render_text(const struct dh_plan *p, const struct dh_problems *pr, time_
 		"T-level's value, 'declared' = the business's own. * = T-level set "
 		"by IT.\n\n"
 		"  #  system                T   rto            urgency  rpo"
-		"            board\n");
+		"            backup rpo     board\n");
 	for (size_t i = 0; i < p->nsystems; i++)
 		text_system(&p->systems[p->order[i]], b);
 	text_problems(pr, b);
@@ -288,6 +296,8 @@ md_system(const struct dh_system *s, struct dh_buf *b)
 		dur(s->eff_rto_s, r, sizeof(r)), dh_plan_source_name(s->rto_source),
 		dur(s->urgency_s, u, sizeof(u)), dur(s->eff_rpo_s, q, sizeof(q)),
 		dh_plan_source_name(s->rpo_source));
+	dh_buf_printf(b, "%s (%s) | ", dur(s->eff_backup_rpo_s, q, sizeof(q)),
+		dh_plan_source_name(s->backup_rpo_source));
 	md_esc(b, s->board);
 	dh_buf_puts(b, " | ");
 	md_esc(b, s->system_owner);
@@ -309,7 +319,7 @@ void
 dh_plan_render_md(const struct dh_plan *p, const struct dh_problems *pr, time_t now,
 	struct dh_buf *b)
 {
-	char day[16], v[4][32];
+	char day[16], v[5][32];
 
 	date_of(now, day, sizeof(day));
 	dh_buf_puts(b, "# Continuity plan: ");
@@ -320,24 +330,25 @@ dh_plan_render_md(const struct dh_plan *p, const struct dh_problems *pr, time_t 
 		"  \nAs of: %s  \nPlan revision (SHA-256): `%s`  \n"
 		"Systems: %zu, of which %zu have requirements set by IT, not by the "
 		"business.\n\n## Requirements by availability level\n\n"
-		"| T | level | rpo | rto | restore test every | failover drill every |\n"
-		"| --- | --- | --- | --- | --- | --- |\n",
+		"| T | level | rpo | backup rpo | rto | restore test every | failover drill "
+		"every |\n| --- | --- | --- | --- | --- | --- | --- |\n",
 		day, p->revision, p->nsystems, count_set_by_it(p));
 	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
 		const struct dh_level *l = &p->policy.levels[n];
 
-		dh_buf_printf(b, "| %d | %s | %s | %s | %s | %s |\n", n, level_names[n],
-			dur(l->rpo_s, v[0], 32), dur(l->rto_s, v[1], 32),
-			dur(l->restore_every_s, v[2], 32), dur(l->failover_every_s, v[3], 32));
+		dh_buf_printf(b, "| %d | %s | %s | %s | %s | %s | %s |\n", n, level_names[n],
+			dur(l->rpo_s, v[0], 32), dur(dh_plan_derive_level_backup_rpo(l), v[4], 32),
+			dur(l->rto_s, v[1], 32), dur(l->restore_every_s, v[2], 32),
+			dur(l->failover_every_s, v[3], 32));
 	}
 	dh_buf_puts(b,
 		"\n## Recovery order after losing a data hall\n\n"
 		"Each system comes after everything it depends on, the most urgent "
 		"first. Urgency is the shortest rto among the system and every "
 		"system that depends on it.\n\n"
-		"| # | system | T | rto (source) | urgency | rpo (source) | board | "
-		"owner | depends on | reserve routine |\n"
-		"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		"| # | system | T | rto (source) | urgency | rpo (source) | backup rpo "
+		"(source) | board | owner | depends on | reserve routine |\n"
+		"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
 	for (size_t i = 0; i < p->nsystems; i++)
 		md_system(&p->systems[p->order[i]], b);
 	if (pr->n > 0) {
@@ -378,19 +389,20 @@ static const char css[] = "body{font-family:system-ui,sans-serif;font-size:10pt;
 static void
 html_policy(const struct dh_plan *p, struct dh_buf *b)
 {
-	char v[4][32];
+	char v[5][32];
 
 	dh_buf_puts(b,
 		"<h2>Requirements by availability level</h2>\n<table>"
-		"<tr><th>T</th><th>level</th><th>rpo</th><th>rto</th>"
+		"<tr><th>T</th><th>level</th><th>rpo</th><th>backup rpo</th><th>rto</th>"
 		"<th>restore test every</th><th>failover drill every</th></tr>\n");
 	for (int n = 0; n < DH_PLAN_LEVELS; n++) {
 		const struct dh_level *l = &p->policy.levels[n];
 
 		dh_buf_printf(b,
-			"<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td>"
+			"<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 			"<td>%s</td><td>%s</td></tr>\n",
-			n, level_names[n], dur(l->rpo_s, v[0], 32), dur(l->rto_s, v[1], 32),
+			n, level_names[n], dur(l->rpo_s, v[0], 32),
+			dur(dh_plan_derive_level_backup_rpo(l), v[4], 32), dur(l->rto_s, v[1], 32),
 			dur(l->restore_every_s, v[2], 32), dur(l->failover_every_s, v[3], 32));
 	}
 	dh_buf_puts(b, "</table>\n");
@@ -416,6 +428,8 @@ html_system(const struct dh_system *s, struct dh_buf *b)
 		s->level, dur(s->eff_rto_s, r, sizeof(r)), dh_plan_source_name(s->rto_source),
 		dur(s->urgency_s, u, sizeof(u)), dur(s->eff_rpo_s, q, sizeof(q)),
 		dh_plan_source_name(s->rpo_source));
+	dh_buf_printf(b, "%s <span class=\"src\">%s</span></td><td>",
+		dur(s->eff_backup_rpo_s, q, sizeof(q)), dh_plan_source_name(s->backup_rpo_source));
 	h(b, s->board);
 	dh_buf_puts(b, "</td><td>");
 	h(b, s->system_owner);
@@ -491,7 +505,7 @@ dh_plan_render_html(const struct dh_plan *p, const struct dh_problems *pr, time_
 		"Urgency is the shortest rto among the system and every system that "
 		"depends on it. <i>policy</i> = the T-level's value, <i>declared</i> "
 		"= the business's own.</p>\n<table><tr><th>#</th><th>system</th>"
-		"<th>T</th><th>rto</th><th>urgency</th><th>rpo</th><th>board</th>"
+		"<th>T</th><th>rto</th><th>urgency</th><th>rpo</th><th>backup rpo</th><th>board</th>"
 		"<th>owner</th><th>depends on</th><th>reserve routine</th></tr>\n");
 	for (size_t i = 0; i < p->nsystems; i++)
 		html_system(&p->systems[p->order[i]], b);

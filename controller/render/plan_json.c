@@ -12,6 +12,7 @@
 #include "dh/duration.h"
 #include "dh/json.h"
 #include "dh/timefmt.h"
+#include "plan/derive.h"
 
 /* A JSON string even from bytes that are not UTF-8 (a file name). */
 static json_t *
@@ -100,9 +101,10 @@ failover_json(const struct dh_failover *f)
 {
 	if (!f->present)
 		return json_null();
-	return json_pack("{s:s?, s:s?, s:i, s:i, s:o}", "primary", f->primary, "standby",
-		f->standby, "steps", (int)f->nsteps, "health", (int)f->nhealth, "timeout_s",
-		secs(f->timeout_s));
+	return json_pack("{s:s?, s:s?, s:i, s:i, s:i, s:b, s:i, s:o}", "primary", f->primary,
+		"standby", f->standby, "primary_health", (int)f->nprimary_health, "steps",
+		(int)f->nsteps, "health", (int)f->nhealth, "markers", f->marker_write.line != 0,
+		"failbacks", (int)f->nfailbacks, "timeout_s", secs(f->timeout_s));
 }
 
 static json_t *
@@ -123,6 +125,8 @@ system_json(const struct dh_system *s)
 	SET("rto_s", secs(s->eff_rto_s));
 	SET("rpo_source", json_string(dh_plan_source_name(s->rpo_source)));
 	SET("rto_source", json_string(dh_plan_source_name(s->rto_source)));
+	SET("backup_rpo_s", secs(s->eff_backup_rpo_s));
+	SET("backup_rpo_source", json_string(dh_plan_source_name(s->backup_rpo_source)));
 	SET("urgency_s", secs(s->urgency_s));
 	SET("restore_test_every_s", secs(s->eff_restore_every_s));
 	SET("failover_drill_every_s", secs(s->eff_failover_every_s));
@@ -154,10 +158,11 @@ policy_json(const struct dh_policy *pol)
 		const struct dh_level *l = &pol->levels[n];
 
 		json_array_append_new(levels,
-			json_pack("{s:i, s:o, s:o, s:o, s:o}", "level", n, "rpo_s", secs(l->rpo_s),
-				"rto_s", secs(l->rto_s), "restore_test_every_s",
-				secs(l->restore_every_s), "failover_drill_every_s",
-				secs(l->failover_every_s)));
+			json_pack("{s:i, s:o, s:o, s:o, s:o, s:o}", "level", n, "rpo_s",
+				secs(l->rpo_s), "backup_rpo_s",
+				secs(dh_plan_derive_level_backup_rpo(l)), "rto_s", secs(l->rto_s),
+				"restore_test_every_s", secs(l->restore_every_s),
+				"failover_drill_every_s", secs(l->failover_every_s)));
 	}
 	return json_pack("{s:i, s:i, s:o}", "unclassified_level", pol->unclassified_level,
 		"failover_required_from", pol->failover_required_from, "levels", levels);

@@ -150,8 +150,7 @@ row_json(const struct dh_status_row *row)
 	json_object_set_new(o, "availability", json_integer(s->level));
 	json_object_set_new(o, "set_by_it", json_boolean(s->set_by_it));
 	json_object_set_new(o, "rpo_s", json_integer(s->eff_rpo_s));
-	/* The plan has no backup_rpo yet; SPEC: without one, a level's rpo applies. */
-	json_object_set_new(o, "backup_rpo_s", json_integer(s->eff_rpo_s));
+	json_object_set_new(o, "backup_rpo_s", json_integer(s->eff_backup_rpo_s));
 	json_object_set_new(o, "rto_s", json_integer(s->eff_rto_s));
 	json_object_set_new(o, "last_restore", summary_json(row->tests[DH_JOB_RESTORE].last));
 	json_object_set_new(o, "last_drill", summary_json(row->tests[DH_JOB_FAILOVER].last));

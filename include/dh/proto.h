@@ -26,16 +26,26 @@
 /* 2: a restic restore job carries snapshot filters (snapshot_host, _tag,
  * _path); an agent of version 1 would ignore them and test whatever host's
  * snapshot is newest, so each side refuses a job of another version.
- * 3: the record's "snapshot" is an object (struct dh_snapshot). */
+ * 3: the record's "snapshot" is an object (struct dh_snapshot), and
+ * action jobs ("kind":"action": run one [action NAME] now, answer with
+ * an action result on stdout) for the failover drill. */
 #define DH_PROTO_VERSION 3
 #define DH_JOB_MAX (256 * 1024)
 #define DH_SNAPSHOT_PATHS_CAP 64
 #define DH_EVENT_MAX (1024 * 1024)
 #define DH_TOKEN_HEX 64 /* 32 random bytes, hex */
 #define DH_JOB_ID_MAX 80
-#define DH_MISMATCH_CAP 1000 /* mismatches listed in a record; total counted */
+#define DH_MISMATCH_CAP 1000             /* mismatches listed in a record; total counted */
+#define DH_ACTION_OUTPUT_MAX (64 * 1024) /* an action result's output, bytes */
+#define DH_MARKER_MAX 128                /* a drill marker's length */
 
-enum dh_job_kind { DH_JOB_RESTORE, DH_JOB_FAILOVER };
+/*
+ * What a job asks for. Records are of the first two kinds only:
+ * dh_job_kind_parse knows "restore" and "failover"; an action job (one
+ * [action NAME] run now, for a drill's step, probe or marker) leaves no
+ * record of its own, and only the job codec reads its name.
+ */
+enum dh_job_kind { DH_JOB_RESTORE, DH_JOB_FAILOVER, DH_JOB_ACTION };
 enum dh_restore_method { DH_METHOD_NONE = -1, DH_METHOD_RESTIC, DH_METHOD_TAR, DH_METHOD_ACTION };
 enum dh_verify_kind {
 	DH_VERIFY_MANIFEST,  /* arg: manifest path on the agent host */
@@ -67,10 +77,19 @@ struct dh_job_restore {
 	bool keep;
 };
 
+/* kind == DH_JOB_ACTION: the action and the drill's marker. */
+struct dh_job_action {
+	char *name;   /* [action NAME] of the host's agent.ini (action name syntax) */
+	char *marker; /* DRILLHALL_MARKER; NULL = none; [A-Za-z0-9._-]{1,DH_MARKER_MAX} */
+};
+
 /*
  * A job. Times in seconds. rpo/rto targets are the requirement in force;
  * timeout_s is the hard stop (the controller fills 2 x rto when the plan
- * gives none).
+ * gives none). An action job needs only v, job, kind, system and action:
+ * it answers on stdout, so token and url are optional (0 / NULL when
+ * absent); its timeout_s (0 = none) can only shorten the action's own
+ * timeout from agent.ini.
  */
 struct dh_job {
 	int version;
@@ -85,6 +104,7 @@ struct dh_job {
 	int64_t rto_target_s;
 	int64_t timeout_s;
 	struct dh_job_restore restore; /* kind == DH_JOB_RESTORE */
+	struct dh_job_action action;   /* kind == DH_JOB_ACTION */
 };
 
 /* Names <-> enums ("restic", "manifest", "passed", "restore"); NULL/-1 if unknown. */
@@ -99,6 +119,11 @@ int dh_job_kind_parse(const char *s);
 
 /* True for a syntactically valid job id / system id. */
 bool dh_proto_is_job_id(const char *s);
+/* An action name as agent.ini and plans write it: [A-Za-z0-9][A-Za-z0-9_.-]*,
+ * at most 64 bytes. */
+bool dh_proto_is_action_name(const char *s);
+/* A drill marker: [A-Za-z0-9._-], 1..DH_MARKER_MAX bytes. */
+bool dh_proto_is_marker(const char *s);
 bool dh_proto_is_system_id(const char *s);
 /* A job token: exactly DH_TOKEN_HEX lowercase hex digits. */
 bool dh_proto_is_token(const char *s);
@@ -108,6 +133,36 @@ int dh_job_parse(const char *json, size_t len, struct dh_job **out, struct dh_er
 /* Serialise; returns a caller-owned string. */
 char *dh_job_to_json(const struct dh_job *job);
 void dh_job_free(struct dh_job *job);
+
+/*
+ * An action job's answer (SPEC "Failover drill"): what `drillhall-agent
+ * run` prints on stdout for a "kind":"action" job, one JSON object
+ * {"v","job","action","exit","seconds","output","output_cut","timed_out",
+ * "status"}. exit is null when the action did not exit by itself (timed
+ * out, killed); output is its stdout then its stderr, at most
+ * DH_ACTION_OUTPUT_MAX bytes, made valid UTF-8 (other bytes and NUL as
+ * "\xNN").
+ */
+struct dh_action_result {
+	char *job;
+	char *action;
+	int exit_code; /* -1: did not exit by itself */
+	double seconds;
+	char *output;
+	bool output_cut; /* the action wrote more than was kept */
+	bool timed_out;
+	char *status; /* "exit status 0", "timed out", "killed by signal 9" */
+};
+
+/* Serialise (caller frees); NULL strings are written as "". */
+char *dh_action_result_to_json(const struct dh_action_result *r);
+/* Parse and check the shape; *out is the caller's (dh_action_result_free).
+ * DH_EPARSE with err set on anything else, a protocol version included. */
+int dh_action_result_parse(const char *json, size_t len, struct dh_action_result **out,
+	struct dh_err *err);
+void dh_action_result_free(struct dh_action_result *r);
+/* bytes[0..n) as valid UTF-8 text, other bytes and NUL as "\xNN" (caller frees). */
+char *dh_action_output_text(const char *bytes, size_t n);
 
 struct dh_check {
 	char *name; /* e.g. "manifest /srv/backup/x.sha256", "rpo", "rto" */

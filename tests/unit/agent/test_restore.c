@@ -210,8 +210,7 @@ test_errors_are_not_evidence(void **state)
 	struct dh_job *j = tar_job("f-1", "backup");
 
 	j->kind = DH_JOB_FAILOVER;
-	expect_error(j,
-		"this agent runs restore tests only; failover drills come in a later release");
+	expect_error(j, "a failover job is not a restore test");
 	expect_error(tar_job("p-1", "backup2"), "outside the backup_roots");
 	expect_error(tar_job("p-2", "backup/../backup2"), "outside the backup_roots");
 	expect_error(tar_job("n-1", "nonexistent"), "cannot be used");

@@ -84,7 +84,7 @@ test_job_rejects(void **state)
 	static const struct {
 		const char *from, *to, *msg;
 	} cases[] = {
-		{ "\"v\":3", "\"v\":1", "protocol version 1, this agent speaks 3" },
+		{ "\"v\":3", "\"v\":2", "protocol version 2, this agent speaks 3" },
 		{ "\"method\":\"restic\"", "\"method\":\"tar\"", "apply to method restic only" },
 		{ "\"snapshot_host\":\"app-a1\"", "\"snapshot_host\":7", "\"snapshot_host\"" },
 		{ "\"procapita\",\"snapshot_path", "\"a,b\",\"snapshot_path", "malformed" },

@@ -155,6 +155,9 @@ RULE(test_policy_gaps, "policy-gaps")
 RULE(test_relations, "relations")
 RULE(test_timezone, "timezone")
 RULE(test_shared_repository, "shared-repo")
+RULE(test_failover_rules, "failover")
+RULE(test_backup_rpo, "backup-rpo")
+RULE(test_backup_rpo_order, "backup-rpo-order")
 
 int
 main(void)
@@ -181,6 +184,9 @@ main(void)
 		cmocka_unit_test(test_relations),
 		cmocka_unit_test(test_timezone),
 		cmocka_unit_test(test_shared_repository),
+		cmocka_unit_test(test_failover_rules),
+		cmocka_unit_test(test_backup_rpo),
+		cmocka_unit_test(test_backup_rpo_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

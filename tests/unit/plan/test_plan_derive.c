@@ -80,6 +80,36 @@ test_derive_is_silent(void **state)
 	dh_problems_fini(&pr);
 }
 
+/* SPEC "How requirements are derived": a level without backup_rpo uses its
+ * rpo; a system's own backup_rpo tightens it, a looser one needs a deviation. */
+static void
+test_backup_rpo(void **state)
+{
+	const struct plan_fx_sys s[] = {
+		{ "plain", SYS(2, "") },
+		{ "tight", SYS(2, "backup_rpo = 30m\n") },
+		{ "loose", SYS(2, "backup_rpo = 8h\n") },
+		{ "dev", SYS(2, "backup_rpo = 8h\ndeviation = KS 2026-7\n") },
+	};
+	struct dh_problems pr;
+	struct dh_plan *p = plan_fx_load(s, 4, &pr);
+	struct dh_level l = { .rpo_s = 0, .backup_rpo_s = DH_PLAN_UNSET };
+
+	assert_int_equal(dh_plan_system_get(p, "plain")->eff_backup_rpo_s, 4 * 3600);
+	assert_int_equal(dh_plan_system_get(p, "plain")->backup_rpo_source, DH_SRC_POLICY);
+	assert_int_equal(dh_plan_system_get(p, "tight")->eff_backup_rpo_s, 1800);
+	assert_int_equal(dh_plan_system_get(p, "tight")->backup_rpo_source, DH_SRC_DECLARED);
+	assert_int_equal(dh_plan_system_get(p, "tight")->eff_rpo_s, 4 * 3600); /* untouched */
+	assert_int_equal(dh_plan_system_get(p, "loose")->eff_backup_rpo_s, 4 * 3600);
+	assert_int_equal(dh_plan_system_get(p, "dev")->eff_backup_rpo_s, 8 * 3600);
+	assert_int_equal(dh_problems_count(&pr, DH_SEV_ERROR), 1); /* loose */
+	assert_int_equal(dh_plan_derive_level_backup_rpo(&l), 0);
+	l.backup_rpo_s = 3600;
+	assert_int_equal(dh_plan_derive_level_backup_rpo(&l), 3600);
+	dh_plan_free(p);
+	dh_problems_fini(&pr);
+}
+
 static void
 test_looser(void **state)
 {
@@ -99,6 +129,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derivation_sources),
 		cmocka_unit_test(test_derive_is_silent),
+		cmocka_unit_test(test_backup_rpo),
 		cmocka_unit_test(test_looser),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -210,6 +210,23 @@ test_health(void **state)
 	assert_int_equal(dh_plan_value_health("tcp app-b1", &h, &err), DH_EPARSE);
 	assert_int_equal(dh_plan_value_health("tcp app-b1:0", &h, &err), DH_EPARSE);
 	assert_int_equal(dh_plan_value_health("http ftp://x", &h, &err), DH_EPARSE);
+	/* tcp: an inventory host, a DNS name, an IPv4 or a bracketed IPv6 address */
+	assert_int_equal(dh_plan_value_health("tcp db.example.se:5432", &h, &err), 0);
+	assert_string_equal(h.host, "db.example.se");
+	free(h.host);
+	assert_int_equal(dh_plan_value_health("tcp 10.20.0.11:5432", &h, &err), 0);
+	assert_string_equal(h.host, "10.20.0.11");
+	free(h.host);
+	assert_int_equal(dh_plan_value_health("tcp [2001:db8::1]:443", &h, &err), 0);
+	assert_string_equal(h.host, "2001:db8::1");
+	assert_int_equal(h.port, 443);
+	free(h.host);
+	assert_int_equal(dh_plan_value_health("tcp 2001:db8::1:443", &h, &err), DH_EPARSE);
+	assert_non_null(strstr(err.msg, "IPv6 address in brackets"));
+	assert_int_equal(dh_plan_value_health("tcp [db]:443", &h, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_health("tcp :443", &h, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_health("tcp a b:1", &h, &err), DH_EPARSE);
+	assert_int_equal(dh_plan_value_health("app-b1 check db", &h, &err), DH_EPARSE);
 }
 
 static void
