@@ -21,7 +21,7 @@ for tool in cpack dpkg-deb dpkg lintian systemd-analyze groff man fakeroot; do
 done
 work=$(mktemp -d)
 lintian_pid=
-trap '[ -z "$lintian_pid" ] || kill "$lintian_pid" 2>/dev/null; wait; rm -rf "$work"' EXIT
+trap '[ -z "$lintian_pid" ] || kill "$lintian_pid" 2>/dev/null || true; wait; rm -rf "$work"' EXIT
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$DH_BIN/CMakeCache.txt")
 [ -n "$version" ] || { echo "packages: no project version in $DH_BIN/CMakeCache.txt"; exit 1; }
 for m in drillhall.1.gz drillhall-agent.8.gz drillhall-plan.5.gz; do
@@ -137,6 +137,7 @@ expect 0 "$root/usr/bin/drillhall-agent" --config "$work/agent.ini" flush
 
 # ---- lintian: errors fail
 wait "$lintian_pid" || true
+lintian_pid=
 cat "$work/lintian.out"
 if grep '^E: ' "$work/lintian.out" >/dev/null; then fail "lintian reports errors"; fi
 grep -E '^(E|W|I|N): ' "$work/lintian.out" >/dev/null || [ ! -s "$work/lintian.out" ] ||
