@@ -12,7 +12,9 @@
 #   - lintian: no error (its warnings are printed);
 #   - systemd-analyze verify on the units with the scratch root as root
 #     (the binaries and man pages they name must be there): no complaint;
-#   - groff -ww -z and man -l on the man pages: no warning.
+#   - groff -ww -z and man -l on the man pages: no warning; every command
+#     and option of the programs' --help, every plan, controller.ini and
+#     agent.ini key of the loaders' tables is in its man page.
 set -euo pipefail
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/expect.bash"
@@ -182,6 +184,26 @@ documents() { # MAN-PAGE BIN: every command word and --option of BIN's help is i
 }
 documents "$root/usr/share/man/man1/drillhall.1.gz" "$root/usr/bin/drillhall"
 documents "$root/usr/share/man/man8/drillhall-agent.8.gz" "$root/usr/bin/drillhall-agent"
+# every key and section of the loaders' tables is in the page for its file
+# (plans: drillhall-plan(5); controller.ini: drillhall(1); agent.ini:
+# drillhall-agent(8)), so a new key without documentation fails here
+has_keys() { # MAN-PAGE SOURCE-FILE: names read from the source, one a line on stdin
+	local page=$1 src=$2 k n=0
+	zcat "$page" >"$work/page"
+	while read -r k; do
+		n=$((n + 1))
+		grep -F "\\fB$k\\fR" "$work/page" >/dev/null || grep -F "\\fB[$k" "$work/page" >/dev/null ||
+			fail "$(basename "$page") lacks '$k' ($src)"
+	done
+	[ "$n" -gt 3 ] || fail "found only $n names in $src: has its table changed shape?"
+}
+grep -oE '(KEY|KEYL|KEYS|LIST)\("[a-z_]+"|^\s*\{ "[a-z_]+", K_|SEC\(F_[A-Z]+, "[a-z]+"' \
+	"$DH_SRC/controller/plan/load.c" | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u |
+	has_keys "$root/usr/share/man/man5/drillhall-plan.5.gz" controller/plan/load.c
+grep -oE '\{ "[a-z_]+", C_' "$DH_SRC/controller/config/config.c" | grep -oE '"[a-z_]+"' | tr -d '"' |
+	has_keys "$root/usr/share/man/man1/drillhall.1.gz" controller/config/config.c
+grep -oE '\{ SEC_[A-Z]+, "[a-z_]+"' "$DH_SRC/agent/config.c" | grep -oE '"[a-z_]+"' | tr -d '"' |
+	has_keys "$root/usr/share/man/man8/drillhall-agent.8.gz" agent/config.c
 
 echo "packages: $(wc -l <"$work/ctl.files") files in drillhall, $(wc -l <"$work/agt.files") in drillhall-agent, $(($(date +%s) - start)) s"
 [ "$fails" -eq 0 ]
