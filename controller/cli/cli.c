@@ -45,6 +45,10 @@ static const struct dh_opt_spec status_opts[] = { OPT_FORMAT(fmt_tjc), OPT_LISTE
 static const struct dh_opt_spec hosts_opts[] = {
 	OPT_FORMAT(fmt_tj),
 	DH_OPT_I("parallel", "N", "connections at once (default: all)", O, parallel, 0, 10000),
+	DH_OPT_F("authorized-keys", "print each host's authorized_keys line; connect to none", O,
+		authorized_keys),
+	DH_OPT_S("from", "PATTERNS", "with --authorized-keys: from=\"PATTERNS\" in each line", O,
+		from),
 	OPT_LISTEN,
 	DH_OPT_END,
 };
@@ -87,7 +91,9 @@ static const struct cmd cmds[] = {
 		  NULL },
 		dh_cmd_status },
 	{ { "hosts", hosts_opts, 0, 0, "", "per host: reachable, host key ok, agent version",
-		  NULL },
+		  "--authorized-keys prints, per host, the line that binds the controller's key\n"
+		  "(inventory ssh_key + \".pub\") to the forced command AGENT --config\n"
+		  "AGENT_CONFIG run (inventory agent, agent_config); it connects to no host.\n" },
 		dh_cmd_hosts },
 	{ { "history", history_opts, 0, 1, "[ID]", "test records, newest first (text, json, csv)",
 		  NULL },

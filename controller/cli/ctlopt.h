@@ -42,6 +42,8 @@ struct dh_ctlopt {
 	bool quiet;                     /* serve --quiet */
 	bool use_syslog;                /* serve --syslog */
 	int64_t parallel;               /* hosts --parallel, 0 = default */
+	bool authorized_keys;           /* hosts --authorized-keys */
+	const char *from;               /* hosts --from (authorized_keys from=) */
 	const char *since, *kind;       /* history --since, --kind */
 	int64_t limit;                  /* history --limit, 0 = all */
 	bool help;                      /* -h or --help: print usage, nothing else */

@@ -118,6 +118,7 @@ static const struct key_spec host_keys[] = {
 	KEY("port", K_PORT, struct dh_host, port, NOLINE, 0),
 	KEY("user", K_WORD, struct dh_host, user, NOLINE, F_REQ),
 	KEY("agent", K_PATH, struct dh_host, agent, NOLINE, 0),
+	KEY("agent_config", K_PATH, struct dh_host, agent_config, NOLINE, 0),
 };
 
 static const struct key_spec system_keys[] = {
@@ -289,7 +290,9 @@ close_host(struct loader *ld, void *obj)
 	struct dh_host *h = &ld->plan->inv.hosts[ld->plan->inv.nhosts - 1];
 
 	if (h->agent == NULL)
-		h->agent = dh_xstrdup("/usr/local/bin/drillhall-agent");
+		h->agent = dh_xstrdup("/usr/bin/drillhall-agent");
+	if (h->agent_config == NULL)
+		h->agent_config = dh_xstrdup("/etc/drillhall/agent.ini");
 }
 
 static void *

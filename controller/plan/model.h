@@ -72,7 +72,8 @@ struct dh_host {
 	char *address;
 	int port; /* default 22 */
 	char *user;
-	char *agent; /* default /usr/local/bin/drillhall-agent */
+	char *agent;        /* default /usr/bin/drillhall-agent (the package puts it there) */
+	char *agent_config; /* default /etc/drillhall/agent.ini */
 	int line, hall_line;
 };
 

@@ -270,6 +270,7 @@ free_inventory(struct dh_inventory *inv)
 		free(h->address);
 		free(h->user);
 		free(h->agent);
+		free(h->agent_config);
 	}
 	free(inv->hosts);
 }

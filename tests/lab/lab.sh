@@ -4,7 +4,8 @@
 # to the controller's key through a forced command, all inside one per-run
 # directory. Used by the integration tests, the benchmarks and the demo.
 #
-#   lab.sh start DIR [--agent BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...]
+#   lab.sh start DIR [--agent BIN] [--controller BIN]
+#                    [--hosts N | --inventory FILE | NAME=ADDR:PORT ...]
 #                    [--user USER] [--url URL] [--backup-root DIR]
 #                    [--agent-ini-extra FILE] [--ca-file PEM]
 #   lab.sh stop DIR
@@ -14,7 +15,11 @@
 #   known_hosts            [ADDR]:PORT entries for every host (no TOFU)
 #   hostkey-ADDR           one host key per address (per hall)
 #   hosts/NAME/            sshd_config, authorized_keys, agent.ini, spool/,
-#                          scratch/, sshd.pid, sshd.log
+#                          scratch/, sshd.pid, sshd.log; authorized_keys is
+#                          the host's line of `drillhall hosts
+#                          --authorized-keys --from 127.0.0.0/8` (the
+#                          controller binary: --controller, else drillhall
+#                          beside the agent), kept in authorized_keys.json
 #   backup/                the backup root every agent.ini allows (plus any
 #                          --backup-root; --agent-ini-extra FILE is appended
 #                          to every agent.ini, e.g. [action NAME] sections;
@@ -24,7 +29,8 @@
 #   pssh-hosts             "USER@ADDR:PORT" per host (parallel-ssh -h)
 #   ssh_config             ssh -F options: controller key, known_hosts, strict
 #   inventory.ini          the lab as a plans/inventory.ini (controller url
-#                          from --url, ssh_key and known_hosts of the lab)
+#                          from --url, ssh_key and known_hosts of the lab,
+#                          each host's agent and agent_config)
 # Hosts default to app-a=127.0.0.2:2201 and app-b=127.0.0.3:2202; --hosts N
 # spreads N hosts over 127.0.0.10.. (port 2222) for the fan-out benchmark;
 # --inventory takes every [host NAME] (address, port, hall, user) of a
@@ -38,6 +44,7 @@
 set -euo pipefail
 
 SSHD=/usr/sbin/sshd
+top=$(cd "$(dirname "$0")/../.." && pwd)
 extra_roots=
 ini_extra=
 ca_file=
@@ -86,8 +93,6 @@ write_host() { # dir agent name addr port hall user
 		echo >>"$h/agent.ini"
 		cat "$ini_extra" >>"$h/agent.ini"
 	fi
-	printf 'restrict,from="127.0.0.0/8",command="%s --config %s run" %s\n' \
-		"$agent" "$h/agent.ini" "$(cat "$dir/controller_key.pub")" >"$h/authorized_keys"
 	cat >"$h/sshd_config" <<-EOF
 	ListenAddress $addr:$port
 	HostKey $key
@@ -159,7 +164,7 @@ ensure_user() {
 	fi
 }
 
-write_inventory() { # dir url
+write_inventory() { # dir url agent
 	local name addr port hall user
 	{
 		echo "; the lab $1 as an inventory (tests/lab/lab.sh)"
@@ -173,8 +178,30 @@ write_inventory() { # dir url
 		while read -r name addr port hall user; do
 			printf '\n[host %s]\nhall = %s\naddress = %s\nport = %s\nuser = %s\n' \
 				"$name" "$hall" "$addr" "$port" "$user"
+			printf 'agent = %s\nagent_config = %s\n' "$3" "$1/hosts/$name/agent.ini"
 		done <"$1/hosts.txt"
 	} >"$1/inventory.ini"
+}
+
+# Every host's authorized_keys as the operator makes it: from the
+# controller, `drillhall hosts --authorized-keys` over the lab's inventory
+# (and the shipped policy, which that command needs to load a plan), so
+# every lab login proves the line it prints.
+write_authorized_keys() { # dir controller-binary
+	local dir=$1 p=$1/authorized-keys-plans name line
+	mkdir -p "$p/systems"
+	cp "$top/plans/policy.ini" "$p/policy.ini"
+	cp "$dir/inventory.ini" "$p/inventory.ini"
+	: >"$p/controller.ini"
+	"$2" --config "$p/controller.ini" --plans "$p" hosts --authorized-keys \
+		--from 127.0.0.0/8 --format json >"$dir/authorized_keys.json" ||
+		die "drillhall hosts --authorized-keys failed"
+	while read -r name _; do
+		line=$(jq -r --arg h "$name" '.authorized_keys[] | select(.host == $h) | .line' \
+			"$dir/authorized_keys.json")
+		[ -n "$line" ] || die "no authorized_keys line for $name"
+		echo "$line" >"$dir/hosts/$name/authorized_keys"
+	done <"$dir/hosts.txt"
 }
 
 start_host() { # dir name addr port
@@ -189,11 +216,13 @@ start_host() { # dir name addr port
 
 cmd_start() {
 	local dir=$1 agent=${DH_BIN:+$DH_BIN/drillhall-agent} n=0 inv= user= url=http://127.0.0.1:8080
+	local dh=
 	local specs=()
 	shift
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--agent) agent=$2; shift 2 ;;
+		--controller) dh=$2; shift 2 ;;
 		--hosts) n=$2; shift 2 ;;
 		--inventory) inv=$2; shift 2 ;;
 		--user) user=$2; shift 2 ;;
@@ -208,6 +237,8 @@ cmd_start() {
 	[ -n "$agent" ] || die "no agent: give --agent BIN or set DH_BIN"
 	[ -x "$agent" ] || die "agent $agent is not executable"
 	agent=$(cd "$(dirname "$agent")" && pwd)/$(basename "$agent")
+	dh=${dh:-$(dirname "$agent")/drillhall}
+	[ -x "$dh" ] || die "controller $dh is not executable (give --controller BIN)"
 	[ "$(id -u)" = 0 ] || die "the lab runs sshd and must run as root"
 	[ -d "$dir" ] || mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
@@ -245,7 +276,8 @@ cmd_start() {
 		ensure_user "$u"
 		write_host "$dir" "$agent" "$name" "$addr" "$port" "$hall" "$u"
 	done
-	write_inventory "$dir" "$url"
+	write_inventory "$dir" "$url" "$agent"
+	write_authorized_keys "$dir" "$dh"
 	write_ssh_config "$dir"
 	while read -r name addr port _; do
 		start_host "$dir" "$name" "$addr" "$port"
@@ -292,7 +324,7 @@ cmd_stop() {
 	echo "lab: stopped $dir"
 }
 
-[ $# -ge 2 ] || die "usage: lab.sh start DIR [--agent BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...] [--user USER] [--url URL] [--backup-root DIR] [--agent-ini-extra FILE] [--ca-file PEM] | lab.sh stop DIR"
+[ $# -ge 2 ] || die "usage: lab.sh start DIR [--agent BIN] [--controller BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...] [--user USER] [--url URL] [--backup-root DIR] [--agent-ini-extra FILE] [--ca-file PEM] | lab.sh stop DIR"
 case "$1" in
 start) shift; cmd_start "$@" ;;
 stop) cmd_stop "$2" ;;

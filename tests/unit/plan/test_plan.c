@@ -95,7 +95,8 @@ test_policy_and_inventory(void **state)
 	assert_string_equal(h->agent, "/opt/dh/agent");
 	h = dh_plan_host_get(p, "app-b1");
 	assert_int_equal(h->port, 2211);
-	assert_string_equal(h->agent, "/usr/local/bin/drillhall-agent");
+	assert_string_equal(h->agent, "/usr/bin/drillhall-agent"); /* where the package puts it */
+	assert_string_equal(h->agent_config, "/etc/drillhall/agent.ini");
 	assert_null(dh_plan_host_get(p, "nope"));
 	assert_string_equal(dh_plan_hall_get(p, "A")->name, "Öst");
 	dh_plan_free(p);
