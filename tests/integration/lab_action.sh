@@ -49,7 +49,7 @@ exec "$DH_BIN/drillhall-agent" "\$@"
 EOF
 chmod 755 "$w/bin/agent"
 lport=$(freeport 127.0.0.1)
-bash "$lab" start "$w/lab" --agent "$w/bin/agent" --url "http://127.0.0.1:$lport" \
+bash "$lab" start "$w/lab" --agent "$w/bin/agent" --controller "$DH_BIN/drillhall" --url "http://127.0.0.1:$lport" \
 	--agent-ini-extra "$w/actions.ini" app-a=127.0.0.2:$pa app-b=127.0.0.3:$pb >/dev/null
 
 job() { # ACTION MARKER [JQ-EDIT]: an action job of protocol 3

@@ -197,13 +197,15 @@ has_keys() { # MAN-PAGE SOURCE-FILE: names read from the source, one a line on s
 	done
 	[ "$n" -gt 3 ] || fail "found only $n names in $src: has its table changed shape?"
 }
-grep -oE '(KEY|KEYL|KEYS|LIST)\("[a-z_]+"|^\s*\{ "[a-z_]+", K_|SEC\(F_[A-Z]+, "[a-z]+"' \
-	"$DH_SRC/controller/plan/load.c" | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u |
-	has_keys "$root/usr/share/man/man5/drillhall-plan.5.gz" controller/plan/load.c
-grep -oE '\{ "[a-z_]+", C_' "$DH_SRC/controller/config/config.c" | grep -oE '"[a-z_]+"' | tr -d '"' |
-	has_keys "$root/usr/share/man/man1/drillhall.1.gz" controller/config/config.c
-grep -oE '\{ SEC_[A-Z]+, "[a-z_]+"' "$DH_SRC/agent/config.c" | grep -oE '"[a-z_]+"' | tr -d '"' |
-	has_keys "$root/usr/share/man/man8/drillhall-agent.8.gz" agent/config.c
+# (fed by process substitution, not a pipe: a pipe would run has_keys in a
+# subshell and lose its failures)
+has_keys "$root/usr/share/man/man5/drillhall-plan.5.gz" controller/plan/load.c < <(
+	grep -oE '(KEY|KEYL|KEYS|LIST)\("[a-z_]+"|^\s*\{ "[a-z_]+", K_|SEC\(F_[A-Z]+, "[a-z]+"' \
+		"$DH_SRC/controller/plan/load.c" | grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+has_keys "$root/usr/share/man/man1/drillhall.1.gz" controller/config/config.c < <(
+	grep -oE '\{ "[a-z_]+", C_' "$DH_SRC/controller/config/config.c" | grep -oE '"[a-z_]+"' | tr -d '"')
+has_keys "$root/usr/share/man/man8/drillhall-agent.8.gz" agent/config.c < <(
+	grep -oE '\{ SEC_[A-Z]+, "[a-z_]+"' "$DH_SRC/agent/config.c" | grep -oE '"[a-z_]+"' | tr -d '"')
 
 echo "packages: $(wc -l <"$work/ctl.files") files in drillhall, $(wc -l <"$work/agt.files") in drillhall-agent, $(($(date +%s) - start)) s"
 [ "$fails" -eq 0 ]
