@@ -383,7 +383,8 @@ grant(int dfd, const char *name, const struct stat *st)
 	/* AT_SYMLINK_NOFOLLOW: the entry was just seen as no symlink; never chmod through one */
 	if (fchmodat(dfd, name, (st->st_mode & 07777) | want, AT_SYMLINK_NOFOLLOW) != 0 &&
 		(errno == ENOTSUP || errno == EOPNOTSUPP))
-		(void)fchmodat(dfd, name, (st->st_mode & 07777) | want, 0); /* no /proc */
+		if (fchmodat(dfd, name, (st->st_mode & 07777) | want, 0) != 0) /* no /proc */
+			return; /* what stays unreadable is an error when verified */
 }
 
 /* A visit of make_readable: grant, and descend into what is now readable. */
@@ -423,7 +424,10 @@ remove_in(int dfd, const char *name, struct dh_err *err)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
 		return dh_err_sys(err, DH_EIO, "cannot remove %s", name);
-	(void)fchmodat(dfd, name, 0700, 0); /* a restored 0500 dir must still empty */
+	/* a restored 0500 dir must still empty; if this fails, openat says why */
+	if (fchmodat(dfd, name, 0700, 0) != 0) {
+		/* openat below fails then, and says why */
+	}
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return dh_err_sys(err, DH_EIO, "cannot open %s for removal", name);
