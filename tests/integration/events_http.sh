@@ -13,17 +13,12 @@ pid=
 trap 'stop_and_remove "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && cat "$work/serve.log" >&2; exit 1; }
 
-port=$(freeport 127.0.0.1)
-db=$work/dh.db
-"$bin" serve --db "$db" --listen "127.0.0.1:$port" --config /dev/null 2>"$work/serve.log" &
-pid=$!
-$send up "http://127.0.0.1:$port/healthz" --wait 10 || fail "serve did not come up"
+serve_plain "$work"
 
 token=$(openssl rand -hex 32)
 sqlite3 "$db" "INSERT INTO jobs (id, system, kind, trigger, host, token, state, created_at,
   plan_revision, rpo_target_s, rto_target_s, timeout_s) VALUES ('job-1', 'procapita',
   'restore', 'manual', 'b1', '$token', 'dispatched', 0, 'r1', 3600, 7200, 14400);"
-base=http://127.0.0.1:$port
 ev='{"job":"job-1","seq":1,"type":"accepted","at":"2026-11-27T10:00:00Z","host":"b1"}'
 expect() { local want=$1; shift; local got; got=$($send post "$base" "$@"); [ "$got" = "$want" ] || fail "expected $want, got $got for: $*"; }
 

@@ -29,12 +29,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && cat "$work/serve.log" >&2; exit 1; }
 
-port=$(freeport 127.0.0.1)
-db=$work/dh.db
-"$bin" serve --db "$db" --listen "127.0.0.1:$port" --config /dev/null 2>"$work/serve.log" &
-pid=$!
-$send up "http://127.0.0.1:$port/healthz" --wait 10 || fail "serve did not come up"
-base=http://127.0.0.1:$port
+serve_plain "$work"
 token=$(openssl rand -hex 32)
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 

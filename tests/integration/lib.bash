@@ -25,6 +25,23 @@ write_policy() {
 	} >"$1"
 }
 
+# serve_plain WORK: start `drillhall serve` ($bin) on a free loopback port
+# with a database WORK/dh.db, stderr in WORK/serve.log, and wait for its
+# /healthz; sets port, db, base and pid (for stop_and_remove). Exits 1 when
+# it does not come up within 10 s.
+serve_plain() {
+	port=$(freeport 127.0.0.1)
+	db=$1/dh.db
+	base=http://127.0.0.1:$port
+	"$bin" serve --db "$db" --listen "127.0.0.1:$port" --config /dev/null 2>"$1/serve.log" &
+	pid=$!
+	python3 "$DH_SRC/tests/integration/evsend.py" up "$base/healthz" --wait 10 || {
+		echo "FAIL: serve did not come up" >&2
+		cat "$1/serve.log" >&2
+		exit 1
+	}
+}
+
 # stop_and_remove DIR: the exit trap of a script running one server, $pid
 # when set: kill it, wait for children, remove DIR.
 stop_and_remove() {
