@@ -121,7 +121,8 @@ keep_seen(struct dh_action *v, size_t n, time_t now, bool open_only)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		bool keep = open_only ? dh_action_is_open(&v[i], now) : dh_action_is_seen(&v[i], now);
+		bool keep =
+			open_only ? dh_action_is_open(&v[i], now) : dh_action_is_seen(&v[i], now);
 
 		if (!keep) {
 			dh_action_fini(&v[i]);

@@ -35,8 +35,7 @@ dh_compliance_tests_init(struct dh_compliance_tests *t)
 }
 
 void
-dh_compliance_tests_add_action(struct dh_compliance_tests *t, const struct dh_action *a,
-	time_t now)
+dh_compliance_tests_add_action(struct dh_compliance_tests *t, const struct dh_action *a, time_t now)
 {
 	if (!dh_action_is_open(a, now))
 		return;

@@ -59,7 +59,7 @@ struct dh_compliance_tests {
 	const struct dh_record *last;          /* newest, any verdict */
 	const struct dh_record *last_evidence; /* newest passed or failed */
 	const struct dh_record *last_passed;   /* newest passed */
-	bool plan_changed; /* requirement or section changed since last_passed */
+	bool plan_changed;                   /* requirement or section changed since last_passed */
 	const struct dh_action *open_action; /* open as of now, NULL when none */
 };
 

@@ -64,7 +64,8 @@ dh_action_json(const struct dh_action *a, time_t now)
 	json_object_set_new(o, "opened_at", dh_json_time_or_null(a->opened_at));
 	json_object_set_new(o, "opened_by", dh_json_str_or_null(a->opened_by));
 	json_object_set_new(o, "due_at", dh_json_time_or_null(a->due_at));
-	json_object_set_new(o, "closed_at", open ? json_null() : dh_json_time_or_null(a->closed_at));
+	json_object_set_new(o, "closed_at",
+		open ? json_null() : dh_json_time_or_null(a->closed_at));
 	json_object_set_new(o, "closed_by", open ? json_null() : dh_json_str_or_null(a->closed_by));
 	json_object_set_new(o, "note", open ? json_null() : dh_json_str_or_null(a->note));
 	json_object_set_new(o, "closed_record",

@@ -264,7 +264,8 @@ dh_db_action_close(struct dh_db *db, int64_t id, const char *by, const char *not
 	int rc;
 
 	if (by == NULL || *by == '\0' || note == NULL || *note == '\0')
-		return dh_err_set(err, DH_EINVAL, "closing an action by hand needs a name and a note");
+		return dh_err_set(err, DH_EINVAL,
+			"closing an action by hand needs a name and a note");
 	if ((rc = dh_sql_write_begin(db, err)) != 0)
 		return rc;
 	if ((rc = dh_db_action_get(db, id, &a, err)) != 0)

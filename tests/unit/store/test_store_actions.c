@@ -227,8 +227,9 @@ test_audit_edited(void **state)
 	verify_bad(f, "the action_closed 1 was changed after it was audited");
 	tamper(f, "UPDATE actions SET note = 'fixed'");
 	verify_ok(f->db);
-	tamper(f, "INSERT INTO actions (system, kind, opened_at, opened_by, due_at, closed_at)"
-		  " VALUES ('proc', 'restore', 1, 'f1', 2, 3)");
+	tamper(f,
+		"INSERT INTO actions (system, kind, opened_at, opened_by, due_at, closed_at)"
+		" VALUES ('proc', 'restore', 1, 'f1', 2, 3)");
 	verify_bad(f, "action_opened 2 is not in the audit log");
 	tamper(f, "DELETE FROM actions");
 	verify_bad(f, "the audited action_opened 1 no longer exists");
@@ -244,8 +245,9 @@ test_migration_opens_nothing(void **state)
 	test_record(f->db, "f1", "proc", DH_JOB_RESTORE, 30 * DAY, DH_VERDICT_FAILED, T0);
 	dh_db_close(f->db);
 	/* the database as schema 2 left it: a failed record, no actions */
-	tamper(f, "DROP TABLE actions; ALTER TABLE jobs DROP COLUMN every_s;"
-		  " DELETE FROM audit WHERE kind = 'action_opened'; PRAGMA user_version = 2");
+	tamper(f,
+		"DROP TABLE actions; ALTER TABLE jobs DROP COLUMN every_s;"
+		" DELETE FROM audit WHERE kind = 'action_opened'; PRAGMA user_version = 2");
 	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
 	list(f->db, NULL, &v, &n);
 	assert_int_equal(n, 0); /* SPEC opens actions as tests are stored, not on upgrade */
