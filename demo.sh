@@ -8,7 +8,8 @@
 #   asks every server for its agent version (`hosts`), prints the
 #   continuity plan, runs restore tests of several example
 #   systems in both halls — one backup is damaged on purpose, so one test
-#   fails and names what differs — prints the status, verifies the audit
+#   fails and names what differs, opening a corrective action — prints the
+#   status and the open corrective actions, verifies the audit
 #   chain, and says where the database is. The lab is stopped at the end;
 #   data and database stay.
 #
@@ -106,6 +107,8 @@ for s in byggr pythagoras wis sitevision time-care unikum tieto-edu; do
 done
 say "drillhall status"
 ctl status
+say "drillhall actions --open: the failed test opened a corrective action"
+ctl actions --open
 say "drillhall audit verify: the hash-chained history is intact"
 ctl audit verify
 say "done"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_actions.h"
 #include "cli/cmd_audit.h"
 #include "cli/cmd_check.h"
 #include "cli/cmd_history.h"
@@ -71,6 +72,12 @@ static const struct dh_opt_spec serve_opts[] = {
 	DH_OPT_F("syslog", "log to syslog (facility daemon) instead of stderr", O, use_syslog),
 	DH_OPT_END,
 };
+static const struct dh_opt_spec actions_opts[] = {
+	DH_OPT_F("open", "only the actions open as of --now", O, open_only),
+	DH_OPT_S("note", "TEXT", "close: why the action is closed (required)", O, note),
+	OPT_FORMAT(fmt_tj),
+	DH_OPT_END,
+};
 static const struct dh_opt_spec audit_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN, DH_OPT_END };
 
 /* A row: how usage shows the command (first, see dh/opt.h), and what runs it. */
@@ -101,6 +108,12 @@ static const struct cmd cmds[] = {
 	{ { "serve", serve_opts, 0, 0, "",
 		  "receive agent events over HTTP(S) until SIGINT or SIGTERM", NULL },
 		dh_cmd_serve },
+	{ { "actions", actions_opts, 0, 2, "[close N --note TEXT]",
+		  "corrective actions; close one by hand, with a reason",
+		  "Without arguments: every corrective action (--open: those open as of --now).\n"
+		  "close N --note TEXT: close action N by hand, naming you and why (exit 2 when\n"
+		  "        there is no action N or it is closed already).\n" },
+		dh_cmd_actions },
 	{ { "audit", audit_opts, 1, 1, "verify|export", "check / export the hash-chained audit log",
 		  "verify: recompute the hash-chained audit log; name the first record that does\n"
 		  "        not match (exit 1).\n"

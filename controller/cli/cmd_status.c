@@ -2,8 +2,8 @@
  * `drillhall status [--format text|json|csv] [--now T]`
  * (cli/cmd_status.h): per system, the requirement in force, the
  * last restore test and failover drill with verdict and measured rpo/rto,
- * when each is next due, and whether the system is compliant as of --now
- * with the reasons. The rules are eval/compliance.c's, the layout
+ * when each is next due, its open corrective actions, and whether the
+ * system is compliant as of --now with the reasons. The rules are eval/compliance.c's, the layout
  * render/status.c's; this command reads the plan and the records and
  * writes what the renderer made. Records after --now are ignored, so an
  * auditor can ask "as of year end". Exit 0 (a report), 2 could not run.
@@ -21,6 +21,7 @@
 #include "plan/plan.h"
 #include "render/status.h"
 #include "store/db.h"
+#include "store/actions.h"
 #include "store/records.h"
 
 static const struct renderer {
@@ -32,10 +33,12 @@ static const struct renderer {
 	{ "csv", dh_status_render_csv },
 };
 
-/* The records one system's row borrows, per kind (enum dh_job_kind). */
+/* The records and corrective actions one system's row borrows. */
 struct row_records {
-	struct dh_record **v[DH_COMPLIANCE_KINDS];
+	struct dh_record **v[DH_COMPLIANCE_KINDS]; /* per kind (enum dh_job_kind) */
 	size_t n[DH_COMPLIANCE_KINDS];
+	struct dh_action *actions;
+	size_t nactions;
 };
 
 /* Read s's records and judge them as of now. The plan checked (strict open). */
@@ -55,6 +58,12 @@ load_row(struct dh_db *db, const struct dh_plan *p, const struct dh_system *s, t
 		for (size_t i = 0; i < rr->n[k]; i++)
 			dh_compliance_tests_add(&row->tests[k], rr->v[k][i], now);
 	}
+	if ((r = dh_db_actions_list(db, s->id, &rr->actions, &rr->nactions, err)) != 0)
+		return r;
+	for (size_t i = 0; i < rr->nactions; i++)
+		if ((int)rr->actions[i].kind < DH_COMPLIANCE_KINDS)
+			dh_compliance_tests_add_action(&row->tests[rr->actions[i].kind],
+				&rr->actions[i], now);
 	dh_compliance_req_from_plan(&req, p, s, false);
 	dh_compliance_eval(&row->c, &req, row->tests, now);
 	return 0;
@@ -95,9 +104,11 @@ report(struct dh_ctlopt *o, const struct dh_plan *p)
 fail:
 	fprintf(stderr, "drillhall status: %s\n", err.msg);
 out:
-	for (size_t i = 0; i < p->nsystems; i++)
+	for (size_t i = 0; i < p->nsystems; i++) {
 		for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
 			dh_db_records_free(rr[i].v[k], rr[i].n[k]);
+		dh_actions_free(rr[i].actions, rr[i].nactions);
+	}
 	free(rr);
 	free(rows);
 	dh_db_close(db);

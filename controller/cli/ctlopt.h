@@ -46,6 +46,8 @@ struct dh_ctlopt {
 	const char *from;               /* hosts --from (authorized_keys from=) */
 	const char *since, *kind;       /* history --since, --kind */
 	int64_t limit;                  /* history --limit, 0 = all */
+	bool open_only;                 /* actions --open */
+	const char *note;               /* actions close --note */
 	bool help;                      /* -h or --help: print usage, nothing else */
 	const char *pos[DH_CTLOPT_POS_MAX]; /* arguments after the command word */
 	size_t npos;

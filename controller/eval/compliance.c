@@ -34,6 +34,15 @@ dh_compliance_tests_init(struct dh_compliance_tests *t)
 	*t = (struct dh_compliance_tests){ 0 };
 }
 
+void
+dh_compliance_tests_add_action(struct dh_compliance_tests *t, const struct dh_action *a, time_t now)
+{
+	if (!dh_action_is_open(a, now))
+		return;
+	if (t->open_action == NULL || a->opened_at < t->open_action->opened_at)
+		t->open_action = a;
+}
+
 time_t
 dh_compliance_started(const struct dh_record *r)
 {
@@ -154,6 +163,21 @@ rule_failover_required(struct dh_compliance *c, const struct dh_compliance_req *
 	add_reason(c, DH_JOB_FAILOVER, "no [failover], which T-level %d requires", req->level);
 }
 
+/* "no corrective action of it is past its due date". */
+static void
+rule_action(struct dh_compliance *c, int kind, const struct dh_compliance_tests *t, time_t now)
+{
+	const struct dh_action *a = t->open_action;
+	char day[16], opened[16];
+
+	if (a == NULL || !dh_action_is_past_due(a, now))
+		return;
+	fmt_date(a->due_at, day, sizeof(day));
+	fmt_date(a->opened_at, opened, sizeof(opened));
+	add_reason(c, kind, "corrective action %lld (%s, opened %s) past its due date since %s",
+		(long long)a->id, kind_words[kind], opened, day);
+}
+
 void
 dh_compliance_eval(struct dh_compliance *out, const struct dh_compliance_req *req,
 	const struct dh_compliance_tests tests[DH_COMPLIANCE_KINDS], time_t now)
@@ -167,5 +191,7 @@ dh_compliance_eval(struct dh_compliance *out, const struct dh_compliance_req *re
 	if (req->has_failover)
 		rule_last_test(out, DH_JOB_FAILOVER, req, &tests[DH_JOB_FAILOVER], now);
 	rule_failover_required(out, req);
+	for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
+		rule_action(out, k, &tests[k], now);
 	out->compliant = out->nreasons == 0;
 }

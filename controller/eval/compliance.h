@@ -19,7 +19,10 @@
  *
  * New rules plug in as inputs: a plan change since the last pass is
  * `plan_changed` per kind (the caller derives it from plan revisions);
- * corrective actions past due will be one more input beside `tests`.
+ * the open corrective action of each kind (eval/actions.h) is taken in
+ * with dh_compliance_tests_add_action, and one past its due date makes
+ * the system non-compliant ("no corrective action of it is past its due
+ * date"), whether or not the plan still asks for that kind of test.
  * Reasons are dated in UTC (YYYY-MM-DD).
  */
 #ifndef DH_COMPLIANCE_H
@@ -31,11 +34,12 @@
 #include <time.h>
 
 #include "dh/proto.h"
+#include "eval/actions.h"
 #include "plan/plan.h"
 
 /* Kinds of test, indexed by enum dh_job_kind (restore test, failover drill). */
 #define DH_COMPLIANCE_KINDS 2
-#define DH_COMPLIANCE_REASONS_MAX 8
+#define DH_COMPLIANCE_REASONS_MAX 10
 #define DH_COMPLIANCE_REASON_LEN 160
 
 /* A system's requirements, as the plan derives them. */
@@ -55,7 +59,8 @@ struct dh_compliance_tests {
 	const struct dh_record *last;          /* newest, any verdict */
 	const struct dh_record *last_evidence; /* newest passed or failed */
 	const struct dh_record *last_passed;   /* newest passed */
-	bool plan_changed; /* requirement or section changed since last_passed */
+	bool plan_changed;                   /* requirement or section changed since last_passed */
+	const struct dh_action *open_action; /* open as of now, NULL when none */
 };
 
 /* One kind of test, as of now. */
@@ -93,6 +98,14 @@ void dh_compliance_tests_init(struct dh_compliance_tests *t);
  * (by start) than what t holds. r is borrowed until t is last used.
  */
 void dh_compliance_tests_add(struct dh_compliance_tests *t, const struct dh_record *r, time_t now);
+
+/*
+ * Take corrective action a (of t's kind) into t as of now: kept when it
+ * is open then (SPEC: at most one is open per system and kind; of
+ * several, the oldest). a is borrowed until t is last used.
+ */
+void dh_compliance_tests_add_action(struct dh_compliance_tests *t, const struct dh_action *a,
+	time_t now);
 
 /* When a test started (its finish when the start is unknown); its due dates count from it. */
 time_t dh_compliance_started(const struct dh_record *r);

@@ -64,6 +64,7 @@ dh_job_build_restore(struct dh_job **out, const struct dh_plan *p, const struct 
 	j->rpo_target_s = s->eff_backup_rpo_s;
 	j->rto_target_s = s->eff_rto_s;
 	j->timeout_s = s->restore.timeout_s;
+	j->every_s = s->eff_restore_every_s;
 	copy_restore(&s->restore, &j->restore);
 	*out = j;
 	return 0;

@@ -13,6 +13,7 @@
 #include "dh/duration.h"
 #include "dh/json.h"
 #include "dh/timefmt.h"
+#include "render/actions.h"
 #include "render/fmt.h"
 
 /* When a record is shown as the last test: when it finished, else when it started. */
@@ -69,6 +70,22 @@ dh_status_render_text(const struct dh_status_row *rows, size_t n, time_t now, st
 	for (size_t i = 0; i < n; i++)
 		text_row(&rows[i], out);
 	dh_buf_puts(out, "* requirements set by IT, not by the business (unclassified)\n");
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
+			if (rows[i].tests[k].open_action != NULL)
+				dh_action_render_line(rows[i].tests[k].open_action, now, out);
+}
+
+/* The system's open corrective actions (eval/actions.h), as `actions` shows them. */
+static json_t *
+open_actions_json(const struct dh_status_row *row, time_t now)
+{
+	json_t *arr = json_array();
+
+	for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
+		if (row->tests[k].open_action != NULL)
+			json_array_append_new(arr, dh_action_json(row->tests[k].open_action, now));
+	return arr;
 }
 
 static json_t *
@@ -140,7 +157,7 @@ due_json(const struct dh_compliance_due *d)
 }
 
 static json_t *
-row_json(const struct dh_status_row *row)
+row_json(const struct dh_status_row *row, time_t now)
 {
 	const struct dh_system *s = row->sys;
 	json_t *o = json_object(), *reasons = json_array();
@@ -158,6 +175,7 @@ row_json(const struct dh_status_row *row)
 	json_object_set_new(o, "drill_due_at", due_json(&row->c.kind[DH_JOB_FAILOVER]));
 	json_object_set_new(o, "restore", kind_json(row, DH_JOB_RESTORE));
 	json_object_set_new(o, "failover", kind_json(row, DH_JOB_FAILOVER));
+	json_object_set_new(o, "open_actions", open_actions_json(row, now));
 	json_object_set_new(o, "compliant", json_boolean(row->c.compliant));
 	for (size_t i = 0; i < row->c.nreasons; i++)
 		json_array_append_new(reasons, json_string(row->c.reasons[i].text));
@@ -173,7 +191,7 @@ dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now, st
 	json_object_set_new(root, "now", time_json(now));
 	json_object_set_new(root, "as_of", time_json(now));
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, row_json(&rows[i]));
+		json_array_append_new(arr, row_json(&rows[i], now));
 	json_object_set_new(root, "systems", arr);
 	dh_json_print(out, root);
 }

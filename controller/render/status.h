@@ -28,7 +28,8 @@ struct dh_status_row {
 /*
  * A table, one line per system: id, T-level (`*` when set by IT), rpo,
  * rto, the last restore test (time, verdict, measured rpo/rto), when it
- * is due, and "yes" or "NO (reasons; ...)"; then the `*` legend.
+ * is due, and "yes" or "NO (reasons; ...)"; then the `*` legend, then
+ * one line per open corrective action (render/actions.h).
  */
 void dh_status_render_text(const struct dh_status_row *rows, size_t n, time_t now,
 	struct dh_buf *out);
@@ -37,7 +38,8 @@ void dh_status_render_text(const struct dh_status_row *rows, size_t n, time_t no
  * {"now","as_of","systems":[{"id","name","availability","set_by_it",
  * "rpo_s","backup_rpo_s","rto_s","last_restore","last_drill",
  * "restore_due_at","drill_due_at","restore":{...},"failover":{...},
- * "compliant","reasons"}]}: the SPEC keys, and the per-kind objects
+ * "open_actions":[action as `actions` shows it],"compliant","reasons"}]}:
+ * the SPEC keys, and the per-kind objects
  * {"last","required","due","ok","problem"} tools already read.
  */
 void dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now,

@@ -49,6 +49,17 @@ static const char *const migrations[] = {
 	/* 2: which serve holds which listen address, so `run` knows it is ours */
 	"CREATE TABLE serves ("
 	"  listen TEXT PRIMARY KEY, pid INTEGER NOT NULL, started_at INTEGER NOT NULL);",
+	/* 3: corrective actions (store/actions.c), and the test interval in
+	 * force when a job was made, which an action's due date counts from.
+	 * Failures stored before are not given actions: SPEC opens one when
+	 * a failed test is stored, and an upgrade stores no test. */
+	"ALTER TABLE jobs ADD COLUMN every_s INTEGER;"
+	"CREATE TABLE actions ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT, system TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  opened_at INTEGER NOT NULL, opened_by TEXT NOT NULL REFERENCES records(job),"
+	"  due_at INTEGER NOT NULL, closed_at INTEGER, closed_by TEXT,"
+	"  closed_record TEXT REFERENCES records(job), note TEXT);"
+	"CREATE UNIQUE INDEX actions_one_open ON actions(system, kind) WHERE closed_at IS NULL;",
 };
 static const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DH_DB_SCHEMA_VERSION,

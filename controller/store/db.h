@@ -6,7 +6,8 @@
  * appending to the audit chain inside the same transaction as the row it
  * audits: store/jobs.h (jobs, tokens, serves), store/events.h (agent
  * events, group commit), store/records.h (test records, history),
- * store/revisions.h (plan revisions), store/audit.h (the hash chain) and
+ * store/revisions.h (plan revisions), store/actions.h (corrective
+ * actions), store/audit.h (the hash chain) and
  * store/verify.h (checking the whole chain). A handle may be used from
  * several threads (SQLite serialises calls); transactions are not shared
  * between threads.
@@ -23,7 +24,7 @@
 
 #include "dh/err.h"
 
-#define DH_DB_SCHEMA_VERSION 2
+#define DH_DB_SCHEMA_VERSION 3
 #define DH_DB_BUSY_MS 10000 /* how long a writer waits for a lock */
 
 struct dh_db;

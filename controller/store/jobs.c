@@ -36,6 +36,8 @@ bind_job(sqlite3_stmt *st, const struct dh_job *job, const char *trigger)
 	sqlite3_bind_int64(st, 9, job->rpo_target_s);
 	sqlite3_bind_int64(st, 10, job->rto_target_s);
 	sqlite3_bind_int64(st, 11, job->timeout_s);
+	if (job->every_s != 0)
+		sqlite3_bind_int64(st, 12, job->every_s);
 }
 
 int
@@ -49,8 +51,8 @@ dh_db_job_insert(struct dh_db *db, const struct dh_job *job, const char *trigger
 		return r;
 	if ((r = dh_sql_prepare(db,
 		     "INSERT INTO jobs (id, system, kind, trigger, host, token,"
-		     " state, created_at, plan_revision, rpo_target_s, rto_target_s, timeout_s)"
-		     " VALUES (?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?)",
+		     " state, created_at, plan_revision, rpo_target_s, rto_target_s, timeout_s,"
+		     " every_s) VALUES (?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?)",
 		     &st, err)) != 0)
 		goto out;
 	bind_job(st, job, trigger);
@@ -83,6 +85,7 @@ job_from_row(sqlite3_stmt *st)
 	j->rpo_target_s = sqlite3_column_int64(st, 9);
 	j->rto_target_s = sqlite3_column_int64(st, 10);
 	j->timeout_s = sqlite3_column_int64(st, 11);
+	j->every_s = sqlite3_column_int64(st, 12); /* NULL (before schema 3): 0 */
 	return j;
 }
 
@@ -94,8 +97,8 @@ dh_db_job_get(struct dh_db *db, const char *id, struct dh_db_job **out, struct d
 
 	if ((r = dh_sql_prepare(db,
 		     "SELECT id, system, kind, trigger, host, token, state,"
-		     " plan_revision, created_at, rpo_target_s, rto_target_s, timeout_s"
-		     " FROM jobs WHERE id = ?",
+		     " plan_revision, created_at, rpo_target_s, rto_target_s, timeout_s,"
+		     " every_s FROM jobs WHERE id = ?",
 		     &st, err)) != 0)
 		return r;
 	dh_sql_bind_text(st, 1, id);

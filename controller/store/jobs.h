@@ -21,6 +21,7 @@ struct dh_db_job {
 	char *id, *system, *kind, *trigger, *host, *token, *state, *plan_revision;
 	time_t created_at;
 	int64_t rpo_target_s, rto_target_s, timeout_s;
+	int64_t every_s; /* the test interval in force; 0 = not known */
 };
 void dh_db_job_free(struct dh_db_job *j);
 

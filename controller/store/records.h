@@ -34,8 +34,10 @@ int dh_db_record_store(struct dh_db *db, struct dh_record *r, struct dh_err *err
  * job (not from the agent), the job's host when the record names none,
  * turns a "passed" restore that its own figures contradict into
  * "failed", and sets record_hash = SHA-256 of the record's compact JSON
- * without record_hash. DH_EEXIST when the job already has a record,
- * DH_ENOENT when there is no such job.
+ * without record_hash. Then, in the same transaction, the record opens
+ * or closes a corrective action (store/actions.h: dh_db_actions_on_record,
+ * with the interval the job carried). DH_EEXIST when the job already has
+ * a record, DH_ENOENT when there is no such job.
  */
 int dh_db_record_insert(struct dh_db *db, struct dh_record *r, struct dh_err *err);
 

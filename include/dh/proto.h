@@ -103,6 +103,10 @@ struct dh_job {
 	int64_t rpo_target_s;
 	int64_t rto_target_s;
 	int64_t timeout_s;
+	/* controller only, never on the wire: the test interval in force
+	 * (seconds; DH_DURATION_NEVER; 0 = not known), stored with the job
+	 * so that a corrective action's due date counts from it */
+	int64_t every_s;
 	struct dh_job_restore restore; /* kind == DH_JOB_RESTORE */
 	struct dh_job_action action;   /* kind == DH_JOB_ACTION */
 };

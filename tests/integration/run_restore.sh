@@ -138,7 +138,7 @@ assert s["ecos-fail"]["restore"]["problem"].startswith("last restore test failed
 assert not s["unreach"]["compliant"] and "no restore test ever" in s["unreach"]["reasons"]
 assert p["rto_s"] == 14400 and d["now"] == d["as_of"]' || fail "status json"
 dh status --now 2099-01-01T00:00:00Z |
-	grep -q '^procapita .*NO (restore test overdue since [0-9-]*; no \[failover\], which T-level 3 requires)$' ||
+	grep -q '^procapita .*NO (restore test overdue since [0-9-]*; no \[failover\], which T-level 3 requires; corrective action [0-9]* (restore test, opened [0-9-]*) past its due date since [0-9-]*)$' ||
 	fail "status --now future"
 dh status --now 2000-01-01T00:00:00Z --format csv | grep '^procapita,3,3600,14400,-,' >/dev/null || fail "status --now past"
 # drills asked from T4: the passed restore test is enough, no drill is asked
@@ -165,7 +165,7 @@ for i, r in enumerate(recs, 1):
     assert r["seq"] == i and r["prev_hash"] == prev, r
     assert hashlib.sha256((prev + r["body"]).encode()).hexdigest() == r["hash"], r
     prev = r["hash"]
-assert {r["kind"] for r in recs} == {"plan", "job", "event", "verdict"}, recs' ||
+assert {r["kind"] for r in recs} == {"plan", "job", "event", "verdict", "action_opened"}, recs' ||
 	fail "audit export does not recompute"
 [ "$(dh audit export | wc -l)" = "$(sqlite3 "$db" 'SELECT count(*) FROM audit')" ] || fail "audit export text"
 sqlite3 "$db" "UPDATE records SET verdict='passed' WHERE system='ecos-fail'"

@@ -208,7 +208,7 @@ test_changed_host_key(void **state)
 	dh_buf_fini(&log);
 	assert_int_equal(dh_db_audit_verify(f->db, &res, NULL), 0);
 	assert_int_equal(res.bad_seq, 0);
-	assert_int_equal(res.records, 2); /* job, verdict */
+	assert_int_equal(res.records, 3); /* job, verdict, action_opened */
 }
 
 static void

@@ -112,10 +112,10 @@ test_untouched(void **state)
 	struct fx *f = *state;
 	struct dh_audit_result res;
 
-	/* plan + 2 x (job, 2 events, verdict) */
+	/* plan + 2 x (job, 2 events, verdict) + the action job1 opened */
 	assert_int_equal(dh_db_audit_verify(f->db, &res, NULL), 0);
 	assert_int_equal(res.bad_seq, 0);
-	assert_int_equal(res.records, 9);
+	assert_int_equal(res.records, 10);
 }
 
 static void
@@ -148,7 +148,7 @@ test_event_edited(void **state)
 	struct fx *f = *state;
 
 	tamper(f, "UPDATE events SET body = '{}' WHERE job = 'job2' AND seq = 2");
-	verify_bad(f, 8, "event job2 seq 2 was changed");
+	verify_bad(f, 9, "event job2 seq 2 was changed");
 }
 
 static void
