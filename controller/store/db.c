@@ -49,6 +49,12 @@ static const char *const migrations[] = {
 	/* 2: which serve holds which listen address, so `run` knows it is ours */
 	"CREATE TABLE serves ("
 	"  listen TEXT PRIMARY KEY, pid INTEGER NOT NULL, started_at INTEGER NOT NULL);",
+	/* 3: failover drills in progress, their phase before it runs */
+	"CREATE TABLE drills ("
+	"  job TEXT PRIMARY KEY REFERENCES jobs(id), system TEXT NOT NULL,"
+	"  primary_host TEXT NOT NULL, standby_host TEXT NOT NULL,"
+	"  phase TEXT NOT NULL, steps_run INTEGER NOT NULL, record TEXT,"
+	"  updated_at INTEGER NOT NULL, finished INTEGER NOT NULL DEFAULT 0);",
 };
 static const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DH_DB_SCHEMA_VERSION,
