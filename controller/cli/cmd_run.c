@@ -131,7 +131,8 @@ dh_cmd_run_recover(const struct dh_ctlopt *o, const char *who)
 	int rc = DH_EXIT_USAGE;
 
 	dh_err_clear(&err);
-	if (dh_ctlopt_open_db(o, 0, &db, &err) != 0 || dh_db_drill_unfinished(db, &d, &k, &err) != 0)
+	if (dh_ctlopt_open_db(o, 0, &db, &err) != 0 ||
+		dh_db_drill_unfinished(db, &d, &k, &err) != 0)
 		goto out;
 	rc = DH_EXIT_OK;
 	if (k == 0 || (rc = dh_cli_open_plan(who, o->plans, o->now, false, &p)) != DH_EXIT_OK)

@@ -60,9 +60,8 @@ enter(struct run *r, enum dh_drill_phase ph)
 }
 
 /* Add a check whose detail starts with its start and duration. */
-static void
-check(struct run *r, const char *name, enum dh_verdict v, time_t at, double secs, const char *fmt,
-	...) __attribute__((format(printf, 6, 7)));
+static void check(struct run *r, const char *name, enum dh_verdict v, time_t at, double secs,
+	const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 static void
 check(struct run *r, const char *name, enum dh_verdict v, time_t at, double secs, const char *fmt,
 	...)
@@ -295,8 +294,8 @@ judge(struct run *r)
 		if (r->save_failed && rec->error == NULL)
 			rec->error = dh_xstrdup("the drill's state could not be stored");
 	} else
-		rec->verdict = all && rec->rto_actual_s >= 0 ? DH_VERDICT_PASSED
-							      : DH_VERDICT_FAILED;
+		rec->verdict =
+			all && rec->rto_actual_s >= 0 ? DH_VERDICT_PASSED : DH_VERDICT_FAILED;
 	if (r->s->failover.marker_write.host == NULL)
 		dh_record_add_check(rec, "rpo", DH_VERDICT_PASSED,
 			"not measured: the drill has no markers, so data loss was not measured");

@@ -66,7 +66,8 @@ struct dh_drill_ops {
 	enum dh_drill_outcome (*action)(void *ctx, const struct dh_action_ref *a,
 		const char *marker, double timeout_s, char *detail, size_t n);
 	/* One probe, bounded by timeout_s: 0 passes, else fails. */
-	int (*probe)(void *ctx, const struct dh_health *h, double timeout_s, char *detail, size_t n);
+	int (*probe)(void *ctx, const struct dh_health *h, double timeout_s, char *detail,
+		size_t n);
 	double (*clock)(void *ctx); /* monotonic */
 	time_t (*wall)(void *ctx);  /* UTC, for the record */
 	void (*sleep)(void *ctx, double s);

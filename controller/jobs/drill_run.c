@@ -77,8 +77,8 @@ last_line(const char *out, char *buf, size_t n)
 }
 
 static enum dh_drill_outcome
-action(void *vc, const struct dh_action_ref *a, const char *marker, double timeout_s,
-	char *detail, size_t n)
+action(void *vc, const struct dh_action_ref *a, const char *marker, double timeout_s, char *detail,
+	size_t n)
 {
 	struct ctx *c = vc;
 	struct dh_action_call call = { .host = a->host,
@@ -263,7 +263,8 @@ dh_drill_execute(const struct dh_plan *p, struct dh_db *db, const struct dh_syst
 	if (!s->failover.present)
 		return dh_err_set(err, DH_EINVAL, "system %s has no [failover]", s->id);
 	if (p->inv.ssh_key == NULL || p->inv.known_hosts == NULL)
-		return dh_err_set(err, DH_EINVAL, "inventory [controller] needs ssh_key and known_hosts");
+		return dh_err_set(err, DH_EINVAL,
+			"inventory [controller] needs ssh_key and known_hosts");
 	if ((r = insert_job(p, db, s, trigger, &id, err)) != 0)
 		return r;
 	rec = new_record(id, s);
@@ -338,7 +339,8 @@ recover_one(const struct dh_plan *p, struct dh_db *db, const struct dh_db_drill 
 	ops.ctx = &c;
 	c.printed = rec->nchecks;
 	if (verbose)
-		fprintf(stderr, "drillhall: drill %s of %s was interrupted in phase %s: finishing it\n",
+		fprintf(stderr,
+			"drillhall: drill %s of %s was interrupted in phase %s: finishing it\n",
 			d->job, d->system, d->phase);
 	if (st.phase == DH_DRILL_DONE)
 		; /* the record was complete; only storing it was interrupted */

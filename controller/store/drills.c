@@ -26,7 +26,8 @@ holder(struct dh_db *db, const char *a, const char *b, struct dh_err *err)
 	dh_sql_bind_text(st, 2, b);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
-		r = dh_err_set(err, DH_ELOCKED, "host %s is held by drill %s, which has not finished",
+		r = dh_err_set(err, DH_ELOCKED,
+			"host %s is held by drill %s, which has not finished",
 			(const char *)sqlite3_column_text(st, 1),
 			(const char *)sqlite3_column_text(st, 0));
 	else

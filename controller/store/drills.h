@@ -18,9 +18,9 @@
 /* A drill as stored; strings owned (dh_db_drills_free). */
 struct dh_db_drill {
 	char *job, *system, *primary, *standby;
-	char *phase;     /* jobs/drill.h phase name */
-	long steps_run;  /* steps started */
-	char *record;    /* the record so far, JSON; NULL before the first save */
+	char *phase;    /* jobs/drill.h phase name */
+	long steps_run; /* steps started */
+	char *record;   /* the record so far, JSON; NULL before the first save */
 };
 
 /*
@@ -29,8 +29,8 @@ struct dh_db_drill {
  * the drill that holds it when an unfinished drill uses either host;
  * DH_EDB / DH_ELOCKED (database busy) otherwise.
  */
-int dh_db_drill_begin(struct dh_db *db, const char *job, const char *system,
-	const char *primary, const char *standby, struct dh_err *err);
+int dh_db_drill_begin(struct dh_db *db, const char *job, const char *system, const char *primary,
+	const char *standby, struct dh_err *err);
 
 /* Store phase, steps_run and the record so far (JSON, copied by SQLite). */
 int dh_db_drill_save(struct dh_db *db, const char *job, const char *phase, long steps_run,

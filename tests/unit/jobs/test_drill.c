@@ -30,14 +30,14 @@
 struct fake {
 	double now;
 	time_t wall0;
-	char log[4096];            /* "reach app-a;action step app-a fence;..." */
-	const char *fail_action;   /* this action exits non-zero */
-	const char *unrun_action;  /* this action cannot be run */
-	const char *unreach_host;  /* this agent does not answer */
-	int health_passes_after;   /* health probes fail this many rounds; -1 never */
+	char log[4096];           /* "reach app-a;action step app-a fence;..." */
+	const char *fail_action;  /* this action exits non-zero */
+	const char *unrun_action; /* this action cannot be run */
+	const char *unreach_host; /* this agent does not answer */
+	int health_passes_after;  /* health probes fail this many rounds; -1 never */
 	int health_rounds;
-	double step_secs;          /* each action takes this long */
-	char phases[512];          /* phase names saved, in order */
+	double step_secs; /* each action takes this long */
+	char phases[512]; /* phase names saved, in order */
 };
 
 static void
@@ -65,8 +65,8 @@ reach(void *ctx, const char *host, char *detail, size_t n)
 }
 
 static enum dh_drill_outcome
-action(void *ctx, const struct dh_action_ref *a, const char *marker, double timeout_s,
-	char *detail, size_t n)
+action(void *ctx, const struct dh_action_ref *a, const char *marker, double timeout_s, char *detail,
+	size_t n)
 {
 	struct fake *f = ctx;
 
@@ -196,11 +196,13 @@ test_passing_drill(void **state)
 	struct dh_record *r = drill(&f, true);
 
 	(void)state;
-	assert_string_equal(f.log, "reach app-a;reach app-b;app-a write-marker m-1;app-a fence;"
-				   "app-b promote;probe;probe;probe;app-b check-marker m-1;"
-				   "app-a rejoin;app-b stop;app-a promote;");
-	assert_string_equal(f.phases, "preflight:0,marker_write:0,steps:1,steps:2,health:2,"
-				      "marker_check:2,failback:2,primary_health:2,done:2");
+	assert_string_equal(f.log,
+		"reach app-a;reach app-b;app-a write-marker m-1;app-a fence;"
+		"app-b promote;probe;probe;probe;app-b check-marker m-1;"
+		"app-a rejoin;app-b stop;app-a promote;");
+	assert_string_equal(f.phases,
+		"preflight:0,marker_write:0,steps:1,steps:2,health:2,"
+		"marker_check:2,failback:2,primary_health:2,done:2");
 	assert_int_equal(r->verdict, DH_VERDICT_PASSED);
 	assert_int_equal(r->rpo_actual_s, 0);
 	/* first step at 0.5 s; steps take 1 s, then 2 polls 1 s apart */
@@ -219,8 +221,9 @@ test_failing_step_stops_and_fails_back(void **state)
 	struct dh_record *r = drill(&f, true);
 
 	(void)state;
-	assert_string_equal(f.log, "reach app-a;reach app-b;app-a write-marker m-1;app-a fence;"
-				   "app-a rejoin;app-b stop;app-a promote;");
+	assert_string_equal(f.log,
+		"reach app-a;reach app-b;app-a write-marker m-1;app-a fence;"
+		"app-a rejoin;app-b stop;app-a promote;");
 	assert_int_equal(r->verdict, DH_VERDICT_FAILED);
 	assert_int_equal(find(r, "step app-a fence")->verdict, DH_VERDICT_FAILED);
 	assert_null(find(r, "step app-b promote"));
@@ -389,7 +392,8 @@ test_phase_names(void **state)
 {
 	(void)state;
 	for (int i = DH_DRILL_PREFLIGHT; i <= DH_DRILL_DONE; i++)
-		assert_int_equal(dh_drill_phase_parse(dh_drill_phase_name((enum dh_drill_phase)i)), i);
+		assert_int_equal(dh_drill_phase_parse(dh_drill_phase_name((enum dh_drill_phase)i)),
+			i);
 	assert_int_equal(dh_drill_phase_parse("bogus"), -1);
 	assert_null(dh_drill_phase_name((enum dh_drill_phase)99));
 }
