@@ -4,10 +4,13 @@
  */
 #include "jobs/drill_run.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/drills.h"
 #include "store/jobs.h"
@@ -353,6 +356,19 @@ recover_one(const struct dh_plan *p, struct dh_db *db, const struct dh_db_drill 
 	return r;
 }
 
+/*
+ * Whether the controller that runs a drill is still alive (on this
+ * machine: controllers share the database file): then it is not ours to
+ * finish. A recycled pid can keep a dead drill waiting for the next start.
+ */
+static bool
+owner_alive(long pid)
+{
+	if (pid <= 0 || pid == (long)getpid())
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
 int
 dh_drill_recover_all(const struct dh_plan *p, struct dh_db *db, bool verbose, size_t *n,
 	struct dh_err *err)
@@ -365,7 +381,8 @@ dh_drill_recover_all(const struct dh_plan *p, struct dh_db *db, bool verbose, si
 	if ((r = dh_db_drill_unfinished(db, &d, &k, err)) != 0)
 		return r;
 	for (size_t i = 0; i < k && r == 0; i++)
-		if ((r = recover_one(p, db, &d[i], verbose, err)) == 0)
+		if (!owner_alive(d[i].owner_pid) &&
+			(r = recover_one(p, db, &d[i], verbose, err)) == 0)
 			(*n)++;
 	dh_db_drills_free(d, k);
 	return r;

@@ -34,7 +34,9 @@ int dh_drill_execute(const struct dh_plan *p, struct dh_db *db, const struct dh_
 	const char *trigger, bool verbose, struct dh_record **out, struct dh_err *err);
 
 /*
- * Find the drills a killed controller left unfinished and finish each:
+ * Find the drills a killed controller left unfinished (their controller
+ * process is gone; a drill another live controller runs is left to it)
+ * and finish each:
  * failback (when a step had run) and primary_health by the current plan,
  * the verdict `aborted` with what had happened, the record stored and
  * the hosts freed. A drill whose system or [failover] is gone from the

@@ -54,7 +54,8 @@ static const char *const migrations[] = {
 	"  job TEXT PRIMARY KEY REFERENCES jobs(id), system TEXT NOT NULL,"
 	"  primary_host TEXT NOT NULL, standby_host TEXT NOT NULL,"
 	"  phase TEXT NOT NULL, steps_run INTEGER NOT NULL, record TEXT,"
-	"  updated_at INTEGER NOT NULL, finished INTEGER NOT NULL DEFAULT 0);",
+	"  updated_at INTEGER NOT NULL, finished INTEGER NOT NULL DEFAULT 0,"
+	"  owner_pid INTEGER NOT NULL DEFAULT 0);",
 };
 static const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DH_DB_SCHEMA_VERSION,

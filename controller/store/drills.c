@@ -4,6 +4,7 @@
 #include "store/drills.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "store/sql.h"
 #include "dh/buf.h"
@@ -48,7 +49,7 @@ dh_db_drill_begin(struct dh_db *db, const char *job, const char *system, const c
 	if ((r = holder(db, primary, standby, err)) != 0 ||
 		(r = dh_sql_prepare(db,
 			 "INSERT INTO drills (job, system, primary_host, standby_host, phase,"
-			 " steps_run, updated_at) VALUES (?, ?, ?, ?, 'preflight', 0, ?)",
+			 " steps_run, updated_at, owner_pid) VALUES (?, ?, ?, ?, 'preflight', 0, ?, ?)",
 			 &st, err)) != 0)
 		goto out;
 	dh_sql_bind_text(st, 1, job);
@@ -56,6 +57,7 @@ dh_db_drill_begin(struct dh_db *db, const char *job, const char *system, const c
 	dh_sql_bind_text(st, 3, primary);
 	dh_sql_bind_text(st, 4, standby);
 	dh_sql_bind_time(st, 5, dh_time_now());
+	sqlite3_bind_int64(st, 6, (int64_t)getpid());
 	if (sqlite3_step(st) != SQLITE_DONE)
 		r = dh_sql_err(db, err, "insert drill");
 out:
@@ -112,8 +114,8 @@ dh_db_drill_unfinished(struct dh_db *db, struct dh_db_drill **out, size_t *n, st
 	*out = NULL;
 	*n = 0;
 	if ((r = dh_sql_prepare(db,
-		     "SELECT job, system, primary_host, standby_host, phase, steps_run, record"
-		     " FROM drills WHERE finished = 0 ORDER BY rowid",
+		     "SELECT job, system, primary_host, standby_host, phase, steps_run, record,"
+		     " owner_pid FROM drills WHERE finished = 0 ORDER BY rowid",
 		     &st, err)) != 0)
 		return r;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -124,7 +126,8 @@ dh_db_drill_unfinished(struct dh_db *db, struct dh_db_drill **out, size_t *n, st
 			.standby = dh_sql_col_dup(st, 3),
 			.phase = dh_sql_col_dup(st, 4),
 			.steps_run = (long)sqlite3_column_int64(st, 5),
-			.record = dh_sql_col_dup(st, 6) };
+			.record = dh_sql_col_dup(st, 6),
+			.owner_pid = (long)sqlite3_column_int64(st, 7) };
 		k++;
 	}
 	if (s != SQLITE_DONE) {

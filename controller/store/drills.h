@@ -21,11 +21,14 @@ struct dh_db_drill {
 	char *phase;    /* jobs/drill.h phase name */
 	long steps_run; /* steps started */
 	char *record;   /* the record so far, JSON; NULL before the first save */
+	long owner_pid; /* the controller process running it */
 };
 
 /*
  * Begin drill job (already stored as a job) of system on primary and
- * standby, in phase "preflight". DH_ELOCKED with err naming the host and
+ * standby, in phase "preflight", owned by this process (its pid, so
+ * that recovery leaves the drills of a controller still running alone).
+ * DH_ELOCKED with err naming the host and
  * the drill that holds it when an unfinished drill uses either host;
  * DH_EDB / DH_ELOCKED (database busy) otherwise.
  */

@@ -11,7 +11,8 @@
 #  4. a failback that fails: failed, and the record and `status` say
 #     "production left on the standby";
 #  5. kill -9 of the controller after the promote step: the next `run`
-#     finishes the drill (failback) and records it `aborted`;
+#     finishes the drill (failback) and records it `aborted`; so does
+#     `serve` when it starts;
 #  6. the standby's agent unreachable at preflight: error, exit 2, no
 #     action ran;
 #  7. a drill without markers: rpo_actual null, "not measured";
@@ -176,21 +177,26 @@ jq -e '.systems[] | select(.id == "sql") | .production_left_on_standby == true a
 echo "ok: a failing failback: the record and status say production was left on the standby"
 
 # 5. kill -9 of the controller after the promote step (health polling, 60 s timeout)
-touch "$w/knobs/no-listen"
+kill_in_health() { # ID: run failover ID, kill -9 it in health polling; the job in $killed
+	touch "$w/knobs/no-listen"
+	"$DH_BIN/drillhall" --plans "$p" --db "$w/dh.db" --config /dev/null run failover "$1" \
+		--format json >"$w/killed.out" 2>"$w/killed.err" &
+	cpid=$!
+	for _ in $(seq 150); do
+		[ "$(sqlite3 "$w/dh.db" "SELECT phase FROM drills WHERE finished = 0" 2>/dev/null)" = health ] && break
+		sleep 0.1
+	done
+	[ "$(sqlite3 "$w/dh.db" "SELECT phase FROM drills WHERE finished = 0")" = health ] ||
+		fail "the drill did not reach health polling"
+	kill -9 "$cpid"
+	wait "$cpid" 2>/dev/null || true
+	! kill -0 "$cpid" 2>/dev/null || fail "the controller outlived kill -9"
+	cpid=
+	rm "$w/knobs/no-listen"
+	killed=$(sqlite3 "$w/dh.db" "SELECT job FROM drills WHERE finished = 0")
+}
 : >"$w/actions.log"
-dh run failover sql-long --format json >"$w/killed.out" 2>"$w/killed.err" &
-cpid=$!
-for _ in $(seq 100); do
-	[ "$(sqlite3 "$w/dh.db" "SELECT phase FROM drills WHERE finished = 0" 2>/dev/null)" = health ] && break
-	sleep 0.1
-done
-[ "$(sqlite3 "$w/dh.db" "SELECT phase || ' ' || steps_run FROM drills WHERE finished = 0")" = "health 2" ] ||
-	fail "the drill did not reach health polling"
-kill -9 "$cpid"
-wait "$cpid" 2>/dev/null || true
-cpid=
-rm "$w/knobs/no-listen"
-killed=$(sqlite3 "$w/dh.db" "SELECT job FROM drills WHERE finished = 0")
+kill_in_health sql-long
 [ "$(cat "$w/role")" = B ] || fail "before the restart the standby should serve"
 # the next run finishes the interrupted drill first, then runs its own
 drill after sql-nomark
@@ -206,6 +212,23 @@ jq -e --arg id "$killed" '.records[0] | .id == $id and .verdict == "aborted" and
 [ "$(sqlite3 "$w/dh.db" "SELECT count(*) FROM drills WHERE finished = 0")" = 0 ] || fail "a drill is still unfinished"
 in_hall_a "after the restart"
 echo "ok: kill -9 after the promote step: the next run failed back and recorded the drill aborted"
+
+# 5b. the same kill, and `serve` finishes the drill when it starts
+kill_in_health sql-long
+sport=$(freeport 127.0.0.1)
+"$DH_BIN/drillhall" --plans "$p" --db "$w/dh.db" --config /dev/null serve --listen "127.0.0.1:$sport" \
+	>/dev/null 2>"$w/serve.err" &
+cpid=$!
+for _ in $(seq 300); do
+	[ "$(sqlite3 "$w/dh.db" "SELECT verdict FROM records WHERE job = '$killed'" 2>/dev/null)" = aborted ] && break
+	sleep 0.1
+done
+kill "$cpid" && wait "$cpid" 2>/dev/null || true
+cpid=
+[ "$(sqlite3 "$w/dh.db" "SELECT verdict FROM records WHERE job = '$killed'")" = aborted ] ||
+	fail "serve did not finish the interrupted drill: $(cat "$w/serve.err")"
+in_hall_a "after serve started"
+echo "ok: kill -9 in health polling: serve failed back when it started and recorded the drill aborted"
 
 # 6. the standby's agent unreachable at preflight: nothing touched
 : >"$w/actions.log"
@@ -227,6 +250,6 @@ echo "ok: a drill without markers: rpo_actual null, the record says data loss wa
 
 # history --kind failover: every drill, newest first, and no restore test
 dh history --kind failover --format json >"$w/all.json"
-jq -e '.records | length == 7 and all(.[]; .kind == "failover")' "$w/all.json" >/dev/null ||
+jq -e '.records | length == 8 and all(.[]; .kind == "failover")' "$w/all.json" >/dev/null ||
 	fail "history --kind failover: $(jq -c '[.records[] | {system, verdict}]' "$w/all.json")"
 echo "PASS lab_drill"
