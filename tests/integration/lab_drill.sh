@@ -16,7 +16,8 @@
 #  6. the standby's agent unreachable at preflight: error, exit 2, no
 #     action ran;
 #  7. a drill without markers: rpo_actual null, "not measured";
-# and `history --kind failover` lists the drills, one drill per host.
+# and `history --kind failover` lists the drills; a drill holds its hosts
+# (a second drill on them while it runs is an error, no action ran).
 set -euo pipefail
 source "$(dirname "$0")/lib.bash"
 : "${DH_BIN:?set DH_BIN to the build directory}" "${DH_SRC:?set DH_SRC to the source tree}"
@@ -177,7 +178,8 @@ jq -e '.systems[] | select(.id == "sql") | .production_left_on_standby == true a
 echo "ok: a failing failback: the record and status say production was left on the standby"
 
 # 5. kill -9 of the controller after the promote step (health polling, 60 s timeout)
-kill_in_health() { # ID: run failover ID, kill -9 it in health polling; the job in $killed
+kill_in_health() { # ID [busy]: run failover ID, kill -9 it in health polling; the job in $killed
+	# (with busy, first a second drill on the same hosts, refused while it runs)
 	touch "$w/knobs/no-listen"
 	"$DH_BIN/drillhall" --plans "$p" --db "$w/dh.db" --config /dev/null run failover "$1" \
 		--format json >"$w/killed.out" 2>"$w/killed.err" &
@@ -188,6 +190,13 @@ kill_in_health() { # ID: run failover ID, kill -9 it in health polling; the job 
 	done
 	[ "$(sqlite3 "$w/dh.db" "SELECT phase FROM drills WHERE finished = 0")" = health ] ||
 		fail "the drill did not reach health polling"
+	if [ "${2:-}" = busy ]; then
+		drill busy sql-nomark
+		[ $rc = 2 ] || fail "a second drill on held hosts: exit $rc"
+		jq -e '.verdict == "error" and (.error | test("^host app-[ab] is held by drill sql-long-"))' \
+			"$w/busy.out" >/dev/null || fail "a second drill on held hosts: $(jq -c . "$w/busy.out")"
+		[ "$(grep -c . "$w/actions.log")" = 3 ] || fail "the refused drill ran actions: $(cat "$w/actions.log")"
+	fi
 	kill -9 "$cpid"
 	wait "$cpid" 2>/dev/null || true
 	! kill -0 "$cpid" 2>/dev/null || fail "the controller outlived kill -9"
@@ -196,7 +205,7 @@ kill_in_health() { # ID: run failover ID, kill -9 it in health polling; the job 
 	killed=$(sqlite3 "$w/dh.db" "SELECT job FROM drills WHERE finished = 0")
 }
 : >"$w/actions.log"
-kill_in_health sql-long
+kill_in_health sql-long busy
 [ "$(cat "$w/role")" = B ] || fail "before the restart the standby should serve"
 # the next run finishes the interrupted drill first, then runs its own
 drill after sql-nomark
@@ -211,7 +220,7 @@ jq -e --arg id "$killed" '.records[0] | .id == $id and .verdict == "aborted" and
 	fail "the aborted record: $(cat "$w/hist.json")"
 [ "$(sqlite3 "$w/dh.db" "SELECT count(*) FROM drills WHERE finished = 0")" = 0 ] || fail "a drill is still unfinished"
 in_hall_a "after the restart"
-echo "ok: kill -9 after the promote step: the next run failed back and recorded the drill aborted"
+echo "ok: a second drill on held hosts was an error while the first ran; kill -9 after the promote step: the next run failed back and recorded the drill aborted"
 
 # 5b. the same kill, and `serve` finishes the drill when it starts
 kill_in_health sql-long
@@ -250,6 +259,6 @@ echo "ok: a drill without markers: rpo_actual null, the record says data loss wa
 
 # history --kind failover: every drill, newest first, and no restore test
 dh history --kind failover --format json >"$w/all.json"
-jq -e '.records | length == 8 and all(.[]; .kind == "failover")' "$w/all.json" >/dev/null ||
+jq -e '.records | length == 9 and all(.[]; .kind == "failover")' "$w/all.json" >/dev/null ||
 	fail "history --kind failover: $(jq -c '[.records[] | {system, verdict}]' "$w/all.json")"
 echo "PASS lab_drill"
