@@ -96,9 +96,12 @@ setup_handle(struct dh_http_client *c, const char *url, struct curl_slist *hdrs,
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_POST, 1L);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	if (body != NULL) {
+		curl_easy_setopt(h, CURLOPT_POST, 1L);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	} else
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -127,9 +130,10 @@ transfer_code(CURLcode cc)
 	}
 }
 
-int
-dh_http_client_post(struct dh_http_client *c, const char *url, const char *const *headers,
-	const char *body, size_t len, struct dh_http_response *resp, struct dh_err *err)
+/* One transfer: a POST of body, or a GET when body is NULL. */
+static int
+perform(struct dh_http_client *c, const char *url, const char *const *headers, const char *body,
+	size_t len, struct dh_http_response *resp, struct dh_err *err)
 {
 	struct curl_slist *hdrs = NULL;
 	long code = 0;
@@ -143,7 +147,7 @@ dh_http_client_post(struct dh_http_client *c, const char *url, const char *const
 	dh_buf_reset(&c->resp);
 	c->truncated = false;
 	c->errbuf[0] = '\0';
-	setup_handle(c, url != NULL ? url : "", hdrs, body != NULL ? body : "", len);
+	setup_handle(c, url != NULL ? url : "", hdrs, body, len);
 	cc = curl_easy_perform(c->curl);
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &code);
@@ -156,6 +160,20 @@ dh_http_client_post(struct dh_http_client *c, const char *url, const char *const
 	resp->len = c->resp.len;
 	resp->truncated = c->truncated;
 	return r;
+}
+
+int
+dh_http_client_post(struct dh_http_client *c, const char *url, const char *const *headers,
+	const char *body, size_t len, struct dh_http_response *resp, struct dh_err *err)
+{
+	return perform(c, url, headers, body != NULL ? body : "", len, resp, err);
+}
+
+int
+dh_http_client_get(struct dh_http_client *c, const char *url, struct dh_http_response *resp,
+	struct dh_err *err)
+{
+	return perform(c, url, NULL, NULL, 0, resp, err);
 }
 
 /* host as libcurl normalised it: dotted IPv4, "[v6]" or a name. */

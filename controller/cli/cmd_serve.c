@@ -6,7 +6,9 @@
  * while serve holds the address stores its job in the same database and
  * waits there for the verdict that this listener stores. Its lines go
  * through the log as "drillhall serve: ...", to stderr or, with --syslog,
- * to syslog. The scheduler joins here in a later issue.
+ * to syslog. Before it listens it finishes the failover drills a killed
+ * controller left unfinished (their failback, cli/cmd_run.h). The
+ * scheduler joins here in a later issue.
  */
 #include "cli/cmd_serve.h"
 
@@ -18,6 +20,7 @@
 
 #include "cli/cmd.h"
 #include "cli/ctlopt.h"
+#include "cli/cmd_run.h"
 #include "dh/log.h"
 #include "http/receiver.h"
 
@@ -46,6 +49,8 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	dh_err_clear(&err);
 	/* the daemon's lines, its own and its libraries', say who wrote them */
 	dh_log_open("drillhall serve", o->use_syslog ? DH_LOG_SYSLOG : DH_LOG_STDERR, DH_LOG_INFO);
+	if (dh_cmd_run_recover(o, "serve") != DH_EXIT_OK)
+		goto out;
 	if (dh_receiver_start(&rv, &rcfg, &err) != 0) {
 		dh_log_error("%s", err.msg);
 		goto out;

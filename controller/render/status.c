@@ -36,6 +36,38 @@ join_reasons(const struct dh_compliance *c, int kind, struct dh_buf *b)
 	}
 }
 
+/* A drill whose failback failed: its "production" check failed. */
+static bool
+left_on_standby(const struct dh_record *r)
+{
+	for (size_t i = 0; r != NULL && i < r->nchecks; i++)
+		if (strcmp(r->checks[i].name, "production") == 0 &&
+			r->checks[i].verdict == DH_VERDICT_FAILED)
+			return true;
+	return false;
+}
+
+/* The drill line under a system with [failover] or a drill on record. */
+static void
+text_drill(const struct dh_status_row *row, struct dh_buf *out)
+{
+	const struct dh_record *last = row->tests[DH_JOB_FAILOVER].last;
+	const struct dh_compliance_due *d = &row->c.kind[DH_JOB_FAILOVER];
+	char at[DH_RFC3339_LEN], due[DH_RFC3339_LEN], ta[24];
+
+	if (!row->sys->failover.present && last == NULL)
+		return;
+	dh_render_time(last ? shown_time(last) : 0, at, sizeof(at));
+	dh_render_time(d->has_due ? d->due_at : 0, due, sizeof(due));
+	dh_render_duration(last ? last->rto_actual_s : -1, ta, sizeof(ta));
+	dh_buf_printf(out, "%-18s drill: last %s %s, rto %s, due %s", "", at,
+		last ? dh_verdict_name(last->verdict) : "-", ta, due);
+	if (left_on_standby(last))
+		dh_buf_printf(out, "; PRODUCTION LEFT ON THE STANDBY (drill %s)",
+			last->id ? last->id : "?");
+	dh_buf_putc(out, '\n');
+}
+
 static void
 text_row(const struct dh_status_row *row, struct dh_buf *out)
 {
@@ -60,6 +92,7 @@ text_row(const struct dh_status_row *row, struct dh_buf *out)
 		dh_buf_printf(out, " (%s)", why.data);
 	dh_buf_putc(out, '\n');
 	dh_buf_fini(&why);
+	text_drill(row, out);
 }
 
 void
@@ -176,6 +209,8 @@ row_json(const struct dh_status_row *row, time_t now)
 	json_object_set_new(o, "restore", kind_json(row, DH_JOB_RESTORE));
 	json_object_set_new(o, "failover", kind_json(row, DH_JOB_FAILOVER));
 	json_object_set_new(o, "open_actions", open_actions_json(row, now));
+	json_object_set_new(o, "production_left_on_standby",
+		json_boolean(left_on_standby(row->tests[DH_JOB_FAILOVER].last)));
 	json_object_set_new(o, "compliant", json_boolean(row->c.compliant));
 	for (size_t i = 0; i < row->c.nreasons; i++)
 		json_array_append_new(reasons, json_string(row->c.reasons[i].text));

@@ -28,7 +28,10 @@ struct dh_status_row {
 /*
  * A table, one line per system: id, T-level (`*` when set by IT), rpo,
  * rto, the last restore test (time, verdict, measured rpo/rto), when it
- * is due, and "yes" or "NO (reasons; ...)"; then the `*` legend, then
+ * is due, and "yes" or "NO (reasons; ...)"; under a system with
+ * [failover] (or a drill on record) a line with the last drill (time,
+ * verdict, measured rto), its due date, and "PRODUCTION LEFT ON THE
+ * STANDBY" when that drill's failback failed; then the `*` legend, then
  * one line per open corrective action (render/actions.h).
  */
 void dh_status_render_text(const struct dh_status_row *rows, size_t n, time_t now,
@@ -38,8 +41,10 @@ void dh_status_render_text(const struct dh_status_row *rows, size_t n, time_t no
  * {"now","as_of","systems":[{"id","name","availability","set_by_it",
  * "rpo_s","backup_rpo_s","rto_s","last_restore","last_drill",
  * "restore_due_at","drill_due_at","restore":{...},"failover":{...},
- * "open_actions":[action as `actions` shows it],"compliant","reasons"}]}:
- * the SPEC keys, and the per-kind objects
+ * "open_actions":[action as `actions` shows it],
+ * "production_left_on_standby","compliant","reasons"}]}: the SPEC keys
+ * (production_left_on_standby: the last drill's failback failed), and
+ * the per-kind objects
  * {"last","required","due","ok","problem"} tools already read.
  */
 void dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now,

@@ -60,6 +60,13 @@ static const char *const migrations[] = {
 	"  due_at INTEGER NOT NULL, closed_at INTEGER, closed_by TEXT,"
 	"  closed_record TEXT REFERENCES records(job), note TEXT);"
 	"CREATE UNIQUE INDEX actions_one_open ON actions(system, kind) WHERE closed_at IS NULL;",
+	/* 4: failover drills in progress, their phase before it runs */
+	"CREATE TABLE drills ("
+	"  job TEXT PRIMARY KEY REFERENCES jobs(id), system TEXT NOT NULL,"
+	"  primary_host TEXT NOT NULL, standby_host TEXT NOT NULL,"
+	"  phase TEXT NOT NULL, steps_run INTEGER NOT NULL, record TEXT,"
+	"  updated_at INTEGER NOT NULL, finished INTEGER NOT NULL DEFAULT 0,"
+	"  owner_pid INTEGER NOT NULL DEFAULT 0);",
 };
 static const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DH_DB_SCHEMA_VERSION,

@@ -74,4 +74,12 @@ int dh_http_url_check(const char *url, struct dh_err *err);
 int dh_http_client_post(struct dh_http_client *c, const char *url, const char *const *headers,
 	const char *body, size_t len, struct dh_http_response *resp, struct dh_err *err);
 
+/*
+ * GET url (http or https, TLS verified, redirects not followed), as the
+ * controller's drill probes `http URL` (SPEC "Failover drill"): returns
+ * as dh_http_client_post does, resp->status says the answer.
+ */
+int dh_http_client_get(struct dh_http_client *c, const char *url, struct dh_http_response *resp,
+	struct dh_err *err);
+
 #endif

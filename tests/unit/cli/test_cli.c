@@ -122,7 +122,7 @@ test_bad(void **state)
 		"2026-12-31T23:59:59Z)");
 	expect_error(a4, ARGC(a4), "unknown command 'frobnicate'");
 	expect_error(a5, ARGC(a5), "unexpected argument 'extra'");
-	expect_error(a6, ARGC(a6), "expected restore ID");
+	expect_error(a6, ARGC(a6), "expected restore|failover ID");
 	expect_error(a7, ARGC(a7), "unknown format 'csv' (allowed: text, json)");
 	expect_error(a8, ARGC(a8), "unknown kind 'drill' (allowed: restore, failover)");
 	expect_error(a9, ARGC(a9), "unknown option '--listen'");
