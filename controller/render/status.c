@@ -60,8 +60,11 @@ text_drill(const struct dh_status_row *row, struct dh_buf *out)
 	dh_render_time(last ? shown_time(last) : 0, at, sizeof(at));
 	dh_render_time(d->has_due ? d->due_at : 0, due, sizeof(due));
 	dh_render_duration(last ? last->rto_actual_s : -1, ta, sizeof(ta));
-	dh_buf_printf(out, "%-18s drill: last %s %s, rto %s, due %s", "", at,
-		last ? dh_verdict_name(last->verdict) : "-", ta, due);
+	if (last == NULL)
+		dh_buf_printf(out, "%-18s drill: never, due %s", "", due);
+	else
+		dh_buf_printf(out, "%-18s drill: last %s %s, rto %s, due %s", "", at,
+			dh_verdict_name(last->verdict), ta, due);
 	if (left_on_standby(last))
 		dh_buf_printf(out, "; PRODUCTION LEFT ON THE STANDBY (drill %s)",
 			last->id ? last->id : "?");

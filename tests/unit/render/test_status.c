@@ -150,6 +150,23 @@ test_text(void **state)
 	render(dh_status_render_text, "status.txt");
 }
 
+/* A system with [failover] and no drill on record says so plainly. */
+static void
+test_text_never_drilled(void **state)
+{
+	struct dh_status_row rows[4];
+	struct dh_buf out;
+
+	build(rows);
+	systems[0].failover.present = true;
+	dh_buf_init(&out);
+	dh_status_render_text(rows, 4, NOW, &out);
+	systems[0].failover.present = false;
+	if (strstr(out.data, "drill: never, due ") == NULL || strstr(out.data, "last - -") != NULL)
+		fail_msg("%s", out.data);
+	dh_buf_fini(&out);
+}
+
 static void
 test_json(void **state)
 {
@@ -185,6 +202,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_never_drilled),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_csv),
 	};
