@@ -15,7 +15,9 @@ db=$work/dh.db
 dh() { "$bin" --plans "$src/plans" --db "$db" --now 2026-11-30T12:00:00Z "$@"; }
 
 dh status >/dev/null # creates and migrates the database
-sqlite3 "$db" <<'SQL' &
+# (the holder waits up to 10 s for the lock: the probe below takes it for
+# an instant, and a holder without a busy timeout would lose that race)
+sqlite3 -cmd '.timeout 10000' "$db" <<'SQL' &
 BEGIN IMMEDIATE;
 CREATE TABLE writer_holds_the_lock(x);
 .system sleep 8
