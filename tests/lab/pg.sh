@@ -41,7 +41,6 @@
 set -euo pipefail
 
 PGUSER_OS=postgres
-cd / # the tools run as postgres, who may not enter the caller's directory
 here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "pg.sh: $*" >&2; exit 2; }
 
@@ -286,6 +285,7 @@ cmd=$1
 dir=$(cd "$2" 2>/dev/null && pwd) || die "no directory $2"
 pg=$dir/pg
 shift 2
+cd / # the tools run as postgres, who may not enter the caller's directory
 case "$cmd" in
 start) [ $# = 2 ] || die "start needs PRIMARY=ADDR:PORT STANDBY=ADDR:PORT"; cmd_start "$@" ;;
 stop) cmd_stop ;;
