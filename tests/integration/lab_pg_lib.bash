@@ -68,8 +68,8 @@ production_in_hall_a() { # db-a1 primary taking writes, db-b1 streaming from it,
 	sql db-a1 "INSERT INTO drillhall_marker (marker, system) VALUES ('write-$1-$RANDOM', 'test')" ||
 		fail "$1: db-a1 takes no writes"
 	[ "$(sql db-b1 'SELECT pg_is_in_recovery()')" = t ] || fail "$1: db-b1 is not in recovery"
-	local i st
-	for i in $(seq 1 100); do # the INSERT above reaches db-b1
+	local st
+	for _ in $(seq 1 100); do # the INSERT above reaches db-b1
 		st=$(sql db-a1 "SELECT state FROM pg_stat_replication WHERE application_name = 'db-b1' AND replay_lsn >= pg_current_wal_lsn()")
 		[ "$st" = streaming ] && return 0
 		sleep 0.1

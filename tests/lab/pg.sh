@@ -65,7 +65,7 @@ as_pg() { # run as the PostgreSQL user (from root, or as that user)
 # node NAME: sets addr port peer paddr pport nd (node dir) of NAME in $pg
 node() {
 	local n a p
-	addr= peer=
+	addr='' peer=''
 	while read -r n a p; do
 		if [ "$n" = "$1" ]; then addr=$a port=$p; else peer=$n paddr=$a pport=$p; fi
 	done <"$pg/nodes.txt"
