@@ -8,7 +8,11 @@
 #   asks every server for its agent version (`hosts`), prints the
 #   continuity plan, runs restore tests of several example
 #   systems in both halls — one backup is damaged on purpose, so one test
-#   fails and names what differs, opening a corrective action — prints the
+#   fails and names what differs, opening a corrective action — runs a
+#   failover drill of sql-kluster against a real replicated PostgreSQL
+#   (primary db-a1 in hall A, streaming standby db-b1 in hall B, failed
+#   over and failed back by agent actions) and prints its measured rto and
+#   the marker found on the standby, prints the
 #   status and the open corrective actions, verifies the audit
 #   chain, and says where the database is. The lab is stopped at the end;
 #   data and database stay.
@@ -34,6 +38,7 @@ demo=${DH_DEMO_DIR:-$(mktemp -d --suffix=.drillhall-demo)}
 mkdir -p "$demo"
 [ -z "$(ls -A "$demo")" ] || { echo "demo.sh: $demo is not empty" >&2; exit 2; }
 demo=$(cd "$demo" && pwd)
+chmod 711 "$demo" # the postgres user reaches the lab's database nodes inside
 trap 'bash "$top/tests/lab/lab.sh" stop "$demo/lab" >/dev/null 2>&1 || true' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 srv=$demo/srv/backup
@@ -83,8 +88,10 @@ restic_backup tieto-edu "$demo/data/tieto-edu"
 say "the lab: the example inventory's servers as sshd instances"
 # agents run as root in the lab (the inventory's user drillhall would need
 # read access to the backups); everything else is as the inventory says
+# (and sql-kluster's PostgreSQL pair: db-a1 primary, db-b1 its standby)
 bash tests/lab/lab.sh start "$demo/lab" --agent "$agent" --inventory plans/inventory.ini \
-	--user root --backup-root "$srv" --url "http://127.0.0.1:$port"
+	--user root --backup-root "$srv" --url "http://127.0.0.1:$port" \
+	--pg db-a1=127.0.0.2:5432 --pg db-b1=127.0.0.3:5432
 mkdir -p "$demo/plans"
 cp -r plans/policy.ini plans/systems "$demo/plans/"
 cp "$demo/lab/inventory.ini" "$demo/plans/inventory.ini"
@@ -105,6 +112,17 @@ for s in byggr pythagoras wis sitevision time-care unikum tieto-edu; do
 	ctl run restore "$s" --listen "127.0.0.1:$port" || rc=$?
 	[ $rc = 0 ] || echo "   (exit $rc: $( [ $rc = 1 ] && echo 'the test failed' || echo 'could not run'))"
 done
+say "failover drill: sql-kluster, PostgreSQL from hall A to hall B and back"
+rc=0
+ctl run failover sql-kluster || rc=$?
+[ $rc = 0 ] || echo "   (exit $rc: $( [ $rc = 1 ] && echo 'the drill failed' || echo 'could not run'))"
+drill=$(ctl history sql-kluster --kind failover --format json | jq -c '.records[0]')
+jq -r '"measured rto: \(.rto_actual_s // "none") s (target \(.rto_target_s) s), rpo_actual: \(.rpo_actual_s // "null") s, verdict \(.verdict)",
+	"marker check: \(.checks[] | select(.name | startswith("marker_check")) | .detail | sub("^.*: "; ""))"' <<<"$drill"
+pgq() { bash tests/lab/pg.sh sql "$demo/lab" "$@"; }
+echo "the marker row on db-b1: $(pgq db-b1 "SELECT marker || ' (system ' || system || ', job ' || job || ')' FROM drillhall_marker WHERE job = '$(jq -r .id <<<"$drill")'")"
+echo "after the failback: db-a1 in recovery = $(pgq db-a1 'SELECT pg_is_in_recovery()'), db-b1 in recovery = $(pgq db-b1 'SELECT pg_is_in_recovery()')," \
+	"replication db-a1 -> db-b1: $(pgq db-a1 "SELECT state FROM pg_stat_replication WHERE application_name = 'db-b1'")"
 say "drillhall status"
 ctl status
 say "drillhall actions --open: the failed test opened a corrective action"

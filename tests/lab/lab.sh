@@ -8,6 +8,7 @@
 #                    [--hosts N | --inventory FILE | NAME=ADDR:PORT ...]
 #                    [--user USER] [--url URL] [--backup-root DIR]
 #                    [--agent-ini-extra FILE] [--ca-file PEM]
+#                    [--pg NAME=ADDR:PORT --pg NAME=ADDR:PORT]
 #   lab.sh stop DIR
 #
 # start creates in DIR (which should be a fresh temporary directory):
@@ -39,8 +40,15 @@
 # forced-commands-only lets that key run only the agent. Another user is
 # created (system account) when absent, owns its host's spool and scratch,
 # and needs DIR's parent directories to be traversable.
+# --pg twice (primary first, then standby) also starts a replicated
+# PostgreSQL in DIR/pg (tests/lab/pg.sh): each node on its address and
+# port, and the agent.ini of the lab host NAME gets that node's actions
+# (fence, stop, write-marker, check-marker, promote, check-primary,
+# check-standby, rejoin-as-standby). DIR and its parents must be
+# traversable by the postgres user.
 # stop kills every sshd of DIR by its pid file and waits for it to go;
-# callers should `trap 'lab.sh stop DIR' EXIT`.
+# callers should `trap 'lab.sh stop DIR' EXIT`. It stops DIR's PostgreSQL
+# nodes first.
 set -euo pipefail
 
 SSHD=/usr/sbin/sshd
@@ -217,7 +225,7 @@ start_host() { # dir name addr port
 cmd_start() {
 	local dir=$1 agent=${DH_BIN:+$DH_BIN/drillhall-agent} n=0 inv= user= url=http://127.0.0.1:8080
 	local dh=
-	local specs=()
+	local specs=() pgs=()
 	shift
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -230,6 +238,7 @@ cmd_start() {
 		--backup-root) extra_roots="${extra_roots:+$extra_roots }$2"; shift 2 ;;
 		--ca-file) ca_file=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
 		--agent-ini-extra) ini_extra=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+		--pg) pgs+=("$2"); shift 2 ;;
 		*=*:*) specs+=("$1"); shift ;;
 		*) die "unknown argument '$1'" ;;
 		esac
@@ -276,12 +285,18 @@ cmd_start() {
 		ensure_user "$u"
 		write_host "$dir" "$agent" "$name" "$addr" "$port" "$hall" "$u"
 	done
+	[ ${#pgs[@]} = 0 ] || [ ${#pgs[@]} = 2 ] || die "--pg twice: the primary's NAME=ADDR:PORT, then the standby's"
+	for s in "${pgs[@]}"; do
+		[ -f "$dir/hosts/${s%%=*}/agent.ini" ] || die "--pg ${s%%=*}: no lab host of that name"
+		bash "$top/tests/lab/pg.sh" actions "$dir" "${s%%=*}" >>"$dir/hosts/${s%%=*}/agent.ini"
+	done
 	write_inventory "$dir" "$url" "$agent"
 	write_authorized_keys "$dir" "$dh"
 	write_ssh_config "$dir"
 	while read -r name addr port _; do
 		start_host "$dir" "$name" "$addr" "$port"
 	done <"$dir/hosts.txt"
+	[ ${#pgs[@]} = 0 ] || bash "$top/tests/lab/pg.sh" start "$dir" "${pgs[@]}"
 	echo "lab: $(wc -l <"$dir/hosts.txt") host(s) up in $dir"
 }
 
@@ -297,6 +312,7 @@ cmd_stop() {
 	local dir=$1 pf pid left
 	[ -d "$dir/hosts" ] || return 0
 	dir=$(cd "$dir" && pwd)
+	[ ! -e "$dir/pg/nodes.txt" ] || bash "$top/tests/lab/pg.sh" stop "$dir" || true
 	for pf in "$dir"/hosts/*/sshd.pid; do
 		[ -e "$pf" ] || continue
 		pid=$(lab_pid "$pf" "$dir") && kill "$pid" 2>/dev/null || true
@@ -324,7 +340,7 @@ cmd_stop() {
 	echo "lab: stopped $dir"
 }
 
-[ $# -ge 2 ] || die "usage: lab.sh start DIR [--agent BIN] [--controller BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...] [--user USER] [--url URL] [--backup-root DIR] [--agent-ini-extra FILE] [--ca-file PEM] | lab.sh stop DIR"
+[ $# -ge 2 ] || die "usage: lab.sh start DIR [--agent BIN] [--controller BIN] [--hosts N | --inventory FILE | NAME=ADDR:PORT ...] [--user USER] [--url URL] [--backup-root DIR] [--agent-ini-extra FILE] [--ca-file PEM] [--pg NAME=ADDR:PORT --pg NAME=ADDR:PORT] | lab.sh stop DIR"
 case "$1" in
 start) shift; cmd_start "$@" ;;
 stop) cmd_stop "$2" ;;
