@@ -241,6 +241,35 @@ dh_db_history(struct dh_db *db, const char *system, const char *kind, time_t sin
 	return r;
 }
 
+/* One arm of dh_db_records_latest: the newest started record with a verdict in VERDICTS. */
+#define LATEST_ARM(verdicts)                                                                       \
+	"SELECT json FROM (SELECT json FROM records WHERE system = ?1 AND kind = ?2"               \
+	" AND started_at IS NOT NULL AND coalesce(finished_at, started_at) <= ?3" verdicts         \
+	" ORDER BY started_at DESC, job DESC LIMIT 1)"
+
+int
+dh_db_records_latest(struct dh_db *db, const char *system, const char *kind, time_t as_of,
+	struct dh_record ***out, size_t *n, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = dh_sql_prepare(db,
+		     LATEST_ARM("") " UNION ALL " LATEST_ARM(" AND verdict IN ('passed', 'failed')") " UNION ALL " LATEST_ARM(
+			     " AND verdict = 'passed'") " UNION ALL SELECT json FROM records"
+							" WHERE system = ?1 AND kind = ?2"
+							" AND started_at IS NULL"
+							" AND coalesce(finished_at, 0) <= ?3",
+		     &st, err)) != 0)
+		return r;
+	dh_sql_bind_text(st, 1, system);
+	dh_sql_bind_text(st, 2, kind);
+	sqlite3_bind_int64(st, 3, (int64_t)as_of);
+	r = records_query(db, st, out, n, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
 void
 dh_db_records_free(struct dh_record **recs, size_t n)
 {

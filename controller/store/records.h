@@ -64,6 +64,17 @@ int dh_db_record_get(struct dh_db *db, const char *job, struct dh_record **out, 
  */
 int dh_db_history(struct dh_db *db, const char *system, const char *kind, time_t since,
 	size_t limit, struct dh_record ***out, size_t *n, struct dh_err *err);
+/*
+ * The records compliance rests on, for one system and kind as of as_of
+ * (seconds, UTC): the newest record, the newest passed or failed one and
+ * the newest passed one, by start, among those known by as_of (finished,
+ * else started, at or before it), plus any without a start time. The
+ * same record may come more than once; eval/compliance.h takes them in
+ * any order. Reads a few rows through the records_system index, so the
+ * report need not read every record. *out as dh_db_history's.
+ */
+int dh_db_records_latest(struct dh_db *db, const char *system, const char *kind, time_t as_of,
+	struct dh_record ***out, size_t *n, struct dh_err *err);
 void dh_db_records_free(struct dh_record **recs, size_t n);
 
 #endif
