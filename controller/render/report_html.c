@@ -22,6 +22,7 @@
 static const char report_css[] = ".summary td.num{font-size:12pt}"
 				 ".verdict{font-size:12pt;margin:.5rem 0}"
 				 "table.sys td{font-size:8.5pt}"
+				 "table.sys .meta{font-size:inherit}"
 				 "table.sys td:first-child{width:17%}"
 				 "ul.gaps{margin:.2rem 0 .6rem;padding-left:1.2rem}"
 				 "ul.gaps li{margin:.15rem 0}"
