@@ -31,8 +31,8 @@
 
 /* What the model borrows, owned here until it is rendered. */
 struct owned {
-	struct dh_record **recs[DH_COMPLIANCE_KINDS]; /* per kind: all systems' rows, appended */
-	size_t nrecs[DH_COMPLIANCE_KINDS];
+	struct dh_record **recs; /* the records the rows rest on */
+	size_t nrecs, cap;
 	struct dh_record **listed; /* --since: the history read; else NULL */
 	size_t nlisted;
 	struct dh_action *actions;
@@ -56,25 +56,47 @@ parse_since(const char *s, time_t now, time_t *out)
 	return DH_EINVAL;
 }
 
-/* Take the records one system's verdict on one kind rests on into row (as of now). */
-static int
-load_kind(struct dh_db *db, struct dh_status_row *row, int k, time_t now, struct owned *ow,
-	struct dh_err *err)
-{
-	struct dh_record **v = NULL;
-	size_t n = 0;
-	int r;
+/* Where dh_db_records_latest hands one kind's records: the rows, and who owns them. */
+struct taker {
+	struct dh_status_row *rows;
+	int kind;
+	time_t now;
+	struct owned *ow;
+};
 
-	if ((r = dh_db_records_latest(db, row->sys->id, dh_job_kind_name((enum dh_job_kind)k), now,
-		     &v, &n, err)) != 0)
-		return r;
-	ow->recs[k] = dh_xrealloc(ow->recs[k], (ow->nrecs[k] + n + 1) * sizeof(*ow->recs[k]));
-	for (size_t i = 0; i < n; i++) {
-		dh_compliance_tests_add(&row->tests[k], v[i], now);
-		ow->recs[k][ow->nrecs[k]++] = v[i];
+static int
+take(void *user, size_t i, struct dh_record *rec)
+{
+	struct taker *t = user;
+	struct owned *ow = t->ow;
+
+	if (ow->nrecs == ow->cap) {
+		ow->cap = ow->cap ? 2 * ow->cap : 1024;
+		ow->recs = dh_xrealloc(ow->recs, ow->cap * sizeof(*ow->recs));
 	}
-	free(v); /* the records moved to ow */
+	ow->recs[ow->nrecs++] = rec;
+	dh_compliance_tests_add(&t->rows[i].tests[t->kind], rec, t->now);
 	return 0;
+}
+
+/* Each system's records of each kind that its verdict rests on, as of now. */
+static int
+load_tests(struct dh_db *db, const struct dh_plan *p, struct dh_status_row *rows, time_t now,
+	struct owned *ow, struct dh_err *err)
+{
+	const char **ids = dh_xcalloc(p->nsystems + 1, sizeof(*ids));
+	int r = 0;
+
+	for (size_t i = 0; i < p->nsystems; i++)
+		ids[i] = p->systems[i].id;
+	for (int k = 0; k < DH_COMPLIANCE_KINDS && r == 0; k++) {
+		struct taker t = { rows, k, now, ow };
+
+		r = dh_db_records_latest(db, ids, p->nsystems,
+			dh_job_kind_name((enum dh_job_kind)k), now, take, &t, err);
+	}
+	free(ids);
+	return r;
 }
 
 static int
@@ -198,10 +220,8 @@ load(struct dh_db *db, const struct dh_plan *p, struct dh_status_row *rows, stru
 	struct dh_compliance_req req;
 	int r;
 
-	for (size_t i = 0; i < p->nsystems; i++)
-		for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
-			if ((r = load_kind(db, &rows[i], k, m->as_of, ow, err)) != 0)
-				return r;
+	if ((r = load_tests(db, p, rows, m->as_of, ow, err)) != 0)
+		return r;
 	if ((r = load_actions(db, rows, p->nsystems, m->as_of, ow, &m->nactions, err)) != 0)
 		return r;
 	m->actions = ow->actions;
@@ -231,8 +251,7 @@ render(const char *format, const struct dh_report *m, struct dh_buf *out)
 static void
 owned_fini(struct owned *ow)
 {
-	for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
-		dh_db_records_free(ow->recs[k], ow->nrecs[k]);
+	dh_db_records_free(ow->recs, ow->nrecs);
 	dh_db_records_free(ow->listed, ow->nlisted);
 	dh_actions_free(ow->actions, ow->nactions);
 }
