@@ -234,7 +234,7 @@ test_cell(const struct dh_report *r, const struct dh_status_row *row, int kind, 
 		measured("RPO", t->rpo_actual_s, t->rpo_target_s, out);
 		measured("RTO", t->rto_actual_s, t->rto_target_s, out);
 		if (t->plan_revision && r->revision && strcmp(t->plan_revision, r->revision) != 0) {
-			dh_buf_puts(out, "<br><span class=\"meta\">plan ");
+			dh_buf_puts(out, "<br><span class=\"meta\">under plan revision ");
 			dh_buf_append(out, t->plan_revision, strnlen(t->plan_revision, 12));
 			dh_buf_puts(out, "</span>");
 		}
@@ -267,7 +267,7 @@ system_row(const struct dh_report *r, const struct dh_status_row *row, struct dh
 	if (s->failover.present || row->tests[DH_JOB_FAILOVER].last != NULL)
 		test_cell(r, row, DH_JOB_FAILOVER, out);
 	else
-		dh_buf_puts(out, "<td class=\"meta\">no [failover]</td>");
+		dh_buf_puts(out, "<td><span class=\"meta\">no [failover]</span></td>");
 	dh_buf_printf(out, "<td><span class=\"%s\">%s</span>", row->c.compliant ? "ok" : "bad",
 		row->c.compliant ? "yes" : "NO");
 	for (size_t i = 0; i < row->c.nreasons; i++) {

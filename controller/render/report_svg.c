@@ -52,7 +52,7 @@ dh_report_svg_boards(const struct dh_report_board *b, size_t n, struct dh_buf *o
 		"height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
 		"<title>Compliant systems per board</title>"
 		"<style>text{font:11px sans-serif}</style>",
-		LABEL_W + BAR_W + 120, h, LABEL_W + BAR_W + 120, h);
+		LABEL_W + BAR_W + 160, h, LABEL_W + BAR_W + 160, h);
 	for (size_t i = 0; i < n; i++) {
 		int y = (int)i * ROW_H + 4;
 		int ok = b[i].systems ? (int)(BAR_W * b[i].compliant / b[i].systems) : 0;
