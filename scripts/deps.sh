@@ -12,6 +12,7 @@ packages=(
 	libarchive-dev openssh-server openssh-client restic tar sqlite3 openssl jq pssh
 	python3 procps iproute2 time tzdata postgresql
 	scdoc groff-base man-db dpkg-dev fakeroot lintian systemd file
+	chromium poppler-utils fonts-dejavu-core
 )
 
 missing=()

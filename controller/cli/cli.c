@@ -20,6 +20,7 @@
 #include "cli/cmd_history.h"
 #include "cli/cmd_hosts.h"
 #include "cli/cmd_plan.h"
+#include "cli/cmd_report.h"
 #include "cli/cmd_run.h"
 #include "cli/cmd_serve.h"
 #include "cli/cmd_status.h"
@@ -78,6 +79,14 @@ static const struct dh_opt_spec actions_opts[] = {
 	OPT_FORMAT(fmt_tj),
 	DH_OPT_END,
 };
+static const char *const fmt_report[] = { "html", "csv", "json", NULL };
+static const struct dh_opt_spec report_opts[] = {
+	DH_OPT_S("since", "WHEN",
+		"list every record since an RFC 3339 time, a date or a duration back (365d)", O,
+		since),
+	OPT_FORMAT(fmt_report),
+	DH_OPT_END,
+};
 static const struct dh_opt_spec audit_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN, DH_OPT_END };
 
 /* A row: how usage shows the command (first, see dh/opt.h), and what runs it. */
@@ -114,6 +123,10 @@ static const struct cmd cmds[] = {
 		  "close N --note TEXT: close action N by hand, naming you and why (exit 2 when\n"
 		  "        there is no action N or it is closed already).\n" },
 		dh_cmd_actions },
+	{ { "report", report_opts, 0, 0, "", "the auditor's report as of --now (html, csv, json)",
+		  "Compliance per system and board, the gaps, corrective actions, the audit\n"
+		  "chain's head; records judged against the requirement in force when they ran.\n" },
+		dh_cmd_report },
 	{ { "audit", audit_opts, 1, 1, "verify|export", "check / export the hash-chained audit log",
 		  "verify: recompute the hash-chained audit log; name the first record that does\n"
 		  "        not match (exit 1).\n"

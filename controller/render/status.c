@@ -36,9 +36,8 @@ join_reasons(const struct dh_compliance *c, int kind, struct dh_buf *b)
 	}
 }
 
-/* A drill whose failback failed: its "production" check failed. */
-static bool
-left_on_standby(const struct dh_record *r)
+bool
+dh_status_left_on_standby(const struct dh_record *r)
 {
 	for (size_t i = 0; r != NULL && i < r->nchecks; i++)
 		if (strcmp(r->checks[i].name, "production") == 0 &&
@@ -65,7 +64,7 @@ text_drill(const struct dh_status_row *row, struct dh_buf *out)
 	else
 		dh_buf_printf(out, "%-18s drill: last %s %s, rto %s, due %s", "", at,
 			dh_verdict_name(last->verdict), ta, due);
-	if (left_on_standby(last))
+	if (dh_status_left_on_standby(last))
 		dh_buf_printf(out, "; PRODUCTION LEFT ON THE STANDBY (drill %s)",
 			last->id ? last->id : "?");
 	dh_buf_putc(out, '\n');
@@ -192,8 +191,8 @@ due_json(const struct dh_compliance_due *d)
 	return d->has_due ? time_json(d->due_at) : json_null();
 }
 
-static json_t *
-row_json(const struct dh_status_row *row, time_t now)
+json_t *
+dh_status_row_json(const struct dh_status_row *row, time_t now)
 {
 	const struct dh_system *s = row->sys;
 	json_t *o = json_object(), *reasons = json_array();
@@ -213,7 +212,7 @@ row_json(const struct dh_status_row *row, time_t now)
 	json_object_set_new(o, "failover", kind_json(row, DH_JOB_FAILOVER));
 	json_object_set_new(o, "open_actions", open_actions_json(row, now));
 	json_object_set_new(o, "production_left_on_standby",
-		json_boolean(left_on_standby(row->tests[DH_JOB_FAILOVER].last)));
+		json_boolean(dh_status_left_on_standby(row->tests[DH_JOB_FAILOVER].last)));
 	json_object_set_new(o, "compliant", json_boolean(row->c.compliant));
 	for (size_t i = 0; i < row->c.nreasons; i++)
 		json_array_append_new(reasons, json_string(row->c.reasons[i].text));
@@ -229,7 +228,7 @@ dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now, st
 	json_object_set_new(root, "now", time_json(now));
 	json_object_set_new(root, "as_of", time_json(now));
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, row_json(&rows[i], now));
+		json_array_append_new(arr, dh_status_row_json(&rows[i], now));
 	json_object_set_new(root, "systems", arr);
 	dh_json_print(out, root);
 }

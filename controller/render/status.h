@@ -14,7 +14,10 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <stdbool.h>
+
 #include "dh/buf.h"
+#include "dh/json.h"
 #include "eval/compliance.h"
 #include "plan/plan.h"
 
@@ -49,6 +52,12 @@ void dh_status_render_text(const struct dh_status_row *rows, size_t n, time_t no
  */
 void dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now,
 	struct dh_buf *out);
+
+/* One system as `status` JSON shows it (a new reference), for the report. */
+json_t *dh_status_row_json(const struct dh_status_row *row, time_t now);
+
+/* r (NULL: false) is a drill whose failback failed: its "production" check failed. */
+bool dh_status_left_on_standby(const struct dh_record *r);
 
 /* CSV (RFC 4180, CRLF) with a header row; the reasons are the last column. */
 void dh_status_render_csv(const struct dh_status_row *rows, size_t n, time_t now,

@@ -263,6 +263,35 @@ dh_db_audit_each(struct dh_db *db, int (*fn)(void *user, const struct dh_audit_r
 	return rc;
 }
 
+int
+dh_db_audit_head(struct dh_db *db, int64_t at, int64_t *seq, char *head, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	*seq = 0;
+	snprintf(head, 65, "%s", DH_AUDIT_GENESIS);
+	/* from the newest back: an "as of now" reads one row */
+	if ((r = dh_sql_prepare(db,
+		     "SELECT seq, hash FROM audit WHERE at <= ?1 ORDER BY seq DESC LIMIT 1", &st,
+		     err)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, at);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_text(st, 1) != NULL)
+			snprintf(head, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+		r = 0;
+	} else if (r == SQLITE_DONE) {
+		r = 0;
+	} else {
+		r = dh_sql_err(db, err, "read audit log");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 static const struct dh_audit_kind *
 kind_find(const struct dh_audit_kind *const *kinds, size_t n, const char *name)
 {

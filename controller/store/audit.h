@@ -84,6 +84,13 @@ int dh_db_audit_each(struct dh_db *db, int (*fn)(void *user, const struct dh_aud
 	void *user, struct dh_err *err);
 
 /*
+ * The chain as it stood at time at (seconds, UTC): *seq the last audit
+ * record appended at or before it (0 when none; the sequence has no gaps,
+ * so it is also how many there were) and head (>= 65 bytes) its hash
+ * (DH_AUDIT_GENESIS when none). For the report's "as of". 0 or DH_EDB.
+ */
+int dh_db_audit_head(struct dh_db *db, int64_t at, int64_t *seq, char *head, struct dh_err *err);
+/*
  * In one read transaction, recompute the chain: each record's hash from
  * its predecessor and canonical text, the sequence without gaps, each
  * audited row (found by its kind among kinds[0..n)) against what its
