@@ -195,7 +195,9 @@ cmp_due(const void *a, const void *b)
 
 	if (x->never_run != y->never_run)
 		return x->never_run ? -1 : 1;
-	if (!x->never_run && x->due_at != y->due_at)
+	if (x->never_passed != y->never_passed)
+		return x->never_passed ? -1 : 1;
+	if (!x->never_passed && x->due_at != y->due_at)
 		return x->due_at < y->due_at ? -1 : 1;
 	if ((c = strcmp(x->sys->id, y->sys->id)) != 0)
 		return c;
@@ -227,6 +229,7 @@ dh_db_standings_due(const struct dh_standings *sd, const struct dh_plan *p, time
 			rows[cnt++] = (struct dh_due_row){ .sys = st->sys,
 				.kind = (enum dh_job_kind)k,
 				.never_run = st->tests[k].last == NULL,
+				.never_passed = st->tests[k].last_passed == NULL,
 				.due_at = d->due_at,
 				.overdue = d->overdue,
 				.last = st->tests[k].last,

@@ -61,6 +61,7 @@ struct dh_due_row {
 	const struct dh_system *sys;
 	enum dh_job_kind kind;
 	bool never_run;               /* no record of this kind at all: due_at is null */
+	bool never_passed;            /* no passed record: due since ever, due_at is now */
 	time_t due_at;                /* when it became due (eval/compliance.h) */
 	bool overdue;                 /* due_at < now */
 	const struct dh_record *last; /* the newest record of any verdict, or NULL */
@@ -69,7 +70,9 @@ struct dh_due_row {
 
 /*
  * The tests due as of now (the standings' time), oldest first: never run
- * first (by system, kind), then by due_at, system, kind. Only tests the
+ * first, then run but never passed (due since ever, though eval/compliance
+ * dates that "now"), each by system and kind; then by due_at, system,
+ * kind. Only tests the
  * plan defines are listed (a system without [restore] has no restore test
  * to run; status gives that reason). next_window_at from the policy's
  * restore and failover windows in its timezone (plan/window.h). *out is
