@@ -9,7 +9,7 @@
 #   continuity plan, runs restore tests of several example
 #   systems in both halls — one backup is damaged on purpose, so one test
 #   fails and names what differs, opening a corrective action — prints the
-#   status and the open corrective actions, verifies the audit
+#   status, what is due, and the open corrective actions, verifies the audit
 #   chain, and says where the database is. The lab is stopped at the end;
 #   data and database stay.
 #
@@ -107,6 +107,10 @@ for s in byggr pythagoras wis sitevision time-care unikum tieto-edu; do
 done
 say "drillhall status"
 ctl status
+say "drillhall due: what is due now, never-run first, oldest first (exit 1: something is overdue)"
+rc=0
+ctl due || rc=$?
+echo "   (exit $rc)"
 say "drillhall actions --open: the failed test opened a corrective action"
 ctl actions --open
 say "drillhall audit verify: the hash-chained history is intact"

@@ -29,16 +29,13 @@
 #include "sched/clock.h"
 #include "sched/sched.h"
 
-/* Scheduled jobs at once, all hosts, until controller.ini's max_jobs reaches serve. */
-#define DH_SERVE_MAX_JOBS 4
-
 /* Start the scheduler on the plan (loaded and checked here); DH_EXIT_USAGE when it cannot start. */
 static int
 start_sched(const struct dh_ctlopt *o, struct dh_receiver *rv, struct dh_plan **p,
 	struct dh_sched **out)
 {
 	struct dh_sched_cfg sc = { .db_path = o->db,
-		.max_jobs = DH_SERVE_MAX_JOBS,
+		.max_jobs = o->cfg.max_jobs > 0 ? o->cfg.max_jobs : DH_CONFIG_MAX_JOBS_DEFAULT,
 		.events_via = dh_receiver_where(rv),
 		.clock_file = dh_sched_clock_file() };
 	struct dh_err err;
