@@ -43,6 +43,9 @@ struct dh_sched {
 	int running;
 	struct dh_db *db;
 	time_t *attempt; /* per system and kind: the window opening of the last start */
+	/* this tick: unfinished jobs in the store that are not our workers' */
+	struct dh_busy_job *busy;
+	size_t nbusy;
 	time_t clock_said;
 };
 
@@ -129,7 +132,19 @@ reap(struct dh_sched *s)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* Running workers on host h (a drill counts on both its hosts). */
+static bool
+worker_of(const struct dh_sched *s, const char *system)
+{
+	for (const struct worker *w = s->workers; w; w = w->next)
+		if (strcmp(w->sys->id, system) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Scheduled jobs on host h: our workers (a drill counts on both its
+ * hosts) and those an earlier serve started that are still unfinished.
+ */
 static int
 host_load(const struct dh_sched *s, const char *h)
 {
@@ -138,14 +153,20 @@ host_load(const struct dh_sched *s, const char *h)
 	for (const struct worker *w = s->workers; w; w = w->next)
 		for (int i = 0; i < w->nhosts; i++)
 			n += strcmp(w->hosts[i], h) == 0;
+	for (size_t i = 0; i < s->nbusy; i++)
+		n += s->busy[i].scheduled && s->busy[i].host && strcmp(s->busy[i].host, h) == 0 &&
+			!worker_of(s, s->busy[i].system);
 	return n;
 }
 
+/* A worker of ours or a job in the store (`run`, an earlier serve) tests sys. */
 static bool
 system_busy(const struct dh_sched *s, const struct dh_system *sys)
 {
-	for (const struct worker *w = s->workers; w; w = w->next)
-		if (w->sys == sys)
+	if (worker_of(s, sys->id))
+		return true;
+	for (size_t i = 0; i < s->nbusy; i++)
+		if (s->busy[i].system && strcmp(s->busy[i].system, sys->id) == 0)
 			return true;
 	return false;
 }
@@ -247,7 +268,9 @@ tick(struct dh_sched *s, time_t now)
 	if (opened[0] == (time_t)-1 && opened[1] == (time_t)-1)
 		return; /* no window open: nothing to read */
 	dh_err_clear(&err);
-	if (dh_db_standings(s->db, p, false, now, &sd, &err) != 0) {
+	if (dh_db_busy_jobs(s->db, dh_time_now(), DH_DISPATCH_GRACE_S, &s->busy, &s->nbusy, &err) !=
+			0 ||
+		dh_db_standings(s->db, p, false, now, &sd, &err) != 0) {
 		dh_log_error("scheduler: %s", err.msg);
 		goto out;
 	}
@@ -263,6 +286,9 @@ tick(struct dh_sched *s, time_t now)
 		s->attempt[(size_t)(w.sys - p->systems) * 2 + w.kind] = opened[w.kind];
 	}
 out:
+	dh_db_busy_free(s->busy, s->nbusy);
+	s->busy = NULL;
+	s->nbusy = 0;
 	free(rows);
 	dh_db_standings_fini(&sd);
 }

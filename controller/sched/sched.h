@@ -9,7 +9,10 @@
  *   start now (a limit) waits for a later tick, so a backlog after
  *   downtime starts in that order as the limits allow, never all at once;
  * - at most the inventory's max_jobs per host (a drill holds its primary
- *   and standby) and cfg->max_jobs in all; one job per system at a time;
+ *   and standby) and cfg->max_jobs in all; one job per system at a time
+ *   (unfinished jobs in the store count until their timeout and the
+ *   dispatch grace have passed: any trigger for the system, scheduled
+ *   ones, e.g. of an earlier serve, for the host);
  * - a test whose last record is `failed` or `error` and started in the
  *   window's current opening is not started again before the next one
  *   (also across a restart of serve: the record says when it started).

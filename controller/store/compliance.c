@@ -240,3 +240,49 @@ dh_db_standings_due(const struct dh_standings *sd, const struct dh_plan *p, time
 	*out = rows;
 	*n = cnt;
 }
+
+int
+dh_db_busy_jobs(struct dh_db *db, time_t now, int64_t grace_s, struct dh_busy_job **out, size_t *n,
+	struct dh_err *err)
+{
+	struct dh_busy_job *v = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t cnt = 0;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = dh_sql_prepare(db,
+		     "SELECT system, host, trigger = 'schedule' FROM jobs WHERE state <> 'finished'"
+		     " AND kind IN ('restore', 'failover') AND created_at + timeout_s + ?1 >= ?2",
+		     &st, err)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, grace_s);
+	sqlite3_bind_int64(st, 2, (int64_t)now);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		v = dh_xrealloc(v, (cnt + 1) * sizeof(*v));
+		v[cnt].system = dh_sql_col_dup(st, 0);
+		v[cnt].host = dh_sql_col_dup(st, 1);
+		v[cnt].scheduled = sqlite3_column_int(st, 2) != 0;
+		cnt++;
+	}
+	r = r == SQLITE_DONE ? 0 : dh_sql_err(db, err, "read unfinished jobs");
+	sqlite3_finalize(st);
+	if (r != 0) {
+		dh_db_busy_free(v, cnt);
+		return r;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void
+dh_db_busy_free(struct dh_busy_job *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].system);
+		free(v[i].host);
+	}
+	free(v);
+}

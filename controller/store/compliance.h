@@ -81,6 +81,23 @@ struct dh_due_row {
 void dh_db_standings_due(const struct dh_standings *sd, const struct dh_plan *p, time_t now,
 	struct dh_due_row **out, size_t *n);
 
+/* A job the store holds as not finished (any trigger, any controller). */
+struct dh_busy_job {
+	char *system, *host;
+	bool scheduled; /* trigger "schedule" */
+};
+
+/*
+ * The jobs not finished whose timeout plus grace_s has not passed by now
+ * (seconds since the epoch, the real clock: jobs are stamped with it):
+ * what `run`, another serve or an earlier run of this one has going. The
+ * scheduler counts them against its limits. *out is the caller's
+ * (dh_db_busy_free). 0, or DH_EDB / DH_ELOCKED.
+ */
+int dh_db_busy_jobs(struct dh_db *db, time_t now, int64_t grace_s, struct dh_busy_job **out,
+	size_t *n, struct dh_err *err);
+void dh_db_busy_free(struct dh_busy_job *v, size_t n);
+
 /* Free what dh_db_standings filled (a zeroed struct is fine). */
 void dh_db_standings_fini(struct dh_standings *s);
 
