@@ -180,15 +180,52 @@ dh_window_next(const struct dh_window *w, const char *tz, time_t t)
 	return (time_t)-1;
 }
 
+/*
+ * Whether t (local time tm) is inside an occurrence of r; *day: the
+ * local day number (days since the epoch, local) that occurrence starts
+ * on, which tells one occurrence from the next even when they touch.
+ */
+static bool
+occurrence(const struct dh_window_range *r, time_t t, const struct tm *tm, long *day)
+{
+	int wday = (tm->tm_wday + 6) % 7, min = tm->tm_hour * 60 + tm->tm_min;
+	long today = (long)((t + tm->tm_gmtoff - (((t + tm->tm_gmtoff) % 86400) + 86400) % 86400) /
+		86400);
+
+	if ((r->days & (1u << wday)) && min >= r->start_min &&
+		(r->start_min > r->end_min || min < r->end_min)) {
+		*day = today;
+		return true;
+	}
+	if (r->start_min > r->end_min && (r->days & (1u << ((wday + 6) % 7))) && min < r->end_min) {
+		*day = today - 1;
+		return true;
+	}
+	return false;
+}
+
 time_t
 dh_window_opened_at(const struct dh_window *w, const char *tz, time_t t)
 {
+	struct tm tm;
+	long day, d;
 	time_t u;
+	int i;
 
-	if (!dh_window_is_open(w, tz, t))
+	if (w == NULL || !w->set)
+		return (time_t)-1;
+	local(tz, t, &tm);
+	for (i = 0; i < w->n; i++)
+		if (occurrence(&w->r[i], t, &tm, &day))
+			break;
+	if (i == w->n)
 		return (time_t)-1;
 	u = t - (t % 60 + 60) % 60;
-	while (t - u < DH_WINDOW_HORIZON_S && dh_window_is_open(w, tz, u - 60))
+	while (t - u < DH_WINDOW_HORIZON_S) {
+		local(tz, u - 60, &tm);
+		if (!occurrence(&w->r[i], u - 60, &tm, &d) || d != day)
+			break;
 		u -= 60;
+	}
 	return u;
 }

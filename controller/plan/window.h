@@ -55,8 +55,10 @@ time_t dh_window_next(const struct dh_window *w, const char *tz, time_t t);
 
 /*
  * When the opening of w that t is inside began (whole minute, at most
- * DH_WINDOW_HORIZON_S back); (time_t)-1 when w is not open at t. The
- * scheduler retries a failed test only in a later opening.
+ * DH_WINDOW_HORIZON_S back); (time_t)-1 when w is not open at t. An
+ * opening is one window on one start day, also when it touches the next
+ * ("mon-sun 00:00-24:00" opens every midnight). The scheduler retries a
+ * failed test only in a later opening.
  */
 time_t dh_window_opened_at(const struct dh_window *w, const char *tz, time_t t);
 

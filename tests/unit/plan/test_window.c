@@ -151,6 +151,25 @@ test_across_midnight(void **state)
 	assert_int_equal(dh_window_opened_at(&w, STO, at("2026-06-06T05:00:00Z")), (time_t)-1);
 }
 
+/* Windows that touch are separate openings, each of its start day. */
+static void
+test_openings(void **state)
+{
+	struct dh_window all = win("mon-sun 00:00-24:00");
+	struct dh_window night = win("mon-sun 22:00-06:00, sat,sun 06:00-22:00");
+
+	(void)state;
+	assert_int_equal(dh_window_opened_at(&all, STO, at("2026-06-06T12:34:56Z")),
+		at("2026-06-05T22:00:00Z")); /* saturday 00:00 CEST */
+	assert_int_equal(dh_window_opened_at(&all, STO, at("2026-06-05T21:59:00Z")),
+		at("2026-06-04T22:00:00Z"));
+	/* saturday 07:00: the sat 06:00 window, not friday night's */
+	assert_int_equal(dh_window_opened_at(&night, STO, at("2026-06-06T05:00:00Z")),
+		at("2026-06-06T04:00:00Z"));
+	assert_int_equal(dh_window_opened_at(&night, STO, at("2026-06-06T03:00:00Z")),
+		at("2026-06-05T20:00:00Z"));
+}
+
 /* Several windows in one value, mon-fri and sat,sun. */
 static void
 test_several(void **state)
@@ -183,6 +202,7 @@ main(void)
 		cmocka_unit_test(test_spring_forward),
 		cmocka_unit_test(test_fall_back),
 		cmocka_unit_test(test_across_midnight),
+		cmocka_unit_test(test_openings),
 		cmocka_unit_test(test_several),
 	};
 
