@@ -67,7 +67,14 @@ serve() {
 	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$lport/healthz" >/dev/null && return; sleep 0.05; done
 	fail "serve did not come up"
 }
-stop_serve() { kill "$spid"; wait "$spid" 2>/dev/null || true; spid=; }
+# serve stops cleanly on SIGTERM (exit 0; under ASan also no leak or error)
+stop_serve() {
+	local rc=0
+	kill "$spid"
+	wait "$spid" || rc=$?
+	spid=
+	[ $rc = 0 ] || fail "serve exited $rc on SIGTERM"
+}
 records() { sqlite3 "$w/dh.db" "SELECT count(*) FROM records WHERE system LIKE 's%'"; }
 wait_records() { # N SECONDS
 	for _ in $(seq $(($2 * 5))); do [ "$(records)" -ge "$1" ] && return; sleep 0.2; done
