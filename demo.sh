@@ -12,8 +12,8 @@
 #   failover drill of sql-kluster against a real replicated PostgreSQL
 #   (primary db-a1 in hall A, streaming standby db-b1 in hall B, failed
 #   over and failed back by agent actions) and prints its measured rto and
-#   the marker found on the standby, prints the
-#   status and the open corrective actions, verifies the audit
+#   the marker found on the standby, prints the status, what is due, and
+#   the open corrective actions, verifies the audit
 #   chain, and says where the database is. The lab is stopped at the end;
 #   data and database stay.
 #
@@ -125,6 +125,10 @@ echo "after the failback: db-a1 in recovery = $(pgq db-a1 'SELECT pg_is_in_recov
 	"replication db-a1 -> db-b1: $(pgq db-a1 "SELECT state FROM pg_stat_replication WHERE application_name = 'db-b1'")"
 say "drillhall status"
 ctl status
+say "drillhall due: what is due now, never-run first, oldest first (exit 1: something is overdue)"
+rc=0
+ctl due || rc=$?
+echo "   (exit $rc)"
 say "drillhall actions --open: the failed test opened a corrective action"
 ctl actions --open
 say "drillhall audit verify: the hash-chained history is intact"

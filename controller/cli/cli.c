@@ -24,6 +24,7 @@
 #include "cli/cmd_run.h"
 #include "cli/cmd_serve.h"
 #include "cli/cmd_status.h"
+#include "cli/cmd_due.h"
 #include "dh/buf.h"
 
 #define O struct dh_ctlopt
@@ -44,6 +45,7 @@ static const struct dh_opt_spec check_opts[] = { OPT_FORMAT(fmt_tj), DH_OPT_END 
 static const struct dh_opt_spec plan_opts[] = { OPT_FORMAT(fmt_plan), DH_OPT_END };
 static const struct dh_opt_spec run_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN, DH_OPT_END };
 static const struct dh_opt_spec status_opts[] = { OPT_FORMAT(fmt_tjc), OPT_LISTEN, DH_OPT_END };
+static const struct dh_opt_spec due_opts[] = { OPT_FORMAT(fmt_tj), OPT_LISTEN, DH_OPT_END };
 static const struct dh_opt_spec hosts_opts[] = {
 	OPT_FORMAT(fmt_tj),
 	DH_OPT_I("parallel", "N", "connections at once (default: all)", O, parallel, 0, 10000),
@@ -106,6 +108,9 @@ static const struct cmd cmds[] = {
 	{ { "status", status_opts, 0, 0, "", "per system: requirement, last tests, due, compliant",
 		  NULL },
 		dh_cmd_status },
+	{ { "due", due_opts, 0, 0, "", "tests due or overdue now, oldest first",
+		  "Exit 1 when any test is overdue.\n" },
+		dh_cmd_due },
 	{ { "hosts", hosts_opts, 0, 0, "", "per host: reachable, host key ok, agent version",
 		  "--authorized-keys prints, per host, the line that binds the controller's key\n"
 		  "(inventory ssh_key + \".pub\") to the forced command AGENT --config\n"

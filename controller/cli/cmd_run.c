@@ -71,8 +71,7 @@ run_restore(const struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 	}
 	if (dh_job_restore_target(&t, p, sys, &err) != 0 ||
 		dh_job_build_restore(&job, p, sys, &err) != 0 ||
-		dh_ctlopt_open_db(o, 0, &db, &err) != 0 ||
-		dh_db_plan_revision(db, p->revision, p->policy.name, &err) != 0 ||
+		dh_ctlopt_open_db(o, 0, &db, &err) != 0 || dh_db_plan_note(db, p, &err) != 0 ||
 		dh_receiver_start(&rv, &rcfg, &err) != 0 ||
 		(cfg.events_via = dh_receiver_where(rv)) == NULL ||
 		dh_dispatch_run(&cfg, db, job, &t, "manual", &rec, &err) != 0) {
@@ -105,8 +104,7 @@ run_failover(const struct dh_ctlopt *o, const struct dh_plan *p, const char *id)
 			sys ? " has no [failover] section in the plan" : " in the plan");
 		return DH_EXIT_USAGE;
 	}
-	if (dh_ctlopt_open_db(o, 0, &db, &err) != 0 ||
-		dh_db_plan_revision(db, p->revision, p->policy.name, &err) != 0 ||
+	if (dh_ctlopt_open_db(o, 0, &db, &err) != 0 || dh_db_plan_note(db, p, &err) != 0 ||
 		dh_drill_recover_all(p, db, true, &n, &err) != 0 ||
 		dh_drill_execute(p, db, sys, "manual", true, &rec, &err) != 0) {
 		fprintf(stderr, "drillhall run: %s\n", err.msg);

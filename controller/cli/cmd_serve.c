@@ -7,8 +7,10 @@
  * waits there for the verdict that this listener stores. Its lines go
  * through the log as "drillhall serve: ...", to stderr or, with --syslog,
  * to syslog. Before it listens it finishes the failover drills a killed
- * controller left unfinished (their failback, cli/cmd_run.h). The
- * scheduler joins here in a later issue.
+ * controller left unfinished (their failback, cli/cmd_run.h). Once it
+ * listens it starts the scheduler (sched/sched.h), and stops it before
+ * the listener. `--now` is refused: the scheduler's clock is injected
+ * only through sched/clock.h's clock file, which is logged loudly.
  */
 #include "cli/cmd_serve.h"
 
@@ -23,12 +25,51 @@
 #include "cli/cmd_run.h"
 #include "dh/log.h"
 #include "http/receiver.h"
+#include "plan/plan.h"
+#include "sched/clock.h"
+#include "sched/sched.h"
+
+/* Start the scheduler on the plan (loaded and checked here); DH_EXIT_USAGE when it cannot start. */
+static int
+start_sched(const struct dh_ctlopt *o, struct dh_receiver *rv, struct dh_plan **p,
+	struct dh_sched **out)
+{
+	struct dh_sched_cfg sc = { .db_path = o->db,
+		.max_jobs = o->cfg.max_jobs > 0 ? o->cfg.max_jobs : DH_CONFIG_MAX_JOBS_DEFAULT,
+		.events_via = dh_receiver_where(rv),
+		.clock_file = dh_sched_clock_file() };
+	struct dh_err err;
+
+	dh_err_clear(&err);
+	/* Without a plan that checks there is nothing to schedule, but the
+	 * agents' events still need their receiver: serve goes on without. */
+	if (dh_cli_open_plan("serve", o->plans, o->now, true, p) != DH_EXIT_OK) {
+		dh_log_error("scheduler not started: the plans in %s do not load or check "
+			     "(see drillhall check); serving events only",
+			o->plans);
+		return DH_EXIT_OK;
+	}
+	sc.plan = *p;
+	if (sc.clock_file != NULL)
+		dh_log_warn("THE SCHEDULER'S CLOCK IS INJECTED from %s (%s, for tests only): "
+			    "scheduled tests follow that file, not the system clock",
+			sc.clock_file, DH_SCHED_CLOCK_ENV);
+	if (dh_sched_start(out, &sc, &err) != 0) {
+		dh_log_error("%s", err.msg);
+		return DH_EXIT_USAGE;
+	}
+	dh_log_info("scheduler: %zu systems, at most %d jobs at once, timezone %s", (*p)->nsystems,
+		sc.max_jobs, (*p)->policy.timezone ? (*p)->policy.timezone : "UTC");
+	return DH_EXIT_OK;
+}
 
 /* Serve until SIGINT/SIGTERM; returns the exit code. */
 int
 dh_cmd_serve(struct dh_ctlopt *o)
 {
 	struct dh_receiver *rv = NULL;
+	struct dh_sched *sched = NULL;
+	struct dh_plan *plan = NULL;
 	struct dh_events_stats st;
 	struct dh_receiver_cfg rcfg = { .db_path = o->db,
 		.listen = o->listen,
@@ -49,6 +90,12 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	dh_err_clear(&err);
 	/* the daemon's lines, its own and its libraries', say who wrote them */
 	dh_log_open("drillhall serve", o->use_syslog ? DH_LOG_SYSLOG : DH_LOG_STDERR, DH_LOG_INFO);
+	if (o->now != o->clock_now) {
+		dh_log_error("--now is refused: serve runs tests at the real time "
+			     "(tests of the scheduler inject a clock file in %s)",
+			DH_SCHED_CLOCK_ENV);
+		goto out;
+	}
 	if (dh_cmd_run_recover(o, "serve") != DH_EXIT_OK)
 		goto out;
 	if (dh_receiver_start(&rv, &rcfg, &err) != 0) {
@@ -57,7 +104,11 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	}
 	dh_log_info("listening on %s (port %u, %s), database %s", o->listen, dh_receiver_port(rv),
 		o->tls_cert ? "https" : "http", o->db);
+	if (start_sched(o, rv, &plan, &sched) != DH_EXIT_OK)
+		goto out;
 	sigwait(&set, &sig);
+	dh_sched_stop(sched);
+	sched = NULL;
 	dh_receiver_stop(rv, &st);
 	rv = NULL;
 	dh_log_info("stopping on signal %d: %llu events stored, "
@@ -65,6 +116,8 @@ dh_cmd_serve(struct dh_ctlopt *o)
 		sig, st.stored, st.duplicates, st.rejected, st.commits);
 	rc = DH_EXIT_OK;
 out:
+	dh_sched_stop(sched);
 	dh_receiver_stop(rv, NULL);
+	dh_plan_free(plan);
 	return rc;
 }

@@ -31,7 +31,7 @@ void
 dh_ctlopt_init(struct dh_ctlopt *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->now = dh_time_now();
+	o->now = o->clock_now = dh_time_now();
 	dh_config_init(&o->cfg);
 }
 

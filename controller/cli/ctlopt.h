@@ -35,6 +35,7 @@ struct dh_ctlopt {
 	const char *plans;  /* --plans, else controller.ini plans, else "plans" */
 	const char *db;     /* --db, else controller.ini database, else DH_CTLOPT_DB */
 	time_t now;         /* --now, else the clock */
+	time_t clock_now; /* the clock when the options were made: now != clock_now = --now given */
 	/* command options (cli.c says which command takes which) */
 	const char *format;             /* --format, else the command's first format */
 	const char *listen;             /* --listen, else controller.ini, else DH_CTLOPT_LISTEN */

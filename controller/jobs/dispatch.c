@@ -119,6 +119,10 @@ wait_record(const struct dh_dispatch_cfg *cfg, struct dh_db *db, const struct dh
 			return r; /* 0: the verdict; else a database error */
 		if (dh_time_mono() >= deadline)
 			return DH_ETIMEOUT;
+		if (cfg->stopping != NULL && cfg->stopping(cfg->stopping_arg))
+			return dh_err_set(err, DH_ESYS,
+				"stopped while job %s ran; its record arrives with its events",
+				job->id);
 		nanosleep(&ts, NULL);
 	}
 }

@@ -28,6 +28,12 @@ struct dh_dispatch_cfg {
 	int64_t grace_s;        /* 0 = DH_DISPATCH_GRACE_S */
 	double poll_s;          /* 0 = 0.2 */
 	bool verbose;           /* progress on stderr */
+	/* the scheduler's stop: when it returns true while the verdict is
+	 * awaited, dh_dispatch_run returns DH_ESYS without recording (the job
+	 * stays running at the agent; its events reach the next serve);
+	 * NULL = never */
+	bool (*stopping)(void *arg);
+	void *stopping_arg;
 };
 
 /*

@@ -25,6 +25,7 @@
 #include "dh/ini.h"
 #include "dh/timefmt.h"
 #include "plan/value.h"
+#include "plan/window.h"
 
 enum file_kind { F_POLICY, F_INVENTORY, F_SYSTEM };
 
@@ -52,6 +53,7 @@ enum key_type {
 	K_HEALTH,
 	K_BOOL,
 	K_WINDOW,
+	K_JOBS, /* a host's max_jobs */
 };
 
 #define NOLINE SIZE_MAX
@@ -119,6 +121,7 @@ static const struct key_spec host_keys[] = {
 	KEY("user", K_WORD, struct dh_host, user, NOLINE, F_REQ),
 	KEY("agent", K_PATH, struct dh_host, agent, NOLINE, 0),
 	KEY("agent_config", K_PATH, struct dh_host, agent_config, NOLINE, 0),
+	KEY("max_jobs", K_JOBS, struct dh_host, max_jobs, NOLINE, 0),
 };
 
 static const struct key_spec system_keys[] = {
@@ -280,6 +283,7 @@ open_host(struct loader *ld, const char *arg, int line)
 	h->id = dh_xstrdup(arg);
 	h->line = line;
 	h->port = 22;
+	h->max_jobs = 1;
 	return h;
 }
 
@@ -564,13 +568,15 @@ parse_value(struct loader *ld, const struct key_spec *k, const char *v, int line
 		return parse_date(ld, v, err);
 	case K_PORT:
 		return dh_plan_value_port(v, FIELD(obj, k->off, int), err);
+	case K_JOBS:
+		return dh_plan_value_max_jobs(v, FIELD(obj, k->off, int), err);
 	case K_BOOL:
 		return dh_plan_value_bool(v, FIELD(obj, k->off, bool), err);
 	case K_METHOD:
 		return dh_plan_value_method(v, FIELD(obj, k->off, enum dh_restore_method), err);
 	case K_WINDOW:
 		FIELD(obj, k->off, struct dh_window)->line = line;
-		return dh_plan_value_window(v, FIELD(obj, k->off, struct dh_window), err);
+		return dh_window_parse(v, FIELD(obj, k->off, struct dh_window), err);
 	case K_IDLIST:
 		return dh_plan_value_idlist(v, FIELD(obj, k->off, char **),
 			FIELD(obj, k->off2, size_t), err);

@@ -41,11 +41,19 @@ struct dh_level {
 	int backup_rpo_line; /* 0 when absent */
 };
 
-/* A time window "mon-sun 22:00-06:00": days bit 0 = Monday. */
-struct dh_window {
-	bool set;
+#define DH_WINDOW_RANGES 8 /* windows in one value */
+
+/* One window "mon-sun 22:00-06:00": days bit 0 = Monday. */
+struct dh_window_range {
 	unsigned days;          /* bitmask of allowed start days */
 	int start_min, end_min; /* minutes after midnight; end < start wraps */
+};
+
+/* A [windows] value: one or more windows (plan/window.h). */
+struct dh_window {
+	bool set;
+	struct dh_window_range r[DH_WINDOW_RANGES];
+	int n;
 	int line;
 };
 
@@ -74,6 +82,7 @@ struct dh_host {
 	char *user;
 	char *agent;        /* default /usr/bin/drillhall-agent (the package puts it there) */
 	char *agent_config; /* default /etc/drillhall/agent.ini */
+	int max_jobs;       /* scheduled jobs at once on this host; default 1 */
 	int line, hall_line;
 };
 

@@ -2,7 +2,7 @@
  * The plan revision: one hash naming the exact plan files a result was
  * computed from, stored with every test record. Computed by the plan
  * loader (plan.c) from files in memory; a pure function of their paths
- * and contents. The only file in plan/ that includes OpenSSL.
+ * and contents. With fingerprint.c, the files in plan/ that include OpenSSL.
  */
 #ifndef DH_PLAN_REVISION_H
 #define DH_PLAN_REVISION_H

@@ -134,6 +134,18 @@ dh_plan_value_port(const char *s, int *out, struct dh_err *err)
 }
 
 int
+dh_plan_value_max_jobs(const char *s, int *out, struct dh_err *err)
+{
+	int64_t n;
+
+	if (decimal(s, DH_PLAN_MAX_JOBS_LIMIT, &n) < 0 || n == 0)
+		return dh_err_set(err, DH_EPARSE, "'%s' is not a number of jobs (1-%d)", s,
+			DH_PLAN_MAX_JOBS_LIMIT);
+	*out = (int)n;
+	return 0;
+}
+
+int
 dh_plan_value_count(const char *s, int64_t *out, struct dh_err *err)
 {
 	if (decimal(s, INT64_C(1000000000000000), out) < 0)
@@ -391,92 +403,6 @@ out:
 	free(a);
 	free(b);
 	return r;
-}
-
-static const char *const day_names[] = {
-	"mon",
-	"tue",
-	"wed",
-	"thu",
-	"fri",
-	"sat",
-	"sun",
-};
-
-static int
-day_index(const char *s, size_t n)
-{
-	for (int i = 0; i < 7; i++)
-		if (n == 3 && strncmp(s, day_names[i], 3) == 0)
-			return i;
-	return -1;
-}
-
-/* "mon-fri,sun" into a bitmask; 0 when malformed. */
-static unsigned
-parse_days(const char *s, size_t n)
-{
-	unsigned mask = 0;
-	const char *p = s, *end = s + n;
-
-	while (p < end) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		const char *q = comma ? comma : end;
-		const char *dash = memchr(p, '-', (size_t)(q - p));
-		int a = day_index(p, (size_t)((dash ? dash : q) - p));
-		int b = dash ? day_index(dash + 1, (size_t)(q - dash - 1)) : a;
-
-		if (a < 0 || b < 0)
-			return 0;
-		for (int d = a;; d = (d + 1) % 7) {
-			mask |= 1u << d;
-			if (d == b)
-				break;
-		}
-		p = comma ? comma + 1 : end;
-		if (comma && p == end)
-			return 0;
-	}
-	return mask;
-}
-
-static bool
-hhmm(const char *s, int *min)
-{
-	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
-		!isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
-		return false;
-	int h = (s[0] - '0') * 10 + (s[1] - '0');
-	int m = (s[3] - '0') * 10 + (s[4] - '0');
-
-	if (h > 24 || m > 59 || (h == 24 && m != 0))
-		return false;
-	*min = h * 60 + m;
-	return true;
-}
-
-int
-dh_plan_value_window(const char *s, struct dh_window *w, struct dh_err *err)
-{
-	const char *sp = strchr(s, ' ');
-	const char *t;
-
-	if (sp == NULL)
-		goto bad;
-	t = sp;
-	while (*t == ' ')
-		t++;
-	w->days = parse_days(s, (size_t)(sp - s));
-	if (w->days == 0 || strlen(t) != 11 || t[5] != '-' || !hhmm(t, &w->start_min) ||
-		!hhmm(t + 6, &w->end_min) || w->start_min == w->end_min)
-		goto bad;
-	w->set = true;
-	return 0;
-bad:
-	return dh_err_set(err, DH_EPARSE,
-		"'%s' is not a window like "
-		"'mon-fri 22:00-06:00' (days mon..sun, ranges or commas)",
-		s);
 }
 
 int

@@ -1,6 +1,7 @@
 /*
  * Parsers for the values plan files write: levels, ports, counts, ids,
- * "HOST NAME" action references, verify and health entries, time windows.
+ * "HOST NAME" action references, verify and health entries (time windows:
+ * plan/window.h).
  * Pure functions of a string, used by the plan loader (load.c, plan.c)
  * and its tests. Each returns 0, or DH_EPARSE with a message in err that the
  * loader places at the key's file:line.
@@ -49,6 +50,10 @@ int dh_plan_value_url(const char *s, struct dh_err *err);
  */
 int dh_plan_value_timezone(const char *s, struct dh_err *err);
 
+/* A host's max_jobs: 1..DH_PLAN_MAX_JOBS_LIMIT (SPEC inventory.ini; default 1). */
+#define DH_PLAN_MAX_JOBS_LIMIT 256
+int dh_plan_value_max_jobs(const char *s, int *out, struct dh_err *err);
+
 /* "a, b , c" into *list (appended, owned ids); an empty value is no ids. */
 int dh_plan_value_idlist(const char *s, char ***list, size_t *n, struct dh_err *err);
 /* "restic" | "tar" | "action". */
@@ -60,7 +65,5 @@ int dh_plan_value_action(const char *s, char **host, char **action, struct dh_er
 int dh_plan_value_verify(const char *s, struct dh_plan_verify *v, struct dh_err *err);
 /* "tcp HOST:PORT" | "http URL" | "HOST ACTION". */
 int dh_plan_value_health(const char *s, struct dh_health *h, struct dh_err *err);
-/* "DAYS HH:MM-HH:MM": DAYS a day, a range "mon-fri", or a comma list. */
-int dh_plan_value_window(const char *s, struct dh_window *w, struct dh_err *err);
 
 #endif

@@ -233,6 +233,29 @@ dh_status_render_json(const struct dh_status_row *rows, size_t n, time_t now, st
 	dh_json_print(out, root);
 }
 
+/* A CSV field of seconds: empty when not known (negative). */
+static void
+csv_secs(struct dh_buf *out, int64_t v)
+{
+	if (v >= 0)
+		dh_buf_printf(out, "%lld", (long long)v);
+	dh_buf_puts(out, ",");
+}
+
+/* A CSV field of a time: empty when there is none. */
+static void
+csv_time(struct dh_buf *out, bool has, time_t t)
+{
+	char s[DH_RFC3339_LEN];
+
+	if (has) {
+		dh_render_time(t, s, sizeof(s));
+		dh_buf_puts(out, s);
+	}
+	dh_buf_puts(out, ",");
+}
+
+/* One system: empty fields for what is not known or not required. */
 static void
 csv_row(const struct dh_status_row *row, struct dh_buf *out)
 {
@@ -240,18 +263,21 @@ csv_row(const struct dh_status_row *row, struct dh_buf *out)
 	const struct dh_record *f = row->tests[DH_JOB_FAILOVER].last;
 	const struct dh_compliance_due *rd = &row->c.kind[DH_JOB_RESTORE];
 	const struct dh_compliance_due *fd = &row->c.kind[DH_JOB_FAILOVER];
-	char a[DH_RFC3339_LEN], b[DH_RFC3339_LEN], c[DH_RFC3339_LEN], d[DH_RFC3339_LEN];
 	struct dh_buf why;
 
-	dh_render_time(r ? shown_time(r) : 0, a, sizeof(a));
-	dh_render_time(rd->has_due ? rd->due_at : 0, b, sizeof(b));
-	dh_render_time(f ? shown_time(f) : 0, c, sizeof(c));
-	dh_render_time(fd->has_due ? fd->due_at : 0, d, sizeof(d));
-	dh_buf_printf(out, "%s,%d,%lld,%lld,%s,%s,%lld,%lld,%s,%s,%s,%s,%s,", row->sys->id,
-		row->sys->level, (long long)row->sys->eff_rpo_s, (long long)row->sys->eff_rto_s, a,
-		r ? dh_verdict_name(r->verdict) : "", (long long)(r ? r->rpo_actual_s : -1),
-		(long long)(r ? r->rto_actual_s : -1), b, c, f ? dh_verdict_name(f->verdict) : "",
-		d, row->c.compliant ? "yes" : "no");
+	dh_buf_printf(out, "%s,%d,", row->sys->id, row->sys->level);
+	csv_secs(out, row->sys->eff_rpo_s);
+	csv_secs(out, row->sys->eff_backup_rpo_s);
+	csv_secs(out, row->sys->eff_rto_s);
+	csv_time(out, r != NULL, r ? shown_time(r) : 0);
+	dh_buf_printf(out, "%s,", r ? dh_verdict_name(r->verdict) : "");
+	csv_secs(out, r ? r->rpo_actual_s : -1);
+	csv_secs(out, r ? r->rto_actual_s : -1);
+	csv_time(out, rd->has_due, rd->due_at);
+	csv_time(out, f != NULL, f ? shown_time(f) : 0);
+	dh_buf_printf(out, "%s,", f ? dh_verdict_name(f->verdict) : "");
+	csv_time(out, fd->has_due, fd->due_at);
+	dh_buf_printf(out, "%s,", row->c.compliant ? "yes" : "no");
 	dh_buf_init(&why);
 	join_reasons(&row->c, -1, &why);
 	dh_render_csv_field(out, why.data ? why.data : "");
@@ -263,7 +289,7 @@ void
 dh_status_render_csv(const struct dh_status_row *rows, size_t n, time_t now, struct dh_buf *out)
 {
 	dh_buf_puts(out,
-		"id,availability,rpo_s,rto_s,last_restore,restore_verdict,"
+		"id,availability,rpo_s,backup_rpo_s,rto_s,last_restore,restore_verdict,"
 		"rpo_actual_s,rto_actual_s,restore_due,last_failover,failover_verdict,"
 		"failover_due,compliant,reasons\r\n");
 	for (size_t i = 0; i < n; i++)

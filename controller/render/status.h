@@ -59,7 +59,13 @@ json_t *dh_status_row_json(const struct dh_status_row *row, time_t now);
 /* r (NULL: false) is a drill whose failback failed: its "production" check failed. */
 bool dh_status_left_on_standby(const struct dh_record *r);
 
-/* CSV (RFC 4180, CRLF) with a header row; the reasons are the last column. */
+/*
+ * CSV (RFC 4180, CRLF) with a header row, one row per system:
+ * id,availability,rpo_s,backup_rpo_s,rto_s,last_restore,restore_verdict,
+ * rpo_actual_s,rto_actual_s,restore_due,last_failover,failover_verdict,
+ * failover_due,compliant,reasons; a field is empty when not known or not
+ * required; the reasons ("; "-joined) are the last column.
+ */
 void dh_status_render_csv(const struct dh_status_row *rows, size_t n, time_t now,
 	struct dh_buf *out);
 

@@ -67,6 +67,12 @@ static const char *const migrations[] = {
 	"  phase TEXT NOT NULL, steps_run INTEGER NOT NULL, record TEXT,"
 	"  updated_at INTEGER NOT NULL, finished INTEGER NOT NULL DEFAULT 0,"
 	"  owner_pid INTEGER NOT NULL DEFAULT 0);",
+	/* 5: what each plan revision asked of each system and kind of test
+	 * (plan/fingerprint.h), so "plan changed since the last test" can be
+	 * told (store/compliance.c) */
+	"CREATE TABLE plan_sections ("
+	"  revision TEXT NOT NULL, system TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL, PRIMARY KEY (revision, system, kind));",
 };
 static const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DH_DB_SCHEMA_VERSION,

@@ -86,7 +86,7 @@ test_policy_and_inventory(void **state)
 	assert_int_equal(p->policy.levels[1].rto_s, 72 * 3600);
 	assert_int_equal(p->policy.levels[0].failover_every_s, DH_DURATION_NEVER);
 	assert_true(p->policy.restore_window.set);
-	assert_int_equal(p->policy.failover_window.start_min, 60);
+	assert_int_equal(p->policy.failover_window.r[0].start_min, 60);
 	assert_string_equal(p->inv.url, "https://127.0.0.1:8443");
 	assert_int_equal(p->inv.nhalls, 2);
 	h = dh_plan_host_get(p, "app-a1");

@@ -158,6 +158,7 @@ RULE(test_shared_repository, "shared-repo")
 RULE(test_failover_rules, "failover")
 RULE(test_backup_rpo, "backup-rpo")
 RULE(test_backup_rpo_order, "backup-rpo-order")
+RULE(test_windows, "windows")
 
 int
 main(void)
@@ -187,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_failover_rules),
 		cmocka_unit_test(test_backup_rpo),
 		cmocka_unit_test(test_backup_rpo_order),
+		cmocka_unit_test(test_windows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

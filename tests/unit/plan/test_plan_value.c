@@ -1,6 +1,6 @@
 /*
  * Plan value parsers: KLASSA levels, ids, ports, counts, "HOST NAME"
- * actions, verify and health entries, time windows; and the durations the
+ * actions, verify and health entries (windows: test_window.c); and the durations the
  * plan uses (dh_duration_parse) with the forms SPEC names.
  */
 #include <setjmp.h>
@@ -229,27 +229,6 @@ test_health(void **state)
 	assert_int_equal(dh_plan_value_health("app-b1 check db", &h, &err), DH_EPARSE);
 }
 
-static void
-test_windows(void **state)
-{
-	struct dh_err err;
-	struct dh_window w = { 0 };
-
-	assert_int_equal(dh_plan_value_window("mon-sun 22:00-06:00", &w, &err), 0);
-	assert_int_equal(w.days, 0x7f);
-	assert_int_equal(w.start_min, 22 * 60);
-	assert_int_equal(w.end_min, 6 * 60);
-	assert_int_equal(dh_plan_value_window("sat 01:00-05:00", &w, &err), 0);
-	assert_int_equal(w.days, 1u << 5);
-	assert_int_equal(dh_plan_value_window("fri-mon,wed 00:00-24:00", &w, &err), 0);
-	assert_int_equal(w.days, (1u << 4) | (1u << 5) | (1u << 6) | 1u | (1u << 2));
-	assert_int_equal(dh_plan_value_window("sat 1:00-05:00", &w, &err), DH_EPARSE);
-	assert_int_equal(dh_plan_value_window("sun 05:00-05:00", &w, &err), DH_EPARSE);
-	assert_int_equal(dh_plan_value_window("someday 01:00-02:00", &w, &err), DH_EPARSE);
-	assert_int_equal(dh_plan_value_window("mon, 01:00-02:00", &w, &err), DH_EPARSE);
-	assert_int_equal(dh_plan_value_window("mon 25:00-02:00", &w, &err), DH_EPARSE);
-}
-
 /* SPEC "Checks": a timezone the tz database does not know is an error. */
 static void
 test_timezones(void **state)
@@ -321,7 +300,6 @@ main(void)
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_health),
-		cmocka_unit_test(test_windows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,7 +37,8 @@ test_open_pragmas(void **state)
 	/* A version 1 database gains what versions 2 and 3 added. */
 	assert_int_equal(
 		sqlite3_exec(h,
-			"DROP TABLE serves; DROP TABLE actions; DROP TABLE drills; ALTER TABLE jobs DROP COLUMN every_s;"
+			"DROP TABLE plan_sections; DROP TABLE serves; DROP TABLE actions; DROP TABLE drills;"
+			" ALTER TABLE jobs DROP COLUMN every_s;"
 			" PRAGMA user_version = 1",
 			NULL, NULL, NULL),
 		SQLITE_OK);
@@ -161,7 +162,8 @@ test_readonly_creates_and_migrates(void **state)
 	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
 	assert_int_equal(
 		sqlite3_exec(h,
-			"DROP TABLE serves; DROP TABLE actions; DROP TABLE drills; ALTER TABLE jobs DROP COLUMN every_s;"
+			"DROP TABLE plan_sections; DROP TABLE serves; DROP TABLE actions; DROP TABLE drills;"
+			" ALTER TABLE jobs DROP COLUMN every_s;"
 			" PRAGMA user_version = 1",
 			NULL, NULL, NULL),
 		SQLITE_OK);

@@ -1,0 +1,288 @@
+/*
+ * Where every system stands (store/compliance.h): three LIMIT 1 reads per
+ * system and kind (newest record, newest evidence, newest pass, each
+ * finished by `now`), the corrective actions in one read, the plan
+ * fingerprint of the last pass's revision, then eval/compliance decides.
+ */
+#include "store/compliance.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/fingerprint.h"
+#include "plan/window.h"
+#include "store/actions.h"
+#include "store/records.h"
+#include "store/sql.h"
+
+/* The newest record of a system and kind finished by ?3, by verdict filter. */
+static const char *const newest_sql[3] = {
+	"SELECT json FROM records WHERE system = ?1 AND kind = ?2"
+	" AND coalesce(finished_at, started_at, 0) <= ?3"
+	" ORDER BY coalesce(started_at, finished_at, 0) DESC, job DESC LIMIT 1",
+	"SELECT json FROM records WHERE system = ?1 AND kind = ?2"
+	" AND coalesce(finished_at, started_at, 0) <= ?3 AND verdict IN ('passed', 'failed')"
+	" ORDER BY coalesce(started_at, finished_at, 0) DESC, job DESC LIMIT 1",
+	"SELECT json FROM records WHERE system = ?1 AND kind = ?2"
+	" AND coalesce(finished_at, started_at, 0) <= ?3 AND verdict = 'passed'"
+	" ORDER BY coalesce(started_at, finished_at, 0) DESC, job DESC LIMIT 1",
+};
+
+struct reader {
+	struct dh_db *db;
+	sqlite3_stmt *newest[3];
+	sqlite3_stmt *section;
+	struct dh_standings *out;
+};
+
+/* Run one newest_sql statement; the record (or none) is kept in out->recs. */
+static int
+read_newest(struct reader *rd, sqlite3_stmt *st, const char *sys, const char *kind, time_t now,
+	struct dh_record **rec, struct dh_err *err)
+{
+	int rc;
+
+	*rec = NULL;
+	sqlite3_reset(st);
+	dh_sql_bind_text(st, 1, sys);
+	dh_sql_bind_text(st, 2, kind);
+	sqlite3_bind_int64(st, 3, (int64_t)now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *json = (const char *)sqlite3_column_text(st, 0);
+
+		struct dh_err why;
+
+		if (dh_record_parse(json, (size_t)sqlite3_column_bytes(st, 0), rec, &why) != 0)
+			return dh_err_set(err, DH_EDB, "stored record is unreadable: %s", why.msg);
+		rd->out->recs =
+			dh_xrealloc(rd->out->recs, (rd->out->nrecs + 1) * sizeof(*rd->out->recs));
+		rd->out->recs[rd->out->nrecs++] = *rec;
+		return 0;
+	}
+	return rc == SQLITE_DONE ? 0 : dh_sql_err(rd->db, err, "read records");
+}
+
+/* The record's own targets against the current requirement (old revisions). */
+static bool
+targets_changed(const struct dh_system *s, enum dh_job_kind k, const struct dh_record *r)
+{
+	int64_t rpo = k == DH_JOB_FAILOVER ? s->eff_rpo_s : s->eff_backup_rpo_s;
+
+	return r->rpo_target_s != rpo || r->rto_target_s != s->eff_rto_s;
+}
+
+/* "plan changed since the last passed test" of s and kind k. */
+static int
+plan_changed(struct reader *rd, const struct dh_plan *p, const struct dh_system *s,
+	enum dh_job_kind k, const struct dh_record *passed, bool *out, struct dh_err *err)
+{
+	char fp[DH_PLAN_FINGERPRINT_LEN];
+	int rc;
+
+	*out = false;
+	if (passed == NULL || passed->plan_revision == NULL ||
+		strcmp(passed->plan_revision, p->revision) == 0)
+		return 0;
+	dh_plan_fingerprint(fp, s, k);
+	sqlite3_reset(rd->section);
+	dh_sql_bind_text(rd->section, 1, passed->plan_revision);
+	dh_sql_bind_text(rd->section, 2, s->id);
+	dh_sql_bind_text(rd->section, 3, dh_job_kind_name(k));
+	if ((rc = sqlite3_step(rd->section)) == SQLITE_ROW)
+		*out = strcmp((const char *)sqlite3_column_text(rd->section, 0), fp) != 0;
+	else if (rc == SQLITE_DONE)
+		*out = targets_changed(s, k, passed);
+	else
+		return dh_sql_err(rd->db, err, "read plan sections");
+	return 0;
+}
+
+static int
+judge_kind(struct reader *rd, const struct dh_plan *p, struct dh_standing *st, enum dh_job_kind k,
+	time_t now, struct dh_err *err)
+{
+	struct dh_compliance_tests *t = &st->tests[k];
+	struct dh_record *r[3];
+	int rc;
+
+	dh_compliance_tests_init(t);
+	for (int i = 0; i < 3; i++)
+		if ((rc = read_newest(rd, rd->newest[i], st->sys->id, dh_job_kind_name(k), now,
+			     &r[i], err)) != 0)
+			return rc;
+	for (int i = 0; i < 3; i++)
+		if (r[i] != NULL)
+			dh_compliance_tests_add(t, r[i], now);
+	return plan_changed(rd, p, st->sys, k, t->last_passed, &t->plan_changed, err);
+}
+
+static int
+prepare(struct reader *rd, struct dh_err *err)
+{
+	int rc;
+
+	for (int i = 0; i < 3; i++)
+		if ((rc = dh_sql_prepare(rd->db, newest_sql[i], &rd->newest[i], err)) != 0)
+			return rc;
+	return dh_sql_prepare(rd->db,
+		"SELECT fingerprint FROM plan_sections"
+		" WHERE revision = ?1 AND system = ?2 AND kind = ?3",
+		&rd->section, err);
+}
+
+/* Hand each open action to its system's tests (actions of unknown systems are not shown). */
+static void
+take_actions(const struct dh_plan *p, struct dh_standings *out, time_t now)
+{
+	for (size_t i = 0; i < out->nactions; i++) {
+		const struct dh_action *a = &out->actions[i];
+		const struct dh_system *s = dh_plan_system_get(p, a->system);
+
+		if (s == NULL || (int)a->kind >= DH_COMPLIANCE_KINDS)
+			continue;
+		dh_compliance_tests_add_action(&out->v[s - p->systems].tests[a->kind], a, now);
+	}
+}
+
+int
+dh_db_standings(struct dh_db *db, const struct dh_plan *p, bool plan_errors, time_t now,
+	struct dh_standings *out, struct dh_err *err)
+{
+	struct reader rd = { .db = db, .out = out };
+	struct dh_compliance_req req;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->v = dh_xcalloc(p->nsystems ? p->nsystems : 1, sizeof(*out->v));
+	out->n = p->nsystems;
+	if ((rc = prepare(&rd, err)) != 0)
+		goto out;
+	for (size_t i = 0; i < p->nsystems; i++) {
+		out->v[i].sys = &p->systems[i];
+		for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
+			if ((rc = judge_kind(&rd, p, &out->v[i], (enum dh_job_kind)k, now, err)) !=
+				0)
+				goto out;
+	}
+	if ((rc = dh_db_actions_list(db, NULL, &out->actions, &out->nactions, err)) != 0)
+		goto out;
+	take_actions(p, out, now);
+	for (size_t i = 0; i < p->nsystems; i++) {
+		dh_compliance_req_from_plan(&req, p, &p->systems[i], plan_errors);
+		dh_compliance_eval(&out->v[i].c, &req, out->v[i].tests, now);
+	}
+out:
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(rd.newest[i]);
+	sqlite3_finalize(rd.section);
+	return rc;
+}
+
+void
+dh_db_standings_fini(struct dh_standings *s)
+{
+	dh_db_records_free(s->recs, s->nrecs);
+	dh_actions_free(s->actions, s->nactions);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+cmp_due(const void *a, const void *b)
+{
+	const struct dh_due_row *x = a, *y = b;
+	int c;
+
+	if (x->never_run != y->never_run)
+		return x->never_run ? -1 : 1;
+	if (x->never_passed != y->never_passed)
+		return x->never_passed ? -1 : 1;
+	if (!x->never_passed && x->due_at != y->due_at)
+		return x->due_at < y->due_at ? -1 : 1;
+	if ((c = strcmp(x->sys->id, y->sys->id)) != 0)
+		return c;
+	return (int)x->kind - (int)y->kind;
+}
+
+void
+dh_db_standings_due(const struct dh_standings *sd, const struct dh_plan *p, time_t now,
+	struct dh_due_row **out, size_t *n)
+{
+	const struct dh_window *win[DH_COMPLIANCE_KINDS] = { &p->policy.restore_window,
+		&p->policy.failover_window };
+	time_t next[DH_COMPLIANCE_KINDS];
+	struct dh_due_row *rows = NULL;
+	size_t cnt = 0;
+
+	for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
+		next[k] = dh_window_next(win[k], p->policy.timezone, now);
+	for (size_t i = 0; i < sd->n; i++)
+		for (int k = 0; k < DH_COMPLIANCE_KINDS; k++) {
+			const struct dh_standing *st = &sd->v[i];
+			const struct dh_compliance_due *d = &st->c.kind[k];
+			bool defined = k == DH_JOB_FAILOVER ? st->sys->failover.present
+							    : st->sys->restore.present;
+
+			if (!defined || !d->required || !d->due)
+				continue;
+			rows = dh_xrealloc(rows, (cnt + 1) * sizeof(*rows));
+			rows[cnt++] = (struct dh_due_row){ .sys = st->sys,
+				.kind = (enum dh_job_kind)k,
+				.never_run = st->tests[k].last == NULL,
+				.never_passed = st->tests[k].last_passed == NULL,
+				.due_at = d->due_at,
+				.overdue = d->overdue,
+				.last = st->tests[k].last,
+				.next_window_at = next[k] };
+		}
+	if (cnt > 1)
+		qsort(rows, cnt, sizeof(*rows), cmp_due);
+	*out = rows;
+	*n = cnt;
+}
+
+int
+dh_db_busy_jobs(struct dh_db *db, time_t now, int64_t grace_s, struct dh_busy_job **out, size_t *n,
+	struct dh_err *err)
+{
+	struct dh_busy_job *v = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t cnt = 0;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = dh_sql_prepare(db,
+		     "SELECT system, host, trigger = 'schedule' FROM jobs WHERE state <> 'finished'"
+		     " AND kind IN ('restore', 'failover') AND created_at + timeout_s + ?1 >= ?2",
+		     &st, err)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, grace_s);
+	sqlite3_bind_int64(st, 2, (int64_t)now);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		v = dh_xrealloc(v, (cnt + 1) * sizeof(*v));
+		v[cnt].system = dh_sql_col_dup(st, 0);
+		v[cnt].host = dh_sql_col_dup(st, 1);
+		v[cnt].scheduled = sqlite3_column_int(st, 2) != 0;
+		cnt++;
+	}
+	r = r == SQLITE_DONE ? 0 : dh_sql_err(db, err, "read unfinished jobs");
+	sqlite3_finalize(st);
+	if (r != 0) {
+		dh_db_busy_free(v, cnt);
+		return r;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void
+dh_db_busy_free(struct dh_busy_job *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].system);
+		free(v[i].host);
+	}
+	free(v);
+}
