@@ -7,8 +7,10 @@
  * waits there for the verdict that this listener stores. Its lines go
  * through the log as "drillhall serve: ...", to stderr or, with --syslog,
  * to syslog. Before it listens it finishes the failover drills a killed
- * controller left unfinished (their failback, cli/cmd_run.h). The
- * scheduler joins here in a later issue.
+ * controller left unfinished (their failback, cli/cmd_run.h). Once it
+ * listens (with /metrics, http/metrics.h) the notifier (notify/notify.h)
+ * delivers the outbox; it stops before the listener. The scheduler joins
+ * here in a later issue.
  */
 #include "cli/cmd_serve.h"
 
@@ -23,19 +25,24 @@
 #include "cli/cmd_run.h"
 #include "dh/log.h"
 #include "http/receiver.h"
+#include "notify/notify.h"
 
 /* Serve until SIGINT/SIGTERM; returns the exit code. */
 int
 dh_cmd_serve(struct dh_ctlopt *o)
 {
 	struct dh_receiver *rv = NULL;
+	struct dh_notify *nt = NULL;
 	struct dh_events_stats st;
 	struct dh_receiver_cfg rcfg = { .db_path = o->db,
 		.listen = o->listen,
 		.tls_cert = o->tls_cert,
 		.tls_key = o->tls_key,
 		.mode = DH_RECEIVER_SERVE,
+		.plans = o->plans,
+		.metrics_token_file = o->cfg.metrics_token_file,
 		.quiet = o->quiet };
+	struct dh_notify_cfg ncfg = { .db_path = o->db, .plans = o->plans, .cfg = &o->cfg };
 	struct dh_err err;
 	sigset_t set;
 	int sig, rc = DH_EXIT_USAGE;
@@ -55,9 +62,15 @@ dh_cmd_serve(struct dh_ctlopt *o)
 		dh_log_error("%s", err.msg);
 		goto out;
 	}
+	if (dh_notify_start(&nt, &ncfg, &err) != 0) {
+		dh_log_error("notifications: %s", err.msg);
+		goto out;
+	}
 	dh_log_info("listening on %s (port %u, %s), database %s", o->listen, dh_receiver_port(rv),
 		o->tls_cert ? "https" : "http", o->db);
 	sigwait(&set, &sig);
+	dh_notify_stop(nt);
+	nt = NULL;
 	dh_receiver_stop(rv, &st);
 	rv = NULL;
 	dh_log_info("stopping on signal %d: %llu events stored, "
@@ -65,6 +78,7 @@ dh_cmd_serve(struct dh_ctlopt *o)
 		sig, st.stored, st.duplicates, st.rejected, st.commits);
 	rc = DH_EXIT_OK;
 out:
+	dh_notify_stop(nt);
 	dh_receiver_stop(rv, NULL);
 	return rc;
 }
