@@ -26,9 +26,11 @@ struct dh_db_latest_q {
 void
 dh_db_latest_fini(struct dh_db_latest *l)
 {
+	if (l->last_passed != l->last)
+		dh_record_free(l->last_passed);
+	if (l->last_failed != l->last)
+		dh_record_free(l->last_failed);
 	dh_record_free(l->last);
-	dh_record_free(l->last_passed);
-	dh_record_free(l->last_failed);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -124,6 +126,13 @@ dh_db_latest_get(struct dh_db_latest_q *q, const char *system, const char *kind,
 	sqlite3_bind_int64(q->any, 3, (int64_t)now);
 	if ((r = one(q->db, q->any, &out->last, err)) != 0 || out->last == NULL)
 		return r;
+	/* the newest record is also the newest of its verdict; a pass needs no more */
+	if (out->last->verdict == DH_VERDICT_PASSED) {
+		out->last_passed = out->last;
+		return 0;
+	}
+	if (out->last->verdict == DH_VERDICT_FAILED)
+		out->last_failed = out->last;
 	sqlite3_reset(q->verdict);
 	dh_sql_bind_text(q->verdict, 1, system);
 	dh_sql_bind_text(q->verdict, 2, kind);
@@ -131,6 +140,8 @@ dh_db_latest_get(struct dh_db_latest_q *q, const char *system, const char *kind,
 	dh_sql_bind_text(q->verdict, 4, "passed");
 	if ((r = one(q->db, q->verdict, &out->last_passed, err)) != 0)
 		goto fail;
+	if (out->last_failed != NULL)
+		return 0;
 	dh_sql_bind_text(q->verdict, 4, "failed");
 	if ((r = one(q->db, q->verdict, &out->last_failed, err)) != 0)
 		goto fail;

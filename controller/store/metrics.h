@@ -26,7 +26,8 @@
  * (dh_record_free; NULL when none) and hold only the record's columns:
  * id, system, kind, trigger, verdict, started/finished/backup time,
  * targets, measured rpo/rto (-1 when not measured), plan revision and
- * record hash; no checks, hosts or snapshot.
+ * record hash; no checks, hosts or snapshot. last_passed or last_failed
+ * may be the same record as last (dh_db_latest_fini knows).
  */
 struct dh_db_latest {
 	struct dh_record *last, *last_passed, *last_failed;
