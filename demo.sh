@@ -13,7 +13,9 @@
 #   (primary db-a1 in hall A, streaming standby db-b1 in hall B, failed
 #   over and failed back by agent actions) and prints its measured rto and
 #   the marker found on the standby, prints the status, what is due, and
-#   the open corrective actions, verifies the audit
+#   the open corrective actions, starts `serve`, which sends the failed
+#   test's notification to a local webhook receiver (printed) and answers
+#   one scrape of /metrics, verifies the audit
 #   chain, and says where the database is. The lab is stopped at the end;
 #   data and database stay.
 #
@@ -131,6 +133,26 @@ ctl due || rc=$?
 echo "   (exit $rc)"
 say "drillhall actions --open: the failed test opened a corrective action"
 ctl actions --open
+say "drillhall serve: the failed test's notification to a webhook, and one scrape of /metrics"
+( # a local webhook receiver (tests/integration/notify_sinks.py) stands in for the chat
+	hport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	printf '[controller]\npublic_url = https://drillhall.example.se:8443\n[notify]\nwebhook = http://127.0.0.1:%s/hooks/drift\non = failed\n' \
+		"$hport" >"$demo/controller.ini"
+	/usr/bin/python3 tests/integration/notify_sinks.py webhook "$hport" "$demo/webhooks.jsonl" &
+	hook=$!
+	"$dh" serve --plans "$demo/plans" --db "$demo/drillhall.db" --config "$demo/controller.ini" \
+		--listen "127.0.0.1:$port" 2>"$demo/serve.log" &
+	serve=$!
+	trap 'kill $serve $hook 2>/dev/null; wait' EXIT
+	for _ in $(seq 100); do [ -s "$demo/webhooks.jsonl" ] && break; sleep 0.2; done
+	echo "-- the webhook receiver got $(wc -l <"$demo/webhooks.jsonl" 2>/dev/null || echo 0):"
+	jq . "$demo/webhooks.jsonl" 2>/dev/null || echo "   (nothing: see $demo/serve.log)"
+	echo "-- curl http://127.0.0.1:$port/metrics (loopback: no token file needed)"
+	curl -s "http://127.0.0.1:$port/metrics" >"$demo/metrics.txt" || true
+	grep -E '^drillhall_(last_test_passed|tests_total|notifications_pending|audit_chain_intact)' "$demo/metrics.txt" |
+		head -n 20 || true
+	echo "   ... $(wc -l <"$demo/metrics.txt") lines in $demo/metrics.txt"
+)
 say "drillhall audit verify: the hash-chained history is intact"
 ctl audit verify
 say "done"

@@ -10,7 +10,7 @@ packages=(
 	libssh2-1-dev libcurl4-openssl-dev libsqlite3-dev libinih-dev
 	libcmocka-dev libssl-dev libjansson-dev libmicrohttpd-dev
 	libarchive-dev openssh-server openssh-client restic tar sqlite3 openssl jq pssh
-	python3 procps iproute2 time tzdata postgresql
+	python3 procps iproute2 time tzdata postgresql python3-prometheus-client python3-aiosmtpd
 	scdoc groff-base man-db dpkg-dev fakeroot lintian systemd file
 	chromium poppler-utils fonts-dejavu-core
 )

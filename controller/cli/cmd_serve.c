@@ -8,9 +8,11 @@
  * through the log as "drillhall serve: ...", to stderr or, with --syslog,
  * to syslog. Before it listens it finishes the failover drills a killed
  * controller left unfinished (their failback, cli/cmd_run.h). Once it
- * listens it starts the scheduler (sched/sched.h), and stops it before
- * the listener. `--now` is refused: the scheduler's clock is injected
- * only through sched/clock.h's clock file, which is logged loudly.
+ * listens it starts the notifier (notify/notify.h), which delivers the
+ * outbox, and the scheduler (sched/sched.h), and stops them before the
+ * listener (/metrics is one of its routes, http/metrics.h). `--now` is
+ * refused: the scheduler's clock is injected only through sched/clock.h's
+ * clock file, which is logged loudly.
  */
 #include "cli/cmd_serve.h"
 
@@ -25,6 +27,7 @@
 #include "cli/cmd_run.h"
 #include "dh/log.h"
 #include "http/receiver.h"
+#include "notify/notify.h"
 #include "plan/plan.h"
 #include "sched/clock.h"
 #include "sched/sched.h"
@@ -70,13 +73,17 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	struct dh_receiver *rv = NULL;
 	struct dh_sched *sched = NULL;
 	struct dh_plan *plan = NULL;
+	struct dh_notify *nt = NULL;
 	struct dh_events_stats st;
 	struct dh_receiver_cfg rcfg = { .db_path = o->db,
 		.listen = o->listen,
 		.tls_cert = o->tls_cert,
 		.tls_key = o->tls_key,
 		.mode = DH_RECEIVER_SERVE,
+		.plans = o->plans,
+		.metrics_token_file = o->cfg.metrics_token_file,
 		.quiet = o->quiet };
+	struct dh_notify_cfg ncfg = { .db_path = o->db, .plans = o->plans, .cfg = &o->cfg };
 	struct dh_err err;
 	sigset_t set;
 	int sig, rc = DH_EXIT_USAGE;
@@ -102,6 +109,10 @@ dh_cmd_serve(struct dh_ctlopt *o)
 		dh_log_error("%s", err.msg);
 		goto out;
 	}
+	if (dh_notify_start(&nt, &ncfg, &err) != 0) {
+		dh_log_error("notifications: %s", err.msg);
+		goto out;
+	}
 	dh_log_info("listening on %s (port %u, %s), database %s", o->listen, dh_receiver_port(rv),
 		o->tls_cert ? "https" : "http", o->db);
 	if (start_sched(o, rv, &plan, &sched) != DH_EXIT_OK)
@@ -109,6 +120,8 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	sigwait(&set, &sig);
 	dh_sched_stop(sched);
 	sched = NULL;
+	dh_notify_stop(nt);
+	nt = NULL;
 	dh_receiver_stop(rv, &st);
 	rv = NULL;
 	dh_log_info("stopping on signal %d: %llu events stored, "
@@ -117,6 +130,7 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	rc = DH_EXIT_OK;
 out:
 	dh_sched_stop(sched);
+	dh_notify_stop(nt);
 	dh_receiver_stop(rv, NULL);
 	dh_plan_free(plan);
 	return rc;

@@ -1,6 +1,6 @@
 /*
  * The event receiver (http/receiver.h): composes the event endpoint's
- * route with /healthz into the route table it gives httpd, and keeps the
+ * route with /healthz (and, for serve, /metrics) into the route table it gives httpd, and keeps the
  * database note (the `serve` row) that tells a `run` whether the process
  * holding the listen address is a serve on the same database. Started by
  * cli/cmd_serve.c and cli/cmd_run.c; the dispatcher in jobs/ never sees it.
@@ -15,15 +15,17 @@
 
 #include "dh/buf.h"
 #include "http/httpd.h"
+#include "http/metrics.h"
 #include "store/db.h"
 #include "store/jobs.h"
 
-#define ROUTES_MAX 4
+#define ROUTES_MAX 6
 
 struct dh_receiver {
 	struct dh_events *events;
 	struct dh_httpd *httpd;
-	struct dh_db *note; /* SERVE: the connection that holds the note */
+	struct dh_metrics_route *metrics; /* SERVE: GET /metrics */
+	struct dh_db *note;               /* SERVE: the connection that holds the note */
 	char *listen;
 	bool shared; /* RUN: a serve receives */
 };
@@ -70,6 +72,8 @@ start_http(struct dh_receiver *rv, const struct dh_receiver_cfg *cfg, struct dh_
 	ev = dh_events_routes(rv->events, &n);
 	for (size_t i = 0; i < n && hc.nroutes < ROUTES_MAX; i++)
 		routes[hc.nroutes++] = ev[i];
+	if (rv->metrics != NULL && hc.nroutes < ROUTES_MAX)
+		routes[hc.nroutes++] = dh_metrics_route(rv->metrics);
 	return dh_httpd_start(&rv->httpd, &hc, err);
 }
 
@@ -81,6 +85,14 @@ dh_receiver_start(struct dh_receiver **out, const struct dh_receiver_cfg *cfg, s
 
 	rv->listen = dh_xstrdup(cfg->listen ? cfg->listen : "");
 	if ((r = dh_events_new(&rv->events, cfg->db_path, err)) != 0)
+		goto out;
+	if (cfg->mode == DH_RECEIVER_SERVE &&
+		(r = dh_metrics_route_new(&rv->metrics,
+			 &(struct dh_metrics_cfg){ .db_path = cfg->db_path,
+				 .plans = cfg->plans,
+				 .token_file = cfg->metrics_token_file,
+				 .events = rv->events },
+			 err)) != 0)
 		goto out;
 	r = start_http(rv, cfg, err);
 	if (r == DH_EEXIST && cfg->mode == DH_RECEIVER_RUN) {
@@ -141,6 +153,7 @@ dh_receiver_stop(struct dh_receiver *rv, struct dh_events_stats *stats)
 		dh_db_serve_set(rv->note, rv->listen, 0, NULL);
 	if (stats != NULL && rv->events != NULL)
 		dh_events_stats(rv->events, stats);
+	dh_metrics_route_free(rv->metrics);
 	dh_events_free(rv->events);
 	dh_db_close(rv->note);
 	free(rv->listen);

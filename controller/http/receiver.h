@@ -2,7 +2,7 @@
  * The agents' event receiver as one piece (SPEC "Architecture", "Events
  * to the controller"): the event endpoint and its group-commit writer
  * (events.c) behind the HTTP(S) server (httpd.c) on the `listen` address,
- * with /healthz, and the database's note of which process holds that
+ * with /healthz and (serve) /metrics, and the database's note of which process holds that
  * address. `serve` starts one for as long as it runs; `run` starts one for
  * its job, or, when a live `serve` on the same database already holds the
  * address, leaves the receiving to that serve. Either way events land in
@@ -27,6 +27,10 @@ struct dh_receiver_cfg {
 	const char *listen;             /* "ADDRESS:PORT"; port 0 = ephemeral */
 	const char *tls_cert, *tls_key; /* both NULL = plain HTTP (loopback only) */
 	enum dh_receiver_mode mode;
+	/* SERVE: GET /metrics (http/metrics.h) judges this plan; the token file
+	 * NULL = loopback peers only */
+	const char *plans;
+	const char *metrics_token_file;
 	bool quiet; /* do not log rejections (benchmarks) */
 };
 

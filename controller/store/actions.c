@@ -14,6 +14,7 @@
 
 #include "dh/buf.h"
 #include "dh/timefmt.h"
+#include "store/outbox.h"
 #include "store/sql.h"
 
 const struct dh_audit_kind dh_db_action_opened_audit = {
@@ -41,6 +42,43 @@ audit(struct dh_db *db, const struct dh_audit_kind *k, int64_t id, struct dh_err
 
 	snprintf(ref, sizeof(ref), "%lld", (long long)id);
 	return dh_audit_append(db, k, ref, 0, err);
+}
+
+/* The outbox row of action id's opening or closing, read back as stored. */
+static int
+action_event(struct dh_db *db, int64_t id, bool opened, struct dh_err *err)
+{
+	struct dh_action a = { 0 };
+	char sum[DH_OUTBOX_SUMMARY_MAX], dedup[48], due[DH_RFC3339_LEN];
+	const char *kind;
+	int rc;
+
+	if ((rc = dh_db_action_get(db, id, &a, err)) != 0)
+		return rc;
+	kind = dh_job_kind_name(a.kind);
+	dh_time_format(a.due_at, due, sizeof(due));
+	if (opened)
+		snprintf(sum, sizeof(sum), "corrective action %lld opened for the %s of %s, due %s",
+			(long long)id, kind, a.system, due);
+	else
+		snprintf(sum, sizeof(sum),
+			"corrective action %lld for the %s of %s closed by %s%s%s", (long long)id,
+			kind, a.system, a.closed_by ? a.closed_by : "?", a.note ? ": " : "",
+			a.note ? a.note : "");
+	snprintf(dedup, sizeof(dedup), "%s:%lld", opened ? "action_opened" : "action_closed",
+		(long long)id);
+	rc = dh_db_outbox_add(db,
+		&(struct dh_outbox_event){ .event = opened ? DH_OUTBOX_ACTION_OPENED
+							   : DH_OUTBOX_ACTION_CLOSED,
+			.system = a.system,
+			.kind = kind,
+			.record = opened ? a.opened_by : a.closed_record,
+			.at = opened ? a.opened_at : a.closed_at,
+			.summary = sum,
+			.dedup = dedup },
+		err);
+	dh_action_fini(&a);
+	return rc;
 }
 
 /* When record r says it happened: its finish, else its start, else now. */
@@ -82,8 +120,12 @@ open_action(struct dh_db *db, const struct dh_record *r, int64_t every_s, struct
 	sqlite3_bind_int64(st, 6, (int64_t)record_start(r));
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = dh_sql_err(db, err, "open corrective action");
-	else if (sqlite3_changes(db->h) > 0)
-		rc = audit(db, &dh_db_action_opened_audit, sqlite3_last_insert_rowid(db->h), err);
+	else if (sqlite3_changes(db->h) > 0) {
+		int64_t id = sqlite3_last_insert_rowid(db->h);
+
+		if ((rc = audit(db, &dh_db_action_opened_audit, id, err)) == 0)
+			rc = action_event(db, id, true, err);
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -136,8 +178,8 @@ close_row(struct dh_db *db, int64_t id, time_t at, const char *by, const char *r
 	else if (sqlite3_changes(db->h) == 0)
 		rc = dh_err_set(err, DH_EEXIST, "corrective action %lld is closed already",
 			(long long)id);
-	else
-		rc = audit(db, &dh_db_action_closed_audit, id, err);
+	else if ((rc = audit(db, &dh_db_action_closed_audit, id, err)) == 0)
+		rc = action_event(db, id, false, err);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -73,6 +73,40 @@ static const char *const migrations[] = {
 	"CREATE TABLE plan_sections ("
 	"  revision TEXT NOT NULL, system TEXT NOT NULL, kind TEXT NOT NULL,"
 	"  fingerprint TEXT NOT NULL, PRIMARY KEY (revision, system, kind));",
+	/* 6: the notification outbox (store/outbox.c) and what /metrics reads
+	 * fast (store/metrics.c): a row per event, a delivery per event and
+	 * target, counters kept by triggers in the writer's transaction, the
+	 * last audit check, and indexes for "the latest record of a system
+	 * and kind" (by the time compliance orders by) and for what is pending. */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, system TEXT,"
+	"  kind TEXT, verdict TEXT, record TEXT, at INTEGER NOT NULL,"
+	"  summary TEXT NOT NULL, dedup TEXT NOT NULL UNIQUE,"
+	"  planned INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX outbox_unplanned ON outbox(id) WHERE planned = 0;"
+	"CREATE TABLE deliveries ("
+	"  outbox INTEGER NOT NULL REFERENCES outbox(id), target TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+	"  done_at INTEGER, outcome TEXT, PRIMARY KEY (outbox, target));"
+	"CREATE INDEX deliveries_pending ON deliveries(next_at) WHERE done_at IS NULL;"
+	"CREATE TABLE test_counts (kind TEXT NOT NULL, verdict TEXT NOT NULL,"
+	"  n INTEGER NOT NULL, PRIMARY KEY (kind, verdict));"
+	"INSERT INTO test_counts SELECT kind, verdict, count(*) FROM records"
+	"  GROUP BY kind, verdict;"
+	"CREATE TRIGGER records_count AFTER INSERT ON records BEGIN"
+	"  INSERT OR IGNORE INTO test_counts VALUES (NEW.kind, NEW.verdict, 0);"
+	"  UPDATE test_counts SET n = n + 1 WHERE kind = NEW.kind AND verdict = NEW.verdict;"
+	"  END;"
+	"CREATE TABLE event_count (one INTEGER PRIMARY KEY CHECK (one = 1), n INTEGER NOT NULL);"
+	"INSERT INTO event_count SELECT 1, count(*) FROM events;"
+	"CREATE TRIGGER events_count AFTER INSERT ON events BEGIN"
+	"  UPDATE event_count SET n = n + 1 WHERE one = 1; END;"
+	"CREATE TABLE audit_checks (at INTEGER NOT NULL, records INTEGER NOT NULL,"
+	"  bad_seq INTEGER NOT NULL, why TEXT);"
+	"CREATE INDEX records_latest ON records"
+	"  (system, kind, coalesce(started_at, finished_at, 0));"
+	"CREATE INDEX records_latest_verdict ON records"
+	"  (system, kind, verdict, coalesce(started_at, finished_at, 0));",
 };
 static const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DH_DB_SCHEMA_VERSION,

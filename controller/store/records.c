@@ -13,6 +13,7 @@
 
 #include "store/actions.h"
 #include "store/jobs.h"
+#include "store/outbox.h"
 #include "store/sql.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
@@ -119,6 +120,8 @@ dh_db_record_insert(struct dh_db *db, struct dh_record *r, struct dh_err *err)
 	if ((rc = dh_db_job_set_state(db, r->id, "finished", err)) != 0)
 		goto out;
 	if ((rc = dh_audit_append(db, &dh_db_record_audit, r->id, 0, err)) != 0)
+		goto out;
+	if ((rc = dh_db_outbox_on_record(db, r, err)) != 0)
 		goto out;
 	rc = dh_db_actions_on_record(db, r, j->every_s, err);
 out:

@@ -36,7 +36,8 @@ int dh_db_record_store(struct dh_db *db, struct dh_record *r, struct dh_err *err
  * "failed", and sets record_hash = SHA-256 of the record's compact JSON
  * without record_hash. Then, in the same transaction, the record opens
  * or closes a corrective action (store/actions.h: dh_db_actions_on_record,
- * with the interval the job carried). DH_EEXIST when the job already has
+ * with the interval the job carried), and the notifications it causes
+ * go into the outbox (store/outbox.h). DH_EEXIST when the job already has
  * a record, DH_ENOENT when there is no such job.
  */
 int dh_db_record_insert(struct dh_db *db, struct dh_record *r, struct dh_err *err);

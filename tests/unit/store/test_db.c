@@ -34,11 +34,13 @@ test_open_pragmas(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
-	/* A version 1 database gains what versions 2 and 3 added. */
+	/* A version 1 database gains what versions 2 to 6 added. */
 	assert_int_equal(
 		sqlite3_exec(h,
-			"DROP TABLE plan_sections; DROP TABLE serves; DROP TABLE actions; DROP TABLE drills;"
-			" ALTER TABLE jobs DROP COLUMN every_s;"
+			"DROP TABLE plan_sections; DROP TABLE deliveries; DROP TABLE outbox; DROP TABLE test_counts; DROP TABLE event_count;"
+			" DROP TABLE audit_checks; DROP TRIGGER records_count; DROP TRIGGER events_count;"
+			" DROP INDEX records_latest; DROP INDEX records_latest_verdict;"
+			" DROP TABLE serves; DROP TABLE actions; DROP TABLE drills; ALTER TABLE jobs DROP COLUMN every_s;"
 			" PRAGMA user_version = 1",
 			NULL, NULL, NULL),
 		SQLITE_OK);
@@ -162,8 +164,10 @@ test_readonly_creates_and_migrates(void **state)
 	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
 	assert_int_equal(
 		sqlite3_exec(h,
-			"DROP TABLE plan_sections; DROP TABLE serves; DROP TABLE actions; DROP TABLE drills;"
-			" ALTER TABLE jobs DROP COLUMN every_s;"
+			"DROP TABLE plan_sections; DROP TABLE deliveries; DROP TABLE outbox; DROP TABLE test_counts; DROP TABLE event_count;"
+			" DROP TABLE audit_checks; DROP TRIGGER records_count; DROP TRIGGER events_count;"
+			" DROP INDEX records_latest; DROP INDEX records_latest_verdict;"
+			" DROP TABLE serves; DROP TABLE actions; DROP TABLE drills; ALTER TABLE jobs DROP COLUMN every_s;"
 			" PRAGMA user_version = 1",
 			NULL, NULL, NULL),
 		SQLITE_OK);
