@@ -54,12 +54,21 @@ const char *dh_http_req_param(const struct dh_http_req *req, const char *name);
 /* A request header's value, or NULL when absent. */
 const char *dh_http_req_header(const struct dh_http_req *req, const char *name);
 
+#define DH_HTTP_RESP_HEADERS 8       /* extra headers of one answer */
+#define DH_HTTP_HEADER_VALUE_MAX 320 /* bytes of one, with its NUL */
+
 /* A handler's answer: status, a body it allocated, and for a 4xx the reason to log. */
 struct dh_http_resp {
 	int status;
 	char *body; /* caller-owned (httpd frees it); NULL = empty */
 	const char *content_type;
 	char why[200]; /* logged with the peer for 4xx/5xx; never a secret */
+	/* more headers (Set-Cookie, Location, Cache-Control), sent as given */
+	struct {
+		char name[32];
+		char value[DH_HTTP_HEADER_VALUE_MAX];
+	} headers[DH_HTTP_RESP_HEADERS];
+	size_t nheaders;
 };
 
 typedef void (
