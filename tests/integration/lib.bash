@@ -4,6 +4,11 @@
 # levels, and the exit traps of a script that runs one server, or the
 # two-hall lab, from a temp dir.
 
+# sqlite3: the CLI with a 10 s busy timeout, for every script that reads or
+# writes a database while `serve` or `run` holds it: without one, the CLI
+# fails at once with "database is locked" whenever it meets a writer.
+sqlite3() { command sqlite3 -cmd '.timeout 10000' "$@"; }
+
 # freeport ADDR: a TCP port free on ADDR now.
 freeport() { python3 -c "import socket; s=socket.socket(); s.bind(('$1',0)); print(s.getsockname()[1])"; }
 

@@ -51,24 +51,35 @@ teardown(void **state)
 	return 0;
 }
 
+/* A job of kind on host, every_s its test interval (0: none given), as the controller inserts it.
+ */
 static __attribute__((unused)) void
-add_job(struct dh_db *db, const char *id, const char *system)
+add_job_as(struct dh_db *db, const char *id, const char *system, enum dh_job_kind kind,
+	const char *host, int64_t every_s)
 {
 	struct dh_job j = { .version = 1,
-		.kind = DH_JOB_RESTORE,
-		.host = "backup-b1",
+		.kind = kind,
 		.plan_revision = "rev1",
 		.rpo_target_s = 3600,
 		.rto_target_s = 7200,
-		.timeout_s = 14400 };
+		.timeout_s = 14400,
+		.every_s = every_s };
 	char tok[DH_TOKEN_HEX + 1];
 
 	memset(tok, 'a', DH_TOKEN_HEX);
 	tok[DH_TOKEN_HEX] = '\0';
 	j.id = (char *)id;
 	j.system = (char *)system;
+	j.host = (char *)host;
 	j.token = tok;
 	assert_int_equal(dh_db_job_insert(db, &j, "manual", NULL), 0);
+}
+
+/* A restore test's job on backup-b1. */
+static __attribute__((unused)) void
+add_job(struct dh_db *db, const char *id, const char *system)
+{
+	add_job_as(db, id, system, DH_JOB_RESTORE, "backup-b1", 0);
 }
 
 /* An event of job as an agent sends it; *body is the caller's JSON text. */

@@ -25,23 +25,9 @@ static void
 test_record(struct dh_db *db, const char *id, const char *system, enum dh_job_kind kind,
 	int64_t every_s, enum dh_verdict v, time_t at)
 {
-	struct dh_job j = { .version = 1,
-		.kind = kind,
-		.host = "b1",
-		.plan_revision = "rev1",
-		.rpo_target_s = 3600,
-		.rto_target_s = 7200,
-		.timeout_s = 14400,
-		.every_s = every_s };
 	struct dh_record *r = dh_record_new();
-	char tok[DH_TOKEN_HEX + 1];
 
-	memset(tok, 'a', DH_TOKEN_HEX);
-	tok[DH_TOKEN_HEX] = '\0';
-	j.id = (char *)id;
-	j.system = (char *)system;
-	j.token = tok;
-	assert_int_equal(dh_db_job_insert(db, &j, "manual", NULL), 0);
+	add_job_as(db, id, system, kind, "b1", every_s);
 	r->id = dh_xstrdup(id);
 	r->verdict = v;
 	r->started_at = at;
