@@ -22,6 +22,7 @@
 #include "cli/ctlopt.h"
 #include "cli/cmd_run.h"
 #include "dh/log.h"
+#include "http/pages.h"
 #include "http/receiver.h"
 
 /* Serve until SIGINT/SIGTERM; returns the exit code. */
@@ -29,6 +30,12 @@ int
 dh_cmd_serve(struct dh_ctlopt *o)
 {
 	struct dh_receiver *rv = NULL;
+	struct dh_pages *pages = NULL;
+	struct dh_pages_cfg pcfg = { .config = &o->cfg,
+		.plans = o->plans,
+		.db_path = o->db,
+		.events_via = o->listen,
+		.secure = o->tls_cert != NULL };
 	struct dh_events_stats st;
 	struct dh_receiver_cfg rcfg = { .db_path = o->db,
 		.listen = o->listen,
@@ -51,6 +58,13 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	dh_log_open("drillhall serve", o->use_syslog ? DH_LOG_SYSLOG : DH_LOG_STDERR, DH_LOG_INFO);
 	if (dh_cmd_run_recover(o, "serve") != DH_EXIT_OK)
 		goto out;
+	if (dh_pages_new(&pages, &pcfg, &err) != 0) {
+		dh_log_error("%s", err.msg);
+		goto out;
+	}
+	rcfg.routes = dh_pages_routes(pages, &rcfg.nroutes);
+	rcfg.guard = dh_pages_guard;
+	rcfg.guard_user = pages;
 	if (dh_receiver_start(&rv, &rcfg, &err) != 0) {
 		dh_log_error("%s", err.msg);
 		goto out;
@@ -66,5 +80,6 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	rc = DH_EXIT_OK;
 out:
 	dh_receiver_stop(rv, NULL);
+	dh_pages_free(pages);
 	return rc;
 }

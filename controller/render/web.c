@@ -198,7 +198,9 @@ home_row(struct dh_buf *out, const struct dh_status_row *r)
 	if (r->sys->failover.present)
 		last_cell(out, &r->tests[DH_JOB_FAILOVER]);
 	else
-		dh_buf_puts(out, "<td>no [failover]</td>");
+		dh_buf_puts(out,
+			r->c.kind[DH_JOB_FAILOVER].required ? "<td>none (required)</td>"
+							    : "<td>not required</td>");
 	dh_buf_printf(out, "<td>%s</td><td>",
 		r->c.compliant ? "<span class=\"badge ok\">yes</span>"
 			       : "<span class=\"badge bad\">no</span>");
