@@ -214,9 +214,13 @@ timeline(struct dh_buf *out, const struct dh_record *r)
 	if (r->backup_at > 0 || r->snapshot.time > 0) {
 		dh_buf_puts(out, "<tr><td>");
 		dh_web_time(out, r->backup_at > 0 ? r->backup_at : r->snapshot.time);
-		dh_buf_puts(out, "</td><td>the backup restored was taken (");
-		dh_html_escape(out, r->snapshot.id ? r->snapshot.id : r->snapshot.archive);
-		dh_buf_puts(out, ")</td></tr>\n");
+		dh_buf_puts(out, "</td><td>the backup restored was taken");
+		if (r->snapshot.id != NULL || r->snapshot.archive != NULL) {
+			dh_buf_puts(out, " (");
+			dh_html_escape(out, r->snapshot.id ? r->snapshot.id : r->snapshot.archive);
+			dh_buf_puts(out, ")");
+		}
+		dh_buf_puts(out, "</td></tr>\n");
 	}
 	dh_buf_puts(out, "<tr><td>");
 	dh_web_time(out, r->started_at);
