@@ -29,7 +29,6 @@
 
 #include "dh/log.h"
 #include "dh/buf.h"
-#include "http/route.h"
 
 #define TLS_FILE_MAX (256 * 1024)
 #define DRAIN_FACTOR 4 /* a body up to 4 x the limit is read and dropped before a 413 */

@@ -5,7 +5,10 @@
 #ifndef DH_HTTP_PAGES_INT_H
 #define DH_HTTP_PAGES_INT_H
 
-#include "http/pages.h"
+#include <stdbool.h>
+
+#include "config/config.h"
+#include "http/httpd.h"
 #include "http/session.h"
 #include "plan/plan.h"
 #include "render/web.h"

@@ -1,10 +1,10 @@
 /*
- * Route patterns (http/route.h): matching a request path against a
+ * Route patterns (declared in http/httpd.h): matching a request path against a
  * route's '/'-separated pattern with {name} segments, and checking a
  * pattern when httpd starts. Moved out of httpd.c, which keeps only what
  * touches libmicrohttpd.
  */
-#include "http/route.h"
+#include "http/httpd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
