@@ -91,6 +91,14 @@ dh_cmd_passwd(struct dh_ctlopt *o)
 	int rc;
 
 	dh_err_clear(&err);
+	pw[0] = '\0';
+	/* the name goes into a section header: [user NAME] */
+	if (o->pos[0][0] == '\0' || o->pos[0][strcspn(o->pos[0], " \t[]=;#\r\n")] != '\0') {
+		fprintf(stderr, "drillhall passwd: '%s' cannot be a user name in [user NAME]\n",
+			o->pos[0]);
+		rc = DH_EXIT_USAGE;
+		goto out;
+	}
 	if ((rc = read_password(pw, sizeof(pw))) != DH_EXIT_OK)
 		goto out;
 	if (dh_auth_hash(pw, strlen(pw), hash, sizeof(hash), &err) != 0) {

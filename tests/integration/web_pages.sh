@@ -82,6 +82,10 @@ role = auditor
 password = $(hash 'bu-secret' bu)
 boards = Äldrenämnden
 INI
+rc=0; printf '' | "$bin" passwd anna >"$work/p.out" 2>&1 || rc=$?
+[ $rc = 2 ] && grep 'no password given' "$work/p.out" >/dev/null || fail "passwd without a password: exit $rc"
+rc=0; printf 'x\n' | "$bin" passwd 'a]b' >"$work/p.out" 2>&1 || rc=$?
+[ $rc = 2 ] && grep 'cannot be a user name' "$work/p.out" >/dev/null || fail "passwd 'a]b': exit $rc"
 grep '^password = \$argon2id\$v=19\$m=65536,t=2,p=1\$' "$work/controller.ini" >/dev/null ||
 	fail "passwd did not print an argon2id line"
 
