@@ -20,7 +20,9 @@ import urllib.parse
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, SHOTS, RECORD, DB = sys.argv[1:5]
 HOST = urllib.parse.urlsplit(BASE)
@@ -58,7 +60,13 @@ def in_browser():
         d.find_element(By.ID, "user").send_keys("anna")
         d.find_element(By.ID, "password").send_keys("anna-secret")
         d.find_element(By.ID, "login").click()
-        check(d.current_url == BASE + "/", "login did not land on / but " + d.current_url)
+        # the click returns before the next page has loaded: wait for it
+        try:
+            WebDriverWait(d, 30).until(lambda d: d.find_elements(By.ID, "summary"))
+        except TimeoutException:
+            pass
+        check(d.current_url == BASE + "/", "login did not land on / but %s: %s"
+              % (d.current_url, d.find_element(By.TAG_NAME, "body").text))
         body = d.find_element(By.TAG_NAME, "body").text
         for want in ("Testkommun", "Äldrenämnden", "Miljönämnden", "procapita", "ecos-fail",
                      "1 of 2 systems compliant", "anna (auditor)"):

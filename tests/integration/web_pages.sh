@@ -103,4 +103,21 @@ mkdir -p "$shots"
 
 kill "$spid"; wait "$spid" 2>/dev/null || true; spid=
 dh audit verify >"$work/v.out" 2>&1 || fail "audit verify after the web session: $(cat "$work/v.out")"
+# over TLS the session cookie is Secure as well
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.pem" 2>/dev/null
+tport=$(freeport 127.0.0.1)
+"$bin" serve --plans "$plans" --db "$db" --config "$work/controller.ini" --listen "127.0.0.1:$tport" \
+	--tls-cert "$work/tls.pem" --tls-key "$work/tls.key" 2>>"$work/serve.err" &
+spid=$!
+for _ in $(seq 100); do
+	curl -sf --cacert "$work/tls.pem" "https://127.0.0.1:$tport/healthz" >/dev/null && break
+	sleep 0.1
+done
+curl -s --cacert "$work/tls.pem" -D "$work/tls.hdr" -o /dev/null \
+	--data-urlencode user=anna --data-urlencode password=anna-secret "https://127.0.0.1:$tport/login" ||
+	fail "login over TLS"
+grep -i '^set-cookie: dh_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict; Secure' "$work/tls.hdr" >/dev/null ||
+	fail "cookie over TLS: $(grep -i set-cookie "$work/tls.hdr")"
+kill "$spid"; wait "$spid" 2>/dev/null || true; spid=
 echo "web_pages: ok (screenshots in $shots)"
