@@ -68,6 +68,13 @@ owners(struct dh_buf *out, const struct dh_system *s)
 	item(out, "Contact", s->contact);
 	item(out, "Supplier", s->supplier);
 	item(out, "Classified", s->classified ? s->classified_text : "not classified");
+	if (s->classified) {
+		char krt[64];
+
+		snprintf(krt, sizeof(krt), "K%d R%d T%d", s->confidentiality, s->integrity,
+			s->availability);
+		item(out, "Classification (KLASSA)", krt);
+	}
 	item(out, "Reserve routine", s->reserve_routine);
 	dh_buf_puts(out, "</dl>\n");
 }
