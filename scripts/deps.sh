@@ -11,6 +11,7 @@ packages=(
 	libcmocka-dev libssl-dev libjansson-dev libmicrohttpd-dev
 	libarchive-dev openssh-server openssh-client restic tar sqlite3 openssl jq pssh
 	python3 procps iproute2 time tzdata postgresql python3-prometheus-client python3-aiosmtpd
+	libsodium-dev chromium-driver python3-selenium
 	scdoc groff-base man-db dpkg-dev fakeroot lintian systemd file
 	chromium poppler-utils fonts-dejavu-core
 )

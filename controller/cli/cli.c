@@ -19,6 +19,7 @@
 #include "cli/cmd_check.h"
 #include "cli/cmd_history.h"
 #include "cli/cmd_hosts.h"
+#include "cli/cmd_passwd.h"
 #include "cli/cmd_plan.h"
 #include "cli/cmd_report.h"
 #include "cli/cmd_run.h"
@@ -138,6 +139,11 @@ static const struct cmd cmds[] = {
 		  "export: print every audit record with its canonical body and hashes, so the\n"
 		  "        chain can be recomputed elsewhere: hash = SHA-256(prev_hash || body).\n" },
 		dh_cmd_audit },
+	{ { "passwd", (const struct dh_opt_spec[]){ DH_OPT_END }, 1, 1, "USER",
+		  "read a password, print the password = line for [user USER]",
+		  "From a terminal it asks twice, without echo; otherwise it reads one line\n"
+		  "from stdin. The argon2id hash goes to stdout, everything else to stderr.\n" },
+		dh_cmd_passwd },
 	{ { NULL, NULL, 0, 0, NULL, NULL, NULL }, NULL },
 };
 

@@ -20,12 +20,14 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
 #include "cli/ctlopt.h"
 #include "cli/cmd_run.h"
 #include "dh/log.h"
+#include "http/pages.h"
 #include "http/receiver.h"
 #include "notify/notify.h"
 #include "plan/plan.h"
@@ -66,15 +68,25 @@ start_sched(const struct dh_ctlopt *o, struct dh_receiver *rv, struct dh_plan **
 	return DH_EXIT_OK;
 }
 
-/* Serve until SIGINT/SIGTERM; returns the exit code. */
-int
-dh_cmd_serve(struct dh_ctlopt *o)
+/* The parts serve runs, started in this order and stopped in reverse. */
+struct serve_parts {
+	struct dh_pages *pages;
+	struct dh_receiver *rv;
+	struct dh_notify *nt;
+	struct dh_plan *plan;
+	struct dh_sched *sched;
+};
+
+/* Start the web pages, the listener, the notifier and the scheduler; DH_EXIT_OK or DH_EXIT_USAGE.
+ */
+static int
+start_parts(struct dh_ctlopt *o, struct serve_parts *sp)
 {
-	struct dh_receiver *rv = NULL;
-	struct dh_sched *sched = NULL;
-	struct dh_plan *plan = NULL;
-	struct dh_notify *nt = NULL;
-	struct dh_events_stats st;
+	struct dh_pages_cfg pcfg = { .config = &o->cfg,
+		.plans = o->plans,
+		.db_path = o->db,
+		.events_via = o->listen,
+		.secure = o->tls_cert != NULL };
 	struct dh_receiver_cfg rcfg = { .db_path = o->db,
 		.listen = o->listen,
 		.tls_cert = o->tls_cert,
@@ -85,6 +97,46 @@ dh_cmd_serve(struct dh_ctlopt *o)
 		.quiet = o->quiet };
 	struct dh_notify_cfg ncfg = { .db_path = o->db, .plans = o->plans, .cfg = &o->cfg };
 	struct dh_err err;
+
+	dh_err_clear(&err);
+	if (dh_pages_new(&sp->pages, &pcfg, &err) != 0) {
+		dh_log_error("%s", err.msg);
+		return DH_EXIT_USAGE;
+	}
+	rcfg.routes = dh_pages_routes(sp->pages, &rcfg.nroutes);
+	rcfg.guard = dh_pages_guard;
+	rcfg.guard_user = sp->pages;
+	if (dh_receiver_start(&sp->rv, &rcfg, &err) != 0) {
+		dh_log_error("%s", err.msg);
+		return DH_EXIT_USAGE;
+	}
+	if (dh_notify_start(&sp->nt, &ncfg, &err) != 0) {
+		dh_log_error("notifications: %s", err.msg);
+		return DH_EXIT_USAGE;
+	}
+	dh_log_info("listening on %s (port %u, %s), database %s", o->listen,
+		dh_receiver_port(sp->rv), o->tls_cert ? "https" : "http", o->db);
+	return start_sched(o, sp->rv, &sp->plan, &sp->sched);
+}
+
+/* Stop what start_parts started, in reverse; st (may be NULL) gets the receiver's counts. */
+static void
+stop_parts(struct serve_parts *sp, struct dh_events_stats *st)
+{
+	dh_sched_stop(sp->sched);
+	dh_notify_stop(sp->nt);
+	dh_receiver_stop(sp->rv, st);
+	dh_plan_free(sp->plan);
+	dh_pages_free(sp->pages);
+	memset(sp, 0, sizeof(*sp));
+}
+
+/* Serve until SIGINT/SIGTERM; returns the exit code. */
+int
+dh_cmd_serve(struct dh_ctlopt *o)
+{
+	struct serve_parts sp = { 0 };
+	struct dh_events_stats st;
 	sigset_t set;
 	int sig, rc = DH_EXIT_USAGE;
 
@@ -94,44 +146,22 @@ dh_cmd_serve(struct dh_ctlopt *o)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	dh_err_clear(&err);
 	/* the daemon's lines, its own and its libraries', say who wrote them */
 	dh_log_open("drillhall serve", o->use_syslog ? DH_LOG_SYSLOG : DH_LOG_STDERR, DH_LOG_INFO);
 	if (o->now != o->clock_now) {
 		dh_log_error("--now is refused: serve runs tests at the real time "
 			     "(tests of the scheduler inject a clock file in %s)",
 			DH_SCHED_CLOCK_ENV);
-		goto out;
+		return rc;
 	}
-	if (dh_cmd_run_recover(o, "serve") != DH_EXIT_OK)
-		goto out;
-	if (dh_receiver_start(&rv, &rcfg, &err) != 0) {
-		dh_log_error("%s", err.msg);
-		goto out;
+	if (dh_cmd_run_recover(o, "serve") != DH_EXIT_OK || start_parts(o, &sp) != DH_EXIT_OK) {
+		stop_parts(&sp, NULL);
+		return rc;
 	}
-	if (dh_notify_start(&nt, &ncfg, &err) != 0) {
-		dh_log_error("notifications: %s", err.msg);
-		goto out;
-	}
-	dh_log_info("listening on %s (port %u, %s), database %s", o->listen, dh_receiver_port(rv),
-		o->tls_cert ? "https" : "http", o->db);
-	if (start_sched(o, rv, &plan, &sched) != DH_EXIT_OK)
-		goto out;
 	sigwait(&set, &sig);
-	dh_sched_stop(sched);
-	sched = NULL;
-	dh_notify_stop(nt);
-	nt = NULL;
-	dh_receiver_stop(rv, &st);
-	rv = NULL;
+	stop_parts(&sp, &st);
 	dh_log_info("stopping on signal %d: %llu events stored, "
 		    "%llu duplicates, %llu rejected, %llu commits",
 		sig, st.stored, st.duplicates, st.rejected, st.commits);
-	rc = DH_EXIT_OK;
-out:
-	dh_sched_stop(sched);
-	dh_notify_stop(nt);
-	dh_receiver_stop(rv, NULL);
-	dh_plan_free(plan);
-	return rc;
+	return DH_EXIT_OK;
 }

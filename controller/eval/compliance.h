@@ -114,4 +114,12 @@ time_t dh_compliance_started(const struct dh_record *r);
 void dh_compliance_eval(struct dh_compliance *out, const struct dh_compliance_req *req,
 	const struct dh_compliance_tests tests[DH_COMPLIANCE_KINDS], time_t now);
 
+/* One system as status, the pages and the report show it: borrowed model and records, and the
+ * verdict on them. */
+struct dh_status_row {
+	const struct dh_system *sys; /* derived (effective level, rpo, rto) */
+	struct dh_compliance_tests tests[DH_COMPLIANCE_KINDS]; /* by enum dh_job_kind */
+	struct dh_compliance c; /* dh_compliance_eval of the above as of now */
+};
+
 #endif

@@ -255,6 +255,8 @@ reply(struct dh_httpd *h, struct MHD_Connection *c, const char *method, const ch
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 		resp->content_type ? resp->content_type : "application/json");
+	for (size_t i = 0; i < resp->nheaders && i < DH_HTTP_RESP_HEADERS; i++)
+		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
 	ret = MHD_queue_response(c, (unsigned int)resp->status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -270,15 +272,6 @@ set_error(struct dh_http_resp *resp, int status, const char *why)
 }
 
 const char *
-dh_http_req_param(const struct dh_http_req *req, const char *name)
-{
-	for (size_t i = 0; i < req->nparams; i++)
-		if (strcmp(req->params[i].name, name) == 0)
-			return req->params[i].value;
-	return NULL;
-}
-
-const char *
 dh_http_req_header(const struct dh_http_req *req, const char *name)
 {
 	return req->header != NULL ? req->header(req->conn, name) : NULL;
@@ -290,66 +283,6 @@ conn_header(void *conn, const char *name)
 	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
-static void
-params_fini(struct dh_http_req *req)
-{
-	for (size_t i = 0; i < req->nparams; i++)
-		free(req->params[i].value);
-	req->nparams = 0;
-}
-
-/* A "{name}" segment of pat[0..n), its name's length in *nl. */
-static bool
-is_param_segment(const char *pat, size_t n, size_t *nl)
-{
-	if (n < 3 || pat[0] != '{' || pat[n - 1] != '}')
-		return false;
-	*nl = n - 2;
-	return true;
-}
-
-/*
- * Whether url matches pattern, segment by segment; the {name} segments
- * go into req->params (freed by params_fini) only on a match.
- */
-static bool
-route_match(const char *pat, const char *url, struct dh_http_req *req)
-{
-	const char *val[DH_HTTP_PARAMS_MAX], *name[DH_HTTP_PARAMS_MAX];
-	size_t vl[DH_HTTP_PARAMS_MAX], nlen[DH_HTTP_PARAMS_MAX], n = 0, pl, ul, nl;
-
-	for (;;) {
-		if (*pat == '\0' || *url == '\0') {
-			if (*pat != *url)
-				return false;
-			break;
-		}
-		if (*pat++ != '/' || *url++ != '/')
-			return false;
-		pl = strcspn(pat, "/");
-		ul = strcspn(url, "/");
-		if (is_param_segment(pat, pl, &nl)) {
-			if (ul == 0 || n == DH_HTTP_PARAMS_MAX)
-				return false;
-			name[n] = pat + 1;
-			nlen[n] = nl;
-			val[n] = url;
-			vl[n++] = ul;
-		} else if (pl != ul || strncmp(pat, url, pl) != 0) {
-			return false;
-		}
-		pat += pl;
-		url += ul;
-	}
-	for (size_t i = 0; i < n; i++) {
-		snprintf(req->params[i].name, sizeof(req->params[i].name), "%.*s", (int)nlen[i],
-			name[i]);
-		req->params[i].value = dh_xstrndup(val[i], vl[i]);
-	}
-	req->nparams = n;
-	return true;
-}
-
 /* The route for method and url (params into req), or NULL. */
 static const struct dh_http_route *
 route_find(const struct dh_httpd *h, const char *method, const char *url, struct dh_http_req *req,
@@ -359,41 +292,16 @@ route_find(const struct dh_httpd *h, const char *method, const char *url, struct
 	for (size_t i = 0; i < h->cfg.nroutes; i++) {
 		const struct dh_http_route *rt = &h->routes[i];
 
-		if (!route_match(rt->pattern, url, req))
+		if (!dh_http_route_match(rt->pattern, url, req))
 			continue;
 		if (strcmp(method, rt->method) != 0) {
 			*wrong_method = true;
-			params_fini(req);
+			dh_http_params_fini(req);
 			continue;
 		}
 		return rt;
 	}
 	return NULL;
-}
-
-/* A pattern httpd can match: "/" segments, {name}s that fit. */
-static int
-check_route(const struct dh_http_route *rt, const struct dh_httpd_config *cfg, struct dh_err *err)
-{
-	const char *p = rt->pattern;
-	size_t n = 0, pl, nl;
-
-	if (rt->method == NULL || p == NULL || p[0] != '/' || rt->handler == NULL)
-		return dh_err_set(err, DH_EINVAL,
-			"a route needs a method, a pattern "
-			"starting with '/' and a handler");
-	if (rt->need > DH_HTTP_NEED_SIGNED && cfg->guard == NULL)
-		return dh_err_set(err, DH_EINVAL, "route %s %s needs a guard", rt->method, p);
-	for (; *p == '/'; p += pl) {
-		pl = strcspn(++p, "/");
-		if (is_param_segment(p, pl, &nl) &&
-			(++n > DH_HTTP_PARAMS_MAX || nl >= DH_HTTP_PARAM_NAME_MAX))
-			return dh_err_set(err, DH_EINVAL,
-				"route %s %s: too many or too "
-				"long {names}",
-				rt->method, rt->pattern);
-	}
-	return 0;
 }
 
 static void
@@ -623,7 +531,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	watch_mark(cls, c, false);
 	if (ctx == NULL)
 		return;
-	params_fini(&ctx->req);
+	dh_http_params_fini(&ctx->req);
 	dh_buf_fini(&ctx->body);
 	free(ctx);
 	*con_cls = NULL;
@@ -720,7 +628,7 @@ dh_httpd_start(struct dh_httpd **out, const struct dh_httpd_config *cfg, struct 
 	h->refilled = mono_now();
 	h->routes = dh_xcalloc(cfg->nroutes + 1, sizeof(*h->routes));
 	for (size_t i = 0; i < cfg->nroutes; i++) {
-		if ((r = check_route(&cfg->routes[i], cfg, err)) != 0)
+		if ((r = dh_http_route_check(&cfg->routes[i], cfg, err)) != 0)
 			goto out;
 		h->routes[i] = cfg->routes[i];
 	}

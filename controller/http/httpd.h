@@ -54,12 +54,21 @@ const char *dh_http_req_param(const struct dh_http_req *req, const char *name);
 /* A request header's value, or NULL when absent. */
 const char *dh_http_req_header(const struct dh_http_req *req, const char *name);
 
+#define DH_HTTP_RESP_HEADERS 8       /* extra headers of one answer */
+#define DH_HTTP_HEADER_VALUE_MAX 320 /* bytes of one, with its NUL */
+
 /* A handler's answer: status, a body it allocated, and for a 4xx the reason to log. */
 struct dh_http_resp {
 	int status;
 	char *body; /* caller-owned (httpd frees it); NULL = empty */
 	const char *content_type;
 	char why[200]; /* logged with the peer for 4xx/5xx; never a secret */
+	/* more headers (Set-Cookie, Location, Cache-Control), sent as given */
+	struct {
+		char name[32];
+		char value[DH_HTTP_HEADER_VALUE_MAX];
+	} headers[DH_HTTP_RESP_HEADERS];
+	size_t nheaders;
 };
 
 typedef void (
@@ -150,5 +159,24 @@ void dh_httpd_stop(struct dh_httpd *h);
 int dh_httpd_parse_listen(const char *listen, char *addr, size_t addrsz, uint16_t *port,
 	struct dh_err *err);
 bool dh_httpd_is_loopback(const char *addr);
+
+/* Route patterns (http/route.c), for httpd.c and its tests. */
+
+/*
+ * Whether url matches pattern pat segment by segment; on a match the
+ * {name} segments go into req->params (owned, dh_http_params_fini).
+ */
+bool dh_http_route_match(const char *pat, const char *url, struct dh_http_req *req);
+
+/* Free req's params and set nparams to 0. */
+void dh_http_params_fini(struct dh_http_req *req);
+
+/*
+ * A pattern httpd can match ("/" segments, {name}s that fit) with a
+ * method and handler, and a guard (cfg->guard) when the route needs one.
+ * 0 or DH_EINVAL with err naming the route.
+ */
+int dh_http_route_check(const struct dh_http_route *rt, const struct dh_httpd_config *cfg,
+	struct dh_err *err);
 
 #endif

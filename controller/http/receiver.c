@@ -19,7 +19,7 @@
 #include "store/db.h"
 #include "store/jobs.h"
 
-#define ROUTES_MAX 6
+#define ROUTES_MAX 24
 
 struct dh_receiver {
 	struct dh_events *events;
@@ -65,6 +65,8 @@ start_http(struct dh_receiver *rv, const struct dh_receiver_cfg *cfg, struct dh_
 		.tls_key = cfg->tls_key,
 		.routes = routes,
 		.nroutes = 1,
+		.guard = cfg->guard,
+		.guard_user = cfg->guard_user,
 		.quiet = cfg->quiet };
 	const struct dh_http_route *ev;
 	size_t n;
@@ -74,6 +76,8 @@ start_http(struct dh_receiver *rv, const struct dh_receiver_cfg *cfg, struct dh_
 		routes[hc.nroutes++] = ev[i];
 	if (rv->metrics != NULL && hc.nroutes < ROUTES_MAX)
 		routes[hc.nroutes++] = dh_metrics_route(rv->metrics);
+	for (size_t i = 0; i < cfg->nroutes && hc.nroutes < ROUTES_MAX; i++)
+		routes[hc.nroutes++] = cfg->routes[i];
 	return dh_httpd_start(&rv->httpd, &hc, err);
 }
 

@@ -16,6 +16,7 @@
 
 #include "dh/err.h"
 #include "http/events.h"
+#include "http/httpd.h"
 
 enum dh_receiver_mode {
 	DH_RECEIVER_SERVE, /* hold the address; note in the database that we do */
@@ -32,6 +33,11 @@ struct dh_receiver_cfg {
 	const char *plans;
 	const char *metrics_token_file;
 	bool quiet; /* do not log rejections (benchmarks) */
+	/* more routes (the web pages) and the guard they need; borrowed until stop */
+	const struct dh_http_route *routes;
+	size_t nroutes;
+	dh_http_guard guard;
+	void *guard_user;
 };
 
 struct dh_receiver;

@@ -21,13 +21,6 @@
 #include "eval/compliance.h"
 #include "plan/plan.h"
 
-/* One system: borrowed model and records, and the verdict on them. */
-struct dh_status_row {
-	const struct dh_system *sys; /* derived (effective level, rpo, rto) */
-	struct dh_compliance_tests tests[DH_COMPLIANCE_KINDS]; /* by enum dh_job_kind */
-	struct dh_compliance c; /* dh_compliance_eval of the above as of now */
-};
-
 /*
  * A table, one line per system: id, T-level (`*` when set by IT), rpo,
  * rto, the last restore test (time, verdict, measured rpo/rto), when it

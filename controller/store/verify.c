@@ -13,6 +13,7 @@
 #include "store/jobs.h"
 #include "store/records.h"
 #include "store/revisions.h"
+#include "store/web.h"
 
 static const struct dh_audit_kind *const kinds[] = {
 	&dh_db_job_audit,
@@ -21,6 +22,7 @@ static const struct dh_audit_kind *const kinds[] = {
 	&dh_db_revision_audit,
 	&dh_db_action_opened_audit,
 	&dh_db_action_closed_audit,
+	&dh_db_web_audit,
 };
 
 int

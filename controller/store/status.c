@@ -1,0 +1,43 @@
+/*
+ * The status rows (store/status.h), laid out from dh_db_standings.
+ */
+#include "store/status.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dh/buf.h"
+
+int
+dh_db_status_load(struct dh_db *db, const struct dh_plan *p, time_t now, struct dh_db_status *out,
+	struct dh_err *err)
+{
+	int r;
+
+	out->own = dh_xcalloc(1, sizeof(*out->own));
+	out->rows = dh_xcalloc(p->nsystems ? p->nsystems : 1, sizeof(*out->rows));
+	out->n = 0;
+	if ((r = dh_db_standings(db, p, false, now, out->own, err)) != 0) {
+		dh_db_status_fini(out);
+		return r;
+	}
+	for (size_t i = 0; i < out->own->n; i++) {
+		out->rows[i].sys = out->own->v[i].sys;
+		memcpy(out->rows[i].tests, out->own->v[i].tests, sizeof(out->rows[i].tests));
+		out->rows[i].c = out->own->v[i].c;
+	}
+	out->n = out->own->n;
+	return 0;
+}
+
+void
+dh_db_status_fini(struct dh_db_status *st)
+{
+	if (st->own != NULL)
+		dh_db_standings_fini(st->own);
+	free(st->own);
+	free(st->rows);
+	st->own = NULL;
+	st->rows = NULL;
+	st->n = 0;
+}
