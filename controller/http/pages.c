@@ -314,6 +314,7 @@ dh_pages_new(struct dh_pages **out, const struct dh_pages_cfg *cfg, struct dh_er
 			DH_HTTP_NEED_OPERATOR },
 		{ "GET", "/records/{id}", pages_record, pg, 0, DH_HTTP_NEED_AUDITOR },
 		{ "GET", "/actions", pages_actions, pg, 0, DH_HTTP_NEED_AUDITOR },
+		{ "GET", "/report", pages_report, pg, 0, DH_HTTP_NEED_AUDITOR },
 		{ "POST", "/actions/{id}/close", pages_action_close, pg, DH_PAGES_FORM_MAX,
 			DH_HTTP_NEED_OPERATOR },
 	};

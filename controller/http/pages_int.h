@@ -13,7 +13,7 @@
 #include "plan/plan.h"
 #include "render/web.h"
 
-#define PAGES_ROUTES 9
+#define PAGES_ROUTES 10
 
 struct dh_pages {
 	const struct dh_config *config;
@@ -48,6 +48,9 @@ void pages_audit(struct dh_pages *pg, const char *event, const char *user,
 /* Open the plan as of now; NULL after filling resp with a 500 page. */
 struct dh_plan *pages_plan(struct dh_pages *pg, const struct who *w, time_t now, bool *errors,
 	struct dh_http_resp *resp);
+
+/* GET /report, ?as_of= (pages_report.c). */
+void pages_report(void *user, const struct dh_http_req *req, struct dh_http_resp *resp);
 
 /* POST /systems/{id}/run (pages_run.c). */
 void pages_run(void *user, const struct dh_http_req *req, struct dh_http_resp *resp);

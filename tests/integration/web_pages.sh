@@ -119,5 +119,26 @@ curl -s --cacert "$work/tls.pem" -D "$work/tls.hdr" -o /dev/null \
 	fail "login over TLS"
 grep -i '^set-cookie: dh_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict; Secure' "$work/tls.hdr" >/dev/null ||
 	fail "cookie over TLS: $(grep -i set-cookie "$work/tls.hdr")"
+# GET /report: the auditor's report as a page, as of now or as of a date;
+# a board-limited user's report names only its boards' systems
+page() { # USER PASSWORD PATH OUT: log in, GET PATH into OUT, print the status
+	curl -s --cacert "$work/tls.pem" -c "$work/$1.jar" -o /dev/null \
+		--data-urlencode "user=$1" --data-urlencode "password=$2" "https://127.0.0.1:$tport/login"
+	curl -s --cacert "$work/tls.pem" -b "$work/$1.jar" -o "$4" -w '%{http_code}' \
+		"https://127.0.0.1:$tport$3"
+}
+[ "$(page anna anna-secret /report "$work/r.html")" = 200 ] || fail "anna's /report"
+grep -F 'Procapita &lt;script&gt;alert(1)&lt;/script&gt;' "$work/r.html" >/dev/null ||
+	fail "/report lacks the escaped procapita"
+grep -F '<script' "$work/r.html" >/dev/null && fail "/report carries a script element"
+grep -F 'Ecos' "$work/r.html" >/dev/null || fail "anna's /report lacks Ecos"
+[ "$(page bu bu-secret /report "$work/rb.html")" = 200 ] || fail "bu's /report"
+grep -F 'Procapita' "$work/rb.html" >/dev/null || fail "bu's /report lacks procapita"
+grep -F 'Ecos' "$work/rb.html" >/dev/null && fail "bu's /report names Miljönämnden's Ecos"
+[ "$(page anna anna-secret '/report?as_of=2020-01-01' "$work/r0.html")" = 200 ] ||
+	fail "/report?as_of=2020-01-01"
+grep -F '2020-01-01' "$work/r0.html" >/dev/null || fail "/report as of 2020-01-01 does not say so"
+[ "$(page anna anna-secret '/report?as_of=yesterday' "$work/rx.html")" = 400 ] ||
+	fail "/report?as_of=yesterday is not refused"
 kill "$spid"; wait "$spid" 2>/dev/null || true; spid=
 echo "web_pages: ok (screenshots in $shots)"
