@@ -283,6 +283,18 @@ conn_header(void *conn, const char *name)
 	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
+const char *
+dh_http_req_query(const struct dh_http_req *req, const char *name)
+{
+	return req->query != NULL ? req->query(req->conn, name) : NULL;
+}
+
+static const char *
+conn_query(void *conn, const char *name)
+{
+	return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
 /* The route for method and url (params into req), or NULL. */
 static const struct dh_http_route *
 route_find(const struct dh_httpd *h, const char *method, const char *url, struct dh_http_req *req,
@@ -345,6 +357,7 @@ dispatch(struct dh_httpd *h, struct MHD_Connection *c, const char *url, const ch
 	req->path = url;
 	req->peer = peer;
 	req->header = conn_header;
+	req->query = conn_query;
 	req->conn = c;
 	req->body = ctx->body.data ? ctx->body.data : "";
 	req->len = ctx->body.len;

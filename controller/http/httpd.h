@@ -46,6 +46,7 @@ struct dh_http_req {
 	size_t nparams;
 	/* Header lookup (case-insensitive name); set by httpd, or by a test. */
 	const char *(*header)(void *conn, const char *name);
+	const char *(*query)(void *conn, const char *name);
 	void *conn;
 };
 
@@ -53,6 +54,8 @@ struct dh_http_req {
 const char *dh_http_req_param(const struct dh_http_req *req, const char *name);
 /* A request header's value, or NULL when absent. */
 const char *dh_http_req_header(const struct dh_http_req *req, const char *name);
+/* A query argument's value ("?as_of=..."), decoded by libmicrohttpd, or NULL when absent. */
+const char *dh_http_req_query(const struct dh_http_req *req, const char *name);
 
 #define DH_HTTP_RESP_HEADERS 8       /* extra headers of one answer */
 #define DH_HTTP_HEADER_VALUE_MAX 320 /* bytes of one, with its NUL */

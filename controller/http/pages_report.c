@@ -29,7 +29,7 @@ sees(void *user, const struct dh_system *s)
 static bool
 parse_as_of(const struct dh_http_req *req, time_t now, time_t *as_of)
 {
-	const char *v = dh_http_req_param(req, "as_of");
+	const char *v = dh_http_req_query(req, "as_of");
 
 	*as_of = now;
 	if (v == NULL || v[0] == '\0')
