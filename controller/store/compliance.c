@@ -31,29 +31,40 @@ targets_changed(const struct dh_system *s, enum dh_job_kind k, const struct dh_r
 	return r->rpo_target_s != rpo || r->rto_target_s != s->eff_rto_s;
 }
 
-/* "plan changed since the last passed test" of s and kind k. */
+/*
+ * "plan changed since the last passed test" of s and kind k: the pass's
+ * revision's fingerprint against the current plan's, read from the
+ * current revision's row when the plan was noted (serve and run note it),
+ * computed otherwise.
+ */
 static int
 plan_changed(struct reader *rd, const struct dh_plan *p, const struct dh_system *s,
 	enum dh_job_kind k, const struct dh_record *passed, bool *out, struct dh_err *err)
 {
 	char fp[DH_PLAN_FINGERPRINT_LEN];
+	const char *now_fp;
 	int rc;
 
 	*out = false;
 	if (passed == NULL || passed->plan_revision == NULL ||
 		strcmp(passed->plan_revision, p->revision) == 0)
 		return 0;
-	dh_plan_fingerprint(fp, s, k);
 	sqlite3_reset(rd->section);
 	dh_sql_bind_text(rd->section, 1, passed->plan_revision);
 	dh_sql_bind_text(rd->section, 2, s->id);
 	dh_sql_bind_text(rd->section, 3, dh_job_kind_name(k));
-	if ((rc = sqlite3_step(rd->section)) == SQLITE_ROW)
-		*out = strcmp((const char *)sqlite3_column_text(rd->section, 0), fp) != 0;
-	else if (rc == SQLITE_DONE)
+	dh_sql_bind_text(rd->section, 4, p->revision);
+	if ((rc = sqlite3_step(rd->section)) == SQLITE_DONE) {
 		*out = targets_changed(s, k, passed);
-	else
+		return 0;
+	}
+	if (rc != SQLITE_ROW)
 		return dh_sql_err(rd->db, err, "read plan sections");
+	if ((now_fp = (const char *)sqlite3_column_text(rd->section, 1)) == NULL) {
+		dh_plan_fingerprint(fp, s, k);
+		now_fp = fp;
+	}
+	*out = strcmp((const char *)sqlite3_column_text(rd->section, 0), now_fp) != 0;
 	return 0;
 }
 
@@ -101,8 +112,10 @@ dh_db_standings(struct dh_db *db, const struct dh_plan *p, bool plan_errors, tim
 	out->n = p->nsystems;
 	if ((rc = dh_db_newest(db, p, now, &out->newest, err)) != 0 ||
 		(rc = dh_sql_prepare(db,
-			 "SELECT fingerprint FROM plan_sections"
-			 " WHERE revision = ?1 AND system = ?2 AND kind = ?3",
+			 "SELECT a.fingerprint, b.fingerprint FROM plan_sections AS a"
+			 " LEFT JOIN plan_sections AS b ON b.revision = ?4"
+			 " AND b.system = a.system AND b.kind = a.kind"
+			 " WHERE a.revision = ?1 AND a.system = ?2 AND a.kind = ?3",
 			 &rd.section, err)) != 0)
 		goto out;
 	for (size_t i = 0; i < p->nsystems; i++) {
