@@ -11,60 +11,8 @@
 #include "eval/compliance.h"
 #include "store/actions.h"
 #include "store/records.h"
+#include "store/revisions.h"
 #include "store/verify.h"
-
-/* What the model borrows, owned until dh_report_load_fini. */
-struct owned {
-	struct dh_record **recs; /* the records the rows rest on */
-	size_t nrecs, cap;
-	struct dh_record **listed; /* since: the history read; else NULL */
-	size_t nlisted;
-	struct dh_action *actions;
-	size_t nactions;
-};
-
-/* Where dh_db_records_latest hands one kind's records: the rows, and who owns them. */
-struct taker {
-	struct dh_status_row *rows;
-	int kind;
-	time_t now;
-	struct owned *ow;
-};
-
-static int
-take(void *user, size_t i, struct dh_record *rec)
-{
-	struct taker *t = user;
-	struct owned *ow = t->ow;
-
-	if (ow->nrecs == ow->cap) {
-		ow->cap = ow->cap ? 2 * ow->cap : 1024;
-		ow->recs = dh_xrealloc(ow->recs, ow->cap * sizeof(*ow->recs));
-	}
-	ow->recs[ow->nrecs++] = rec;
-	dh_compliance_tests_add(&t->rows[i].tests[t->kind], rec, t->now);
-	return 0;
-}
-
-/* Each system's records of each kind that its verdict rests on, as of now. */
-static int
-load_tests(struct dh_db *db, struct dh_status_row *rows, size_t n, time_t now, struct owned *ow,
-	struct dh_err *err)
-{
-	const char **ids = dh_xcalloc(n + 1, sizeof(*ids));
-	int r = 0;
-
-	for (size_t i = 0; i < n; i++)
-		ids[i] = rows[i].sys->id;
-	for (int k = 0; k < DH_COMPLIANCE_KINDS && r == 0; k++) {
-		struct taker t = { rows, k, now, ow };
-
-		r = dh_db_records_latest(db, ids, n, dh_job_kind_name((enum dh_job_kind)k), now,
-			take, &t, err);
-	}
-	free(ids);
-	return r;
-}
 
 static int
 system_cmp(const void *key, const void *elem)
@@ -73,37 +21,47 @@ system_cmp(const void *key, const void *elem)
 }
 
 /*
- * The actions opened by now, moved to the front of ow->actions (*seen of
- * them), each given to its system's row. Rows are by system id.
+ * Each row's tests and verdict from the standings as of m->as_of, passes
+ * compared with the plan revision in force then (so a report as of last
+ * year is not changed by this year's plan), every record whole.
  */
 static int
-load_actions(struct dh_db *db, struct dh_status_row *rows, size_t n, time_t now, struct owned *ow,
-	size_t *seen, struct dh_err *err)
+load_standings(struct dh_db *db, const struct dh_plan *p, struct dh_report_load *rl,
+	struct dh_err *err)
 {
+	struct dh_standings_opt opt = { .whole_records = true };
 	int r;
 
-	*seen = 0;
-	if ((r = dh_db_actions_list(db, NULL, &ow->actions, &ow->nactions, err)) != 0)
+	if ((r = dh_db_revision_at(db, rl->m.as_of, &rl->revision, err)) != 0)
 		return r;
-	for (size_t i = 0; i < ow->nactions; i++) {
-		struct dh_action tmp;
+	opt.revision = rl->revision;
+	if ((r = dh_db_standings_with(db, p, rl->m.as_of, &opt, &rl->sd, err)) != 0)
+		return r;
+	for (size_t i = 0; i < rl->m.nrows; i++) {
+		const struct dh_standing *st = &rl->sd.v[rl->rows[i].sys - p->systems];
 
-		if (!dh_action_is_seen(&ow->actions[i], now) || ow->actions[i].system == NULL ||
-			bsearch(ow->actions[i].system, rows, n, sizeof(*rows), system_cmp) == NULL)
-			continue;
-		tmp = ow->actions[*seen]; /* a swap keeps every string owned once */
-		ow->actions[*seen] = ow->actions[i];
-		ow->actions[i] = tmp;
-		(*seen)++;
-	}
-	for (size_t i = 0; i < *seen; i++) {
-		const struct dh_action *a = &ow->actions[i];
-		struct dh_status_row *row = bsearch(a->system, rows, n, sizeof(*rows), system_cmp);
-
-		if (row != NULL && (int)a->kind < DH_COMPLIANCE_KINDS)
-			dh_compliance_tests_add_action(&row->tests[a->kind], a, now);
+		memcpy(rl->rows[i].tests, st->tests, sizeof(rl->rows[i].tests));
+		rl->rows[i].c = st->c;
 	}
 	return 0;
+}
+
+/* The corrective actions opened by as_of of the systems among the rows (by id). */
+static void
+load_actions(struct dh_report_load *rl)
+{
+	const struct dh_standings *sd = &rl->sd;
+
+	rl->actions = dh_xcalloc(sd->nactions + 1, sizeof(*rl->actions));
+	for (size_t i = 0; i < sd->nactions; i++) {
+		const struct dh_action *a = &sd->actions[i];
+
+		if (dh_action_is_seen(a, rl->m.as_of) && a->system != NULL &&
+			bsearch(a->system, rl->rows, rl->m.nrows, sizeof(*rl->rows), system_cmp) !=
+				NULL)
+			rl->actions[rl->m.nactions++] = *a; /* strings borrowed from sd */
+	}
+	rl->m.actions = rl->actions;
 }
 
 static int
@@ -147,25 +105,25 @@ rested_on(const struct dh_status_row *rows, size_t n, size_t *out_n)
 
 /*
  * since: every record started since then and known by now, newest first,
- * of the systems among m->rows (which are by system id).
+ * of the systems among the rows (which are by system id).
  */
 static int
-load_listed(struct dh_db *db, struct dh_report *m, struct owned *ow, const struct dh_record ***v,
-	struct dh_err *err)
+load_listed(struct dh_db *db, struct dh_report_load *rl, struct dh_err *err)
 {
+	struct dh_report *m = &rl->m;
 	size_t cnt = 0;
 	int r;
 
-	if ((r = dh_db_history(db, NULL, NULL, m->since, 0, &ow->listed, &ow->nlisted, err)) != 0)
+	if ((r = dh_db_history(db, NULL, NULL, m->since, 0, &rl->history, &rl->nhistory, err)) != 0)
 		return r;
-	*v = dh_xcalloc(ow->nlisted + 1, sizeof(**v));
-	for (size_t i = 0; i < ow->nlisted; i++) {
-		const struct dh_record *t = ow->listed[i];
+	rl->listed = dh_xcalloc(rl->nhistory + 1, sizeof(*rl->listed));
+	for (size_t i = 0; i < rl->nhistory; i++) {
+		const struct dh_record *t = rl->history[i];
 
 		if ((t->finished_at ? t->finished_at : t->started_at) <= m->as_of &&
 			t->system != NULL &&
 			bsearch(t->system, m->rows, m->nrows, sizeof(*m->rows), system_cmp) != NULL)
-			(*v)[cnt++] = t;
+			rl->listed[cnt++] = t;
 	}
 	m->nrecords = cnt;
 	return 0;
@@ -187,27 +145,19 @@ load_audit(struct dh_db *db, struct dh_report *m, struct dh_err *err)
 
 /* Fill the model from the store; rows[i].sys are set, m->nrows of them. */
 static int
-load(struct dh_db *db, const struct dh_plan *p, struct dh_status_row *rows, struct dh_report *m,
-	struct owned *ow, const struct dh_record ***listed, struct dh_err *err)
+load(struct dh_db *db, const struct dh_plan *p, struct dh_report_load *rl, struct dh_err *err)
 {
-	struct dh_compliance_req req;
 	int r;
 
-	if ((r = load_tests(db, rows, m->nrows, m->as_of, ow, err)) != 0)
+	if ((r = load_standings(db, p, rl, err)) != 0)
 		return r;
-	if ((r = load_actions(db, rows, m->nrows, m->as_of, ow, &m->nactions, err)) != 0)
-		return r;
-	m->actions = ow->actions;
-	for (size_t i = 0; i < m->nrows; i++) {
-		dh_compliance_req_from_plan(&req, p, rows[i].sys, false);
-		dh_compliance_eval(&rows[i].c, &req, rows[i].tests, m->as_of);
-	}
-	if (m->since > 0)
-		r = load_listed(db, m, ow, listed, err);
+	load_actions(rl);
+	if (rl->m.since > 0)
+		r = load_listed(db, rl, err);
 	else
-		*listed = rested_on(rows, m->nrows, &m->nrecords);
-	m->records = *listed;
-	return r != 0 ? r : load_audit(db, m, err);
+		rl->listed = rested_on(rl->rows, rl->m.nrows, &rl->m.nrecords);
+	rl->m.records = rl->listed;
+	return r != 0 ? r : load_audit(db, &rl->m, err);
 }
 
 int
@@ -215,9 +165,7 @@ dh_report_load(struct dh_db *db, const struct dh_plan *p, time_t as_of, time_t s
 	time_t generated_at, dh_report_filter filter, void *filter_user, struct dh_report_load *out,
 	struct dh_err *err)
 {
-	struct owned ow = { 0 };
 	size_t n = 0;
-	int r;
 
 	memset(out, 0, sizeof(*out));
 	out->rows = dh_xcalloc(p->nsystems + 1, sizeof(*out->rows));
@@ -231,23 +179,17 @@ dh_report_load(struct dh_db *db, const struct dh_plan *p, time_t as_of, time_t s
 		.since = since,
 		.rows = out->rows,
 		.nrows = n };
-	r = load(db, p, out->rows, &out->m, &ow, &out->listed, err);
-	out->recs = ow.recs;
-	out->nrecs = ow.nrecs;
-	out->history = ow.listed;
-	out->nhistory = ow.nlisted;
-	out->actions = ow.actions;
-	out->nactions = ow.nactions;
-	return r;
+	return load(db, p, out, err);
 }
 
 void
 dh_report_load_fini(struct dh_report_load *rl)
 {
-	dh_db_records_free(rl->recs, rl->nrecs);
+	dh_db_standings_fini(&rl->sd);
 	dh_db_records_free(rl->history, rl->nhistory);
-	dh_actions_free(rl->actions, rl->nactions);
+	free(rl->actions);
 	free(rl->listed);
 	free(rl->rows);
+	free(rl->revision);
 	memset(rl, 0, sizeof(*rl));
 }

@@ -1,14 +1,13 @@
 /*
  * The report's model (render/report.h) read from the plan and the store,
  * for `drillhall report` (cli/cmd_report.c) and the /report page
- * (http/pages_report.c), in the caller's read transaction: per system and
- * kind the records compliance rests on as of as_of (store/records.h:
- * dh_db_records_latest, a few rows each, so a store of a million records
- * is not read whole), the corrective actions opened by then, the records
- * listed (those since `since`, or else the ones the verdicts rest on),
- * and the audit chain verified with its head as of as_of. Records are
- * judged by eval/compliance.c exactly as `status` judges them; each keeps
- * the targets and plan revision it ran under. A filter leaves out systems
+ * (http/pages_report.c), in the caller's read transaction: where every
+ * system stands as of as_of (store/compliance.h, the reader `status` uses,
+ * with whole records; "plan changed" against the plan revision in force
+ * at as_of), the corrective actions opened by then, the records listed
+ * (those since `since`, or else the ones the verdicts rest on), and the
+ * audit chain verified with its head as of as_of. Each record keeps the
+ * targets and plan revision it ran under. A filter leaves out systems
  * a web user may not see (SPEC "Web pages and roles": boards), with their
  * records and actions.
  */
@@ -22,6 +21,7 @@
 #include "dh/err.h"
 #include "plan/plan.h"
 #include "render/report.h"
+#include "store/compliance.h"
 #include "store/db.h"
 
 /* Whether a system goes into the report; user is the filter's own. */
@@ -31,11 +31,12 @@ typedef bool (*dh_report_filter)(void *user, const struct dh_system *s);
 struct dh_report_load {
 	struct dh_report m;
 	struct dh_status_row *rows;
-	const struct dh_record **listed;
-	struct dh_record **recs, **history;
-	size_t nrecs, nhistory;
-	struct dh_action *actions;
-	size_t nactions;
+	struct dh_standings sd;          /* the rows' tests and their records */
+	const struct dh_record **listed; /* m.records */
+	struct dh_record **history;      /* since: the history read */
+	size_t nhistory;
+	struct dh_action *actions; /* m.actions: shallow copies of sd's */
+	char *revision;            /* in force at as_of, or NULL */
 };
 
 /*

@@ -20,6 +20,7 @@ _Static_assert(DH_NEWEST_KINDS == DH_COMPLIANCE_KINDS, "one newest set per compl
 struct reader {
 	struct dh_db *db;
 	sqlite3_stmt *section;
+	const char *revision; /* what passes are compared with */
 };
 
 /* The record's own targets against the current requirement (old revisions). */
@@ -47,13 +48,13 @@ plan_changed(struct reader *rd, const struct dh_plan *p, const struct dh_system 
 
 	*out = false;
 	if (passed == NULL || passed->plan_revision == NULL ||
-		strcmp(passed->plan_revision, p->revision) == 0)
+		strcmp(passed->plan_revision, rd->revision) == 0)
 		return 0;
 	sqlite3_reset(rd->section);
 	dh_sql_bind_text(rd->section, 1, passed->plan_revision);
 	dh_sql_bind_text(rd->section, 2, s->id);
 	dh_sql_bind_text(rd->section, 3, dh_job_kind_name(k));
-	dh_sql_bind_text(rd->section, 4, p->revision);
+	dh_sql_bind_text(rd->section, 4, rd->revision);
 	if ((rc = sqlite3_step(rd->section)) == SQLITE_DONE) {
 		*out = targets_changed(s, k, passed);
 		return 0;
@@ -103,14 +104,26 @@ int
 dh_db_standings(struct dh_db *db, const struct dh_plan *p, bool plan_errors, time_t now,
 	struct dh_standings *out, struct dh_err *err)
 {
+	struct dh_standings_opt opt = { .plan_errors = plan_errors };
+
+	return dh_db_standings_with(db, p, now, &opt, out, err);
+}
+
+int
+dh_db_standings_with(struct dh_db *db, const struct dh_plan *p, time_t now,
+	const struct dh_standings_opt *opt, struct dh_standings *out, struct dh_err *err)
+{
+	static const struct dh_standings_opt none = { 0 };
 	struct reader rd = { .db = db };
 	struct dh_compliance_req req;
 	int rc;
 
+	opt = opt != NULL ? opt : &none;
+	rd.revision = opt->revision != NULL ? opt->revision : p->revision;
 	memset(out, 0, sizeof(*out));
 	out->v = dh_xcalloc(p->nsystems ? p->nsystems : 1, sizeof(*out->v));
 	out->n = p->nsystems;
-	if ((rc = dh_db_newest(db, p, now, &out->newest, err)) != 0 ||
+	if ((rc = dh_db_newest(db, p, now, opt->whole_records, &out->newest, err)) != 0 ||
 		(rc = dh_sql_prepare(db,
 			 "SELECT a.fingerprint, b.fingerprint FROM plan_sections AS a"
 			 " LEFT JOIN plan_sections AS b ON b.revision = ?4"
@@ -130,7 +143,7 @@ dh_db_standings(struct dh_db *db, const struct dh_plan *p, bool plan_errors, tim
 		goto out;
 	take_actions(p, out, now);
 	for (size_t i = 0; i < p->nsystems; i++) {
-		dh_compliance_req_from_plan(&req, p, &p->systems[i], plan_errors);
+		dh_compliance_req_from_plan(&req, p, &p->systems[i], opt->plan_errors);
 		dh_compliance_eval(&out->v[i].c, &req, out->v[i].tests, now);
 	}
 out:

@@ -58,6 +58,22 @@ struct dh_standings {
 int dh_db_standings(struct dh_db *db, const struct dh_plan *p, bool plan_errors, time_t now,
 	struct dh_standings *out, struct dh_err *err);
 
+/* What the report asks of dh_db_standings_with beyond dh_db_standings. */
+struct dh_standings_opt {
+	bool plan_errors;
+	bool whole_records; /* every record whole (checks, hosts, snapshot), not the columns */
+	/*
+	 * The revision "plan changed" compares the last pass with (a report as
+	 * of an earlier time: the revision in force then, dh_db_revision_at),
+	 * by its noted fingerprints; NULL, or a revision never noted: p's.
+	 */
+	const char *revision;
+};
+
+/* dh_db_standings with opt (NULL: as dh_db_standings with no plan errors). */
+int dh_db_standings_with(struct dh_db *db, const struct dh_plan *p, time_t now,
+	const struct dh_standings_opt *opt, struct dh_standings *out, struct dh_err *err);
+
 /* One test that is due (SPEC "Commands": due). Strings and the record are borrowed. */
 struct dh_due_row {
 	const struct dh_system *sys;

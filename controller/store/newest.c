@@ -21,7 +21,7 @@
 #define COL_JSON 14
 
 static const char *const scan_sql =
-	"SELECT " RECORD_COLUMNS ", CASE WHEN n.kind = 'failover' AND n.class = 'any'"
+	"SELECT " RECORD_COLUMNS ", CASE WHEN ?1 OR (n.kind = 'failover' AND n.class = 'any')"
 	" THEN r.json END, n.class, n.done_at"
 	" FROM records_newest AS n JOIN records AS r ON r.job = n.job"
 	" ORDER BY n.system, n.kind, n.class";
@@ -31,11 +31,11 @@ static const char *const one_sql[3] = {
 	"SELECT " RECORD_COLUMNS ", CASE WHEN ?4 THEN r.json END FROM records AS r"
 	" WHERE system = ?1 AND kind = ?2 AND coalesce(finished_at, started_at, 0) <= ?3"
 	" ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT 1",
-	"SELECT " RECORD_COLUMNS ", NULL FROM records AS r"
+	"SELECT " RECORD_COLUMNS ", CASE WHEN ?4 THEN r.json END FROM records AS r"
 	" WHERE system = ?1 AND kind = ?2 AND coalesce(finished_at, started_at, 0) <= ?3"
 	" AND verdict IN ('passed', 'failed')"
 	" ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT 1",
-	"SELECT " RECORD_COLUMNS ", NULL FROM records AS r"
+	"SELECT " RECORD_COLUMNS ", CASE WHEN ?4 THEN r.json END FROM records AS r"
 	" WHERE system = ?1 AND kind = ?2 AND coalesce(finished_at, started_at, 0) <= ?3"
 	" AND verdict = 'passed'"
 	" ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT 1",
@@ -134,14 +134,15 @@ class_index(const char *class)
 
 /* The table's rows; *late[i] set for the pairs that need a read as of now. */
 static int
-scan(struct dh_db *db, const struct dh_plan *p, time_t now, struct dh_newest_set *out, bool *late,
-	struct dh_err *err)
+scan(struct dh_db *db, const struct dh_plan *p, time_t now, bool whole, struct dh_newest_set *out,
+	bool *late, struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int r, rc;
 
 	if ((r = dh_sql_prepare(db, scan_sql, &st, err)) != 0)
 		return r;
+	sqlite3_bind_int(st, 1, whole);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct dh_newest *n = pair_of(p, out, st);
 		int c = class_index((const char *)sqlite3_column_text(st, COL_JSON + 1));
@@ -168,7 +169,7 @@ scan(struct dh_db *db, const struct dh_plan *p, time_t now, struct dh_newest_set
 
 /* One pair as of now with the LIMIT 1 queries. */
 static int
-read_late(struct dh_db *db, sqlite3_stmt *q[3], const char *sys, int k, time_t now,
+read_late(struct dh_db *db, sqlite3_stmt *q[3], const char *sys, int k, time_t now, bool whole,
 	struct dh_newest_set *out, struct dh_newest *n, struct dh_err *err)
 {
 	for (int c = 0; c < 3; c++) {
@@ -179,8 +180,7 @@ read_late(struct dh_db *db, sqlite3_stmt *q[3], const char *sys, int k, time_t n
 		dh_sql_bind_text(q[c], 1, sys);
 		dh_sql_bind_text(q[c], 2, dh_job_kind_name((enum dh_job_kind)k));
 		sqlite3_bind_int64(q[c], 3, (int64_t)now);
-		if (c == 0)
-			sqlite3_bind_int(q[c], 4, k == DH_JOB_FAILOVER);
+		sqlite3_bind_int(q[c], 4, whole || (c == 0 && k == DH_JOB_FAILOVER));
 		if ((rc = sqlite3_step(q[c])) == SQLITE_DONE)
 			continue;
 		if (rc != SQLITE_ROW)
@@ -195,8 +195,8 @@ read_late(struct dh_db *db, sqlite3_stmt *q[3], const char *sys, int k, time_t n
 }
 
 static int
-read_all_late(struct dh_db *db, const struct dh_plan *p, time_t now, struct dh_newest_set *out,
-	const bool *late, struct dh_err *err)
+read_all_late(struct dh_db *db, const struct dh_plan *p, time_t now, bool whole,
+	struct dh_newest_set *out, const bool *late, struct dh_err *err)
 {
 	sqlite3_stmt *q[3] = { NULL, NULL, NULL };
 	int r = 0;
@@ -208,7 +208,7 @@ read_all_late(struct dh_db *db, const struct dh_plan *p, time_t now, struct dh_n
 			r = dh_sql_prepare(db, one_sql[c], &q[c], err);
 		if (r == 0)
 			r = read_late(db, q, p->systems[i / DH_NEWEST_KINDS].id,
-				(int)(i % DH_NEWEST_KINDS), now, out, &out->v[i], err);
+				(int)(i % DH_NEWEST_KINDS), now, whole, out, &out->v[i], err);
 	}
 	for (int c = 0; c < 3; c++)
 		sqlite3_finalize(q[c]);
@@ -216,8 +216,8 @@ read_all_late(struct dh_db *db, const struct dh_plan *p, time_t now, struct dh_n
 }
 
 int
-dh_db_newest(struct dh_db *db, const struct dh_plan *p, time_t now, struct dh_newest_set *out,
-	struct dh_err *err)
+dh_db_newest(struct dh_db *db, const struct dh_plan *p, time_t now, bool whole,
+	struct dh_newest_set *out, struct dh_err *err)
 {
 	bool *late;
 	int r;
@@ -226,8 +226,8 @@ dh_db_newest(struct dh_db *db, const struct dh_plan *p, time_t now, struct dh_ne
 	out->n = p->nsystems * DH_NEWEST_KINDS;
 	out->v = dh_xcalloc(out->n ? out->n : 1, sizeof(*out->v));
 	late = dh_xcalloc(out->n ? out->n : 1, sizeof(*late));
-	if ((r = scan(db, p, now, out, late, err)) == 0)
-		r = read_all_late(db, p, now, out, late, err);
+	if ((r = scan(db, p, now, whole, out, late, err)) == 0)
+		r = read_all_late(db, p, now, whole, out, late, err);
 	free(late);
 	return r;
 }

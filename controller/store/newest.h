@@ -13,11 +13,13 @@
  * measured), plan revision and record hash. The newest drill of each
  * system (kind failover, any verdict) is the whole stored record, checks
  * included, because "production left on the standby" is one of its
- * checks. Nothing else parses stored JSON. Callers: store/compliance.c.
+ * checks; asked for `whole`, every record is (the report shows them).
+ * Callers: store/compliance.c.
  */
 #ifndef DH_STORE_NEWEST_H
 #define DH_STORE_NEWEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -49,8 +51,8 @@ struct dh_newest_set {
  * the caller's read transaction so the rows agree. 0, or DH_EDB /
  * DH_ELOCKED with err set (a stored drill that does not parse is DH_EDB).
  */
-int dh_db_newest(struct dh_db *db, const struct dh_plan *p, time_t now, struct dh_newest_set *out,
-	struct dh_err *err);
+int dh_db_newest(struct dh_db *db, const struct dh_plan *p, time_t now, bool whole,
+	struct dh_newest_set *out, struct dh_err *err);
 
 /* Free what dh_db_newest filled (a zeroed set is fine). */
 void dh_db_newest_fini(struct dh_newest_set *s);

@@ -244,69 +244,6 @@ dh_db_history(struct dh_db *db, const char *system, const char *kind, time_t sin
 	return r;
 }
 
-/*
- * One arm of dh_db_records_latest: the newest started record with a
- * verdict in VERDICTS known by ?3, and any other started at the same
- * second, by job descending as `history` orders them (so that compliance
- * takes the same one of a tie as `status` does). The range on started_at
- * lets the index start at ?3, so that a report as of a past date does
- * not walk through everything recorded since: a record finishes after it
- * starts.
- */
-#define LATEST_WHERE(verdicts)                                                                     \
-	" system = ?1 AND kind = ?2 AND started_at IS NOT NULL AND started_at <= ?3"               \
-	" AND coalesce(finished_at, started_at) <= ?3" verdicts
-#define LATEST_ARM(verdicts)                                                                       \
-	"SELECT * FROM (SELECT json FROM records WHERE" LATEST_WHERE(                              \
-		verdicts) " AND started_at = (SELECT started_at FROM records WHERE" LATEST_WHERE(verdicts) " ORDER BY started_at DESC LIMIT 1) ORDER BY job DESC)"
-
-/* The rows of st (one system's arms) to fn as records, for system i. */
-static int
-latest_rows(struct dh_db *db, sqlite3_stmt *st, size_t i,
-	int (*fn)(void *user, size_t i, struct dh_record *rec), void *user, struct dh_err *err)
-{
-	int r, rc = 0;
-
-	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct dh_record *rec = NULL;
-		const char *json = (const char *)sqlite3_column_text(st, 0);
-
-		if (dh_record_parse(json, (size_t)sqlite3_column_bytes(st, 0), &rec, err) != 0)
-			return dh_err_set(err, DH_EDB, "stored record is unreadable: %s",
-				err ? err->msg : "");
-		rc = fn(user, i, rec);
-	}
-	if (rc == 0 && r != SQLITE_DONE)
-		rc = dh_sql_err(db, err, "read records");
-	return rc;
-}
-
-int
-dh_db_records_latest(struct dh_db *db, const char *const *systems, size_t n, const char *kind,
-	time_t as_of, int (*fn)(void *user, size_t i, struct dh_record *rec), void *user,
-	struct dh_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int r = 0;
-
-	if ((r = dh_sql_prepare(db,
-		     LATEST_ARM("") " UNION ALL " LATEST_ARM(" AND verdict IN ('passed', 'failed')") " UNION ALL " LATEST_ARM(
-			     " AND verdict = 'passed'") " UNION ALL SELECT json FROM records WHERE system = ?1"
-							" AND kind = ?2 AND started_at IS NULL"
-							" AND coalesce(finished_at, 0) <= ?3",
-		     &st, err)) != 0)
-		return r;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		sqlite3_reset(st);
-		dh_sql_bind_text(st, 1, systems[i]);
-		dh_sql_bind_text(st, 2, kind);
-		sqlite3_bind_int64(st, 3, (int64_t)as_of);
-		r = latest_rows(db, st, i, fn, user, err);
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
 void
 dh_db_records_free(struct dh_record **recs, size_t n)
 {

@@ -65,22 +65,6 @@ int dh_db_record_get(struct dh_db *db, const char *job, struct dh_record **out, 
  */
 int dh_db_history(struct dh_db *db, const char *system, const char *kind, time_t since,
 	size_t limit, struct dh_record ***out, size_t *n, struct dh_err *err);
-/*
- * The records compliance rests on, for each of n systems and one kind as
- * of as_of (seconds, UTC): the newest record, the newest passed or failed
- * one and the newest passed one, by start, among those known by as_of
- * (started and finished at or before it), each with any other started in
- * the same second, by job descending as dh_db_history orders them; plus
- * any without a start time. The same record may come more than once;
- * eval/compliance.h takes them in any order. fn(user, i, rec) is called
- * for each, i the index into systems, and takes rec (dh_record_free); a
- * non-zero return stops and is returned. One prepared statement and a
- * few index rows per system, so the report need not read every record.
- * 0, fn's value, DH_EDB.
- */
-int dh_db_records_latest(struct dh_db *db, const char *const *systems, size_t n, const char *kind,
-	time_t as_of, int (*fn)(void *user, size_t i, struct dh_record *rec), void *user,
-	struct dh_err *err);
 void dh_db_records_free(struct dh_record **recs, size_t n);
 
 #endif

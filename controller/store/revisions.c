@@ -87,3 +87,24 @@ dh_db_plan_note(struct dh_db *db, const struct dh_plan *p, struct dh_err *err)
 	r = note_sections(db, p, err);
 	return dh_sql_write_end(db, r, err);
 }
+
+int
+dh_db_revision_at(struct dh_db *db, time_t t, char **out, struct dh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r, rc;
+
+	*out = NULL;
+	if ((r = dh_sql_prepare(db,
+		     "SELECT revision FROM plan_revisions WHERE loaded_at <= ?1"
+		     " ORDER BY loaded_at DESC, rowid DESC LIMIT 1",
+		     &st, err)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, (int64_t)t);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*out = dh_sql_col_dup(st, 0);
+	else if (rc != SQLITE_DONE)
+		r = dh_sql_err(db, err, "read plan revisions");
+	sqlite3_finalize(st);
+	return r;
+}

@@ -8,10 +8,12 @@
 #ifndef DH_STORE_REVISIONS_H
 #define DH_STORE_REVISIONS_H
 
+#include <time.h>
+
+#include "dh/err.h"
 #include "plan/plan.h"
 #include "store/audit.h"
 #include "store/db.h"
-#include "dh/err.h"
 
 /* How a plan revision is audited (kind "plan"). */
 extern const struct dh_audit_kind dh_db_revision_audit;
@@ -29,5 +31,13 @@ int dh_db_plan_revision(struct dh_db *db, const char *revision, const char *name
  * loading the plan. 0, or DH_EDB / DH_ELOCKED with err set.
  */
 int dh_db_plan_note(struct dh_db *db, const struct dh_plan *p, struct dh_err *err);
+
+/*
+ * The revision in force at t (seconds since the epoch): the one noted
+ * last by then (a revision loaded again later keeps its first time).
+ * *out the caller's (free), NULL when none was noted by t. 0, or DH_EDB /
+ * DH_ELOCKED with err set. Caller: the report as of a time.
+ */
+int dh_db_revision_at(struct dh_db *db, time_t t, char **out, struct dh_err *err);
 
 #endif

@@ -29,6 +29,7 @@
 #define FX_DB_UNDO_3_TO_7                                                                           \
 	"DROP TABLE records_newest; DROP TRIGGER records_newest_any;"                               \
 	" DROP TRIGGER records_newest_evidence; DROP TRIGGER records_newest_passed;"                \
+	" DROP TRIGGER records_newest_deleted; DROP TRIGGER records_newest_updated;"                \
 	" DROP TABLE deliveries; DROP TABLE outbox; DROP TABLE test_counts;"                        \
 	" DROP TABLE event_count; DROP TABLE audit_checks; DROP TRIGGER records_count;"             \
 	" DROP TRIGGER events_count; DROP INDEX records_latest; DROP INDEX records_latest_verdict;" \

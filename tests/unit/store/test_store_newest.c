@@ -7,9 +7,10 @@
  *    passed-or-failed and last passed equal a brute-force choice over the
  *    records finished by then (newest start; the later stored on a tie);
  *  - the newest drill is the whole record, checks included; others are
- *    the columns;
+ *    the columns, or whole records when asked for;
  *  - records of systems not in the plan are left out;
- *  - migration 7 fills the table from the records already stored.
+ *  - migration 7 fills the table from the records already stored;
+ *  - records deleted or changed by hand: the rest decide.
  */
 #include "store_fx.h"
 
@@ -82,6 +83,8 @@ store(struct dh_db *db, const struct stored *s)
 	r->rto_actual_s = 60;
 	if (s->kind == DH_JOB_FAILOVER)
 		dh_record_add_check(r, "production", DH_VERDICT_PASSED, "back on %s", s->id);
+	else
+		dh_record_add_check(r, "files", DH_VERDICT_PASSED, "%d files", 3);
 	assert_int_equal(dh_db_record_store(db, r, NULL), 0);
 	dh_record_free(r);
 }
@@ -107,11 +110,12 @@ expected(const struct stored *v, size_t n, int sys, int kind, int class, time_t 
 }
 
 static void
-check_as_of(struct dh_db *db, const struct dh_plan *p, const struct stored *v, size_t n, time_t now)
+check_as_of(struct dh_db *db, const struct dh_plan *p, const struct stored *v, size_t n, time_t now,
+	bool whole)
 {
 	struct dh_newest_set set;
 
-	assert_int_equal(dh_db_newest(db, p, now, &set, NULL), 0);
+	assert_int_equal(dh_db_newest(db, p, now, whole, &set, NULL), 0);
 	assert_int_equal(set.n, 2 * DH_NEWEST_KINDS);
 	for (int sys = 0; sys < 2; sys++)
 		for (int k = 0; k < DH_NEWEST_KINDS; k++) {
@@ -134,8 +138,11 @@ check_as_of(struct dh_db *db, const struct dh_plan *p, const struct stored *v, s
 				assert_int_equal(nw->last->nchecks, 1); /* the whole record */
 				assert_string_equal(nw->last->checks[0].name, "production");
 			}
-			if (nw->last != NULL && k == DH_JOB_RESTORE)
-				assert_int_equal(nw->last->rto_actual_s, 60); /* columns */
+			for (int c = 0; c < 3; c++) /* whole, or the columns */
+				if (got[c] != NULL && (k == DH_JOB_RESTORE || got[c] != nw->last)) {
+					assert_int_equal(got[c]->nchecks, whole ? 1 : 0);
+					assert_int_equal(got[c]->rto_actual_s, 60);
+				}
 		}
 	dh_db_newest_fini(&set);
 }
@@ -171,9 +178,11 @@ test_random_history(void **state)
 
 	for (size_t i = 0; i < n; i++)
 		store(f->db, &v[i]);
-	check_as_of(f->db, p, v, n, T0 + 100 * DAY); /* every pair from the table */
-	for (time_t t = T0 - DAY; t < T0 + 64 * DAY; t += DAY / 3)
-		check_as_of(f->db, p, v, n, t);
+	for (int whole = 0; whole < 2; whole++) {
+		check_as_of(f->db, p, v, n, T0 + 100 * DAY, whole); /* every pair from the table */
+		for (time_t t = T0 - DAY; t < T0 + 64 * DAY; t += DAY / 3)
+			check_as_of(f->db, p, v, n, t, whole);
+	}
 	dh_plan_free(p);
 }
 
@@ -195,13 +204,49 @@ test_migration_fills(void **state)
 		sqlite3_exec(raw,
 			"DROP TABLE records_newest; PRAGMA user_version = 6;"
 			"DROP TRIGGER records_newest_any; DROP TRIGGER records_newest_evidence;"
-			"DROP TRIGGER records_newest_passed;",
+			"DROP TRIGGER records_newest_passed; DROP TRIGGER records_newest_deleted;"
+			"DROP TRIGGER records_newest_updated;",
 			NULL, NULL, NULL),
 		SQLITE_OK);
 	sqlite3_close(raw);
 	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
-	check_as_of(f->db, p, v, n, T0 + 100 * DAY);
-	check_as_of(f->db, p, v, n, T0 + 30 * DAY);
+	check_as_of(f->db, p, v, n, T0 + 100 * DAY, false);
+	check_as_of(f->db, p, v, n, T0 + 30 * DAY, false);
+	dh_plan_free(p);
+}
+
+/* Records removed or moved by hand (the audit chain would show it): the rest decide. */
+static void
+test_records_changed_by_hand(void **state)
+{
+	struct fx *f = *state;
+	struct dh_plan *p = plan_ab();
+	static struct stored v[NREC];
+	size_t n = random_history(v), kept = 0;
+	sqlite3 *raw;
+
+	for (size_t i = 0; i < n; i++)
+		store(f->db, &v[i]);
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	/* every third record gone; j0001 a week earlier, j0002 system b's */
+	assert_int_equal(
+		sqlite3_exec(raw,
+			"DELETE FROM records WHERE CAST(substr(job, 2) AS INTEGER) % 3 = 0;"
+			"UPDATE records SET started_at = started_at - 7 * 86400,"
+			" finished_at = finished_at - 7 * 86400 WHERE job = 'j0001';"
+			"UPDATE records SET system = 'b' WHERE job = 'j0002';",
+			NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(raw);
+	v[1].started -= 7 * DAY;
+	v[1].finished -= 7 * DAY;
+	v[2].sys = 1;
+	for (size_t i = 0; i < n; i++)
+		if (i % 3 != 0)
+			v[kept++] = v[i];
+	check_as_of(f->db, p, v, kept, T0 + 100 * DAY, false);
+	for (time_t t = T0; t < T0 + 64 * DAY; t += 5 * DAY)
+		check_as_of(f->db, p, v, kept, t, false);
 	dh_plan_free(p);
 }
 
@@ -211,6 +256,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_random_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_fills, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records_changed_by_hand, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
