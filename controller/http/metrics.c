@@ -1,24 +1,22 @@
 /*
  * The /metrics route (http/metrics.h): who may scrape, keeping the plan
- * and a read-only connection between scrapes, and one scrape: judge
+ * (plan/cache.h) and a read-only connection between scrapes, and one scrape: judge
  * every system as of now in one read transaction, add the store's
  * counters, render.
  */
 #include "http/metrics.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "config/config.h"
 #include "dh/buf.h"
 #include "dh/sign.h"
 #include "dh/timefmt.h"
-#include "plan/open.h"
+#include "plan/cache.h"
 #include "render/metrics.h"
 #include "store/compliance.h"
 #include "store/metrics.h"
@@ -30,10 +28,7 @@ struct dh_metrics_route {
 	char *db_path, *plans, *token;
 	struct dh_events *events;
 	pthread_mutex_t mu; /* one scrape at a time; guards what follows */
-	struct dh_plan *plan;
-	bool plan_errors;
-	unsigned long long plan_sig;
-	time_t plan_at;
+	struct dh_plan_cache *plans_cache;
 	struct dh_db *db;
 };
 
@@ -52,6 +47,7 @@ dh_metrics_route_new(struct dh_metrics_route **out, const struct dh_metrics_cfg 
 	m->db_path = dh_xstrdup(cfg->db_path);
 	m->plans = dh_xstrdup(cfg->plans ? cfg->plans : "plans");
 	m->events = cfg->events;
+	m->plans_cache = dh_plan_cache_new(m->plans, PLAN_MAX_AGE_S);
 	pthread_mutex_init(&m->mu, NULL);
 	*out = m;
 	return 0;
@@ -63,7 +59,7 @@ dh_metrics_route_free(struct dh_metrics_route *m)
 	if (m == NULL)
 		return;
 	dh_db_close(m->db);
-	dh_plan_free(m->plan);
+	dh_plan_cache_free(m->plans_cache);
 	pthread_mutex_destroy(&m->mu);
 	if (m->token != NULL)
 		memset(m->token, 0, strlen(m->token));
@@ -125,65 +121,6 @@ dh_metrics_authorized(const struct dh_http_req *req, const char *token)
 	return token_equal(h, token);
 }
 
-static void
-sig_add(unsigned long long *sig, const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return;
-	*sig = *sig * 1000003ull ^ (unsigned long long)st.st_mtim.tv_sec * 1000000007ull ^
-		(unsigned long long)st.st_mtim.tv_nsec ^ (unsigned long long)st.st_size << 20 ^
-		(unsigned long long)st.st_ino;
-}
-
-/* A number that changes when a plan file is added, removed or changed. */
-static unsigned long long
-plan_signature(const char *dir)
-{
-	unsigned long long sig = 1469598103934665603ull;
-	char path[4096];
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "%s/systems", dir);
-	sig_add(&sig, path);
-	if ((d = opendir(path)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			snprintf(path, sizeof(path), "%s/systems/%s", dir, e->d_name);
-			sig_add(&sig, path);
-		}
-		closedir(d);
-	}
-	snprintf(path, sizeof(path), "%s/policy.ini", dir);
-	sig_add(&sig, path);
-	snprintf(path, sizeof(path), "%s/inventory.ini", dir);
-	sig_add(&sig, path);
-	return sig;
-}
-
-static int
-ensure_plan(struct dh_metrics_route *m, time_t now, struct dh_err *err)
-{
-	unsigned long long sig = plan_signature(m->plans);
-	struct dh_plan *p = NULL;
-	struct dh_problems pr;
-	int r;
-
-	if (m->plan != NULL && sig == m->plan_sig && now - m->plan_at < PLAN_MAX_AGE_S)
-		return 0;
-	dh_problems_init(&pr);
-	if ((r = dh_plan_open(&p, m->plans, now, &pr, err)) == 0) {
-		dh_plan_free(m->plan);
-		m->plan = p;
-		m->plan_errors = dh_problems_count(&pr, DH_SEV_ERROR) > 0;
-		m->plan_sig = sig;
-		m->plan_at = now;
-	}
-	dh_problems_fini(&pr);
-	return r;
-}
-
 static int
 ensure_db(struct dh_metrics_route *m, struct dh_err *err)
 {
@@ -241,18 +178,21 @@ scrape(struct dh_metrics_route *m, struct dh_buf *out, struct dh_err *err)
 	struct dh_metrics mx = { 0 };
 	struct dh_metrics_events ev[3];
 	struct dh_standings sd = { 0 };
+	const struct dh_plan *p = NULL;
 	time_t now = dh_time_now();
+	bool plan_errors = false;
 	int r;
 
-	if ((r = ensure_plan(m, now, err)) != 0 || (r = ensure_db(m, err)) != 0)
-		return r;
-	if ((r = dh_db_read_begin(m->db, err)) != 0)
-		return r;
-	if ((r = dh_db_standings(m->db, m->plan, m->plan_errors, now, &sd, err)) == 0 &&
+	if ((r = dh_plan_cache_get(m->plans_cache, now, &p, &plan_errors, err)) != 0 ||
+		(r = ensure_db(m, err)) != 0 || (r = dh_db_read_begin(m->db, err)) != 0)
+		goto out;
+	if ((r = dh_db_standings(m->db, p, plan_errors, now, &sd, err)) == 0 &&
 		(r = counters(m, &mx, ev, err)) == 0)
 		render(&sd, &mx, out);
 	dh_db_read_end(m->db);
+out:
 	dh_db_standings_fini(&sd);
+	dh_plan_cache_release(m->plans_cache, p);
 	return r;
 }
 

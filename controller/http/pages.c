@@ -152,6 +152,27 @@ pages_plan(struct dh_pages *pg, const struct who *w, time_t now, bool *errors,
 	return p;
 }
 
+const struct dh_plan *
+pages_plan_cached(struct dh_pages *pg, const struct who *w, time_t now, bool *errors,
+	struct dh_http_resp *resp)
+{
+	const struct dh_plan *p = NULL;
+	struct dh_err err;
+
+	dh_err_clear(&err);
+	if (dh_plan_cache_get(pg->plans_cache, now, &p, errors, &err) != 0) {
+		dh_log_error("pages: plans %s: %s", pg->plans, err.msg);
+		pages_message(resp, w, 500, "Plan unreadable", "The plans could not be read.");
+	}
+	return p;
+}
+
+void
+pages_plan_release(struct dh_pages *pg, const struct dh_plan *p)
+{
+	dh_plan_cache_release(pg->plans_cache, p);
+}
+
 static void
 login_form(void *user, const struct dh_http_req *req, struct dh_http_resp *resp)
 {
@@ -304,6 +325,7 @@ dh_pages_new(struct dh_pages **out, const struct dh_pages_cfg *cfg, struct dh_er
 	pg->events_via = dh_xstrdup(cfg->events_via ? cfg->events_via : "this serve");
 	pg->secure = cfg->secure;
 	pg->sessions = dh_sessions_new();
+	pg->plans_cache = dh_plan_cache_new(pg->plans, PAGES_PLAN_MAX_AGE_S);
 	const struct dh_http_route routes[PAGES_ROUTES] = {
 		{ "GET", "/login", login_form, pg, 0, DH_HTTP_NEED_NONE },
 		{ "POST", "/login", login, pg, DH_PAGES_FORM_MAX, DH_HTTP_NEED_NONE },
@@ -336,6 +358,7 @@ dh_pages_free(struct dh_pages *pg)
 	if (pg == NULL)
 		return;
 	dh_sessions_free(pg->sessions);
+	dh_plan_cache_free(pg->plans_cache);
 	free(pg->plans);
 	free(pg->db_path);
 	free(pg->events_via);

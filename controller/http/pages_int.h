@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "http/httpd.h"
 #include "http/session.h"
+#include "plan/cache.h"
 #include "plan/plan.h"
 #include "render/web.h"
 
@@ -20,6 +21,7 @@ struct dh_pages {
 	char *plans, *db_path, *events_via;
 	bool secure;
 	struct dh_sessions *sessions;
+	struct dh_plan_cache *plans_cache; /* the plan the read-only pages show */
 	struct dh_http_route routes[PAGES_ROUTES];
 };
 
@@ -45,9 +47,21 @@ void pages_message(struct dh_http_resp *resp, const struct who *w, int status, c
 /* Append one audit entry; failures are logged, never shown. */
 void pages_audit(struct dh_pages *pg, const char *event, const char *user,
 	const struct dh_http_req *req, const char *detail);
-/* Open the plan as of now; NULL after filling resp with a 500 page. */
+/* Open the plan as of now, the caller's (a test run keeps it); NULL after filling resp with a 500
+ * page. */
 struct dh_plan *pages_plan(struct dh_pages *pg, const struct who *w, time_t now, bool *errors,
 	struct dh_http_resp *resp);
+
+/* Loaded again at least this often (derivation is as of a time: classifications expire). */
+#define PAGES_PLAN_MAX_AGE_S 3600
+
+/*
+ * The plan as of now from the pages' cache (plan/cache.h), borrowed until
+ * pages_plan_release; NULL after filling resp with a 500 page.
+ */
+const struct dh_plan *pages_plan_cached(struct dh_pages *pg, const struct who *w, time_t now,
+	bool *errors, struct dh_http_resp *resp);
+void pages_plan_release(struct dh_pages *pg, const struct dh_plan *p);
 
 /* GET /report, ?as_of= (pages_report.c). */
 void pages_report(void *user, const struct dh_http_req *req, struct dh_http_resp *resp);

@@ -48,7 +48,7 @@ pages_report(void *user, const struct dh_http_req *req, struct dh_http_resp *res
 {
 	struct dh_pages *pg = user;
 	struct dh_report_load rl = { 0 };
-	struct dh_plan *p = NULL;
+	const struct dh_plan *p = NULL;
 	struct dh_db *db = NULL;
 	struct dh_err err;
 	struct who w;
@@ -66,7 +66,7 @@ pages_report(void *user, const struct dh_http_req *req, struct dh_http_resp *res
 			"as_of is neither a date (YYYY-MM-DD) nor an RFC 3339 time");
 		return;
 	}
-	if ((p = pages_plan(pg, &w, now, &errors, resp)) == NULL)
+	if ((p = pages_plan_cached(pg, &w, now, &errors, resp)) == NULL)
 		return;
 	if (dh_db_open_readonly(&db, pg->db_path, &err) != 0 || dh_db_read_begin(db, &err) != 0 ||
 		dh_report_load(db, p, as_of, 0, now, sees, &w, &rl, &err) != 0) {
@@ -79,5 +79,5 @@ pages_report(void *user, const struct dh_http_req *req, struct dh_http_resp *res
 	}
 	dh_report_load_fini(&rl);
 	dh_db_close(db);
-	dh_plan_free(p);
+	pages_plan_release(pg, p);
 }

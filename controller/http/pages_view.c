@@ -30,7 +30,8 @@ void pages_action_close(void *user, const struct dh_http_req *req, struct dh_htt
 struct view {
 	struct who w;
 	struct dh_web_ctx ctx;
-	struct dh_plan *p;
+	const struct dh_plan *p; /* from the pages' cache */
+	struct dh_pages *pg;
 	struct dh_db *db;
 	struct dh_err err;
 };
@@ -47,7 +48,8 @@ view_open(struct dh_pages *pg, const struct dh_http_req *req, struct dh_http_res
 		return false;
 	}
 	pages_ctx(&v->ctx, &v->w, dh_time_now());
-	if ((v->p = pages_plan(pg, &v->w, v->ctx.now, &v->ctx.plan_errors, resp)) == NULL)
+	v->pg = pg;
+	if ((v->p = pages_plan_cached(pg, &v->w, v->ctx.now, &v->ctx.plan_errors, resp)) == NULL)
 		return false;
 	v->ctx.plan = v->p->policy.name;
 	if (dh_db_open_readonly(&v->db, pg->db_path, &v->err) != 0 ||
@@ -64,7 +66,8 @@ static void
 view_close(struct view *v)
 {
 	dh_db_close(v->db);
-	dh_plan_free(v->p);
+	if (v->pg != NULL)
+		pages_plan_release(v->pg, v->p);
 }
 
 static void
@@ -91,7 +94,7 @@ pages_home(void *user, const struct dh_http_req *req, struct dh_http_resp *resp)
 
 	if (!view_open(user, req, resp, &v))
 		goto out;
-	if (dh_db_status_load(v.db, v.p, v.ctx.now, &st, &v.err) != 0) {
+	if (dh_db_status_load(v.db, v.p, NULL, v.ctx.now, &st, &v.err) != 0) {
 		db_failed(&v, resp);
 		goto out;
 	}
@@ -122,7 +125,7 @@ pages_system(void *user, const struct dh_http_req *req, struct dh_http_resp *res
 
 	if (!view_open(user, req, resp, &v))
 		goto out;
-	if (dh_db_status_load(v.db, v.p, v.ctx.now, &st, &v.err) != 0 ||
+	if (dh_db_status_load(v.db, v.p, id, v.ctx.now, &st, &v.err) != 0 ||
 		dh_db_history(v.db, id, NULL, 0, 0, &recs, &nrecs, &v.err) != 0 ||
 		dh_db_actions_list(v.db, id, &acts, &nacts, &v.err) != 0) {
 		db_failed(&v, resp);

@@ -109,6 +109,13 @@ dh_db_standings(struct dh_db *db, const struct dh_plan *p, bool plan_errors, tim
 	return dh_db_standings_with(db, p, now, &opt, out, err);
 }
 
+/* Whether opt asks for system s. */
+static bool
+judged(const struct dh_standings_opt *opt, const struct dh_system *s)
+{
+	return opt->system == NULL || strcmp(opt->system, s->id) == 0;
+}
+
 int
 dh_db_standings_with(struct dh_db *db, const struct dh_plan *p, time_t now,
 	const struct dh_standings_opt *opt, struct dh_standings *out, struct dh_err *err)
@@ -123,7 +130,9 @@ dh_db_standings_with(struct dh_db *db, const struct dh_plan *p, time_t now,
 	memset(out, 0, sizeof(*out));
 	out->v = dh_xcalloc(p->nsystems ? p->nsystems : 1, sizeof(*out->v));
 	out->n = p->nsystems;
-	if ((rc = dh_db_newest(db, p, now, opt->whole_records, &out->newest, err)) != 0 ||
+	if ((rc = dh_db_newest(db, p, now,
+		     &(struct dh_newest_opt){ .whole = opt->whole_records, .system = opt->system },
+		     &out->newest, err)) != 0 ||
 		(rc = dh_sql_prepare(db,
 			 "SELECT a.fingerprint, b.fingerprint FROM plan_sections AS a"
 			 " LEFT JOIN plan_sections AS b ON b.revision = ?4"
@@ -133,16 +142,18 @@ dh_db_standings_with(struct dh_db *db, const struct dh_plan *p, time_t now,
 		goto out;
 	for (size_t i = 0; i < p->nsystems; i++) {
 		out->v[i].sys = &p->systems[i];
-		for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
+		for (int k = 0; k < DH_COMPLIANCE_KINDS && judged(opt, out->v[i].sys); k++)
 			if ((rc = judge_kind(&rd, p,
 				     &out->newest.v[i * DH_NEWEST_KINDS + (size_t)k], &out->v[i],
 				     (enum dh_job_kind)k, now, err)) != 0)
 				goto out;
 	}
-	if ((rc = dh_db_actions_list(db, NULL, &out->actions, &out->nactions, err)) != 0)
+	if ((rc = dh_db_actions_list(db, opt->system, &out->actions, &out->nactions, err)) != 0)
 		goto out;
 	take_actions(p, out, now);
 	for (size_t i = 0; i < p->nsystems; i++) {
+		if (!judged(opt, &p->systems[i]))
+			continue;
 		dh_compliance_req_from_plan(&req, p, &p->systems[i], opt->plan_errors);
 		dh_compliance_eval(&out->v[i].c, &req, out->v[i].tests, now);
 	}

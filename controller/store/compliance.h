@@ -68,6 +68,9 @@ struct dh_standings_opt {
 	 * by its noted fingerprints; NULL, or a revision never noted: p's.
 	 */
 	const char *revision;
+	/* only this system is read and judged (a page of one system); the others' entries
+	 * keep their sys and nothing else. NULL: all. */
+	const char *system;
 };
 
 /* dh_db_standings with opt (NULL: as dh_db_standings with no plan errors). */

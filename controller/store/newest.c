@@ -20,11 +20,13 @@
 	" r.plan_revision, r.record_hash"
 #define COL_JSON 14
 
-static const char *const scan_sql =
-	"SELECT " RECORD_COLUMNS ", CASE WHEN ?1 OR (n.kind = 'failover' AND n.class = 'any')"
-	" THEN r.json END, n.class, n.done_at"
-	" FROM records_newest AS n JOIN records AS r ON r.job = n.job"
-	" ORDER BY n.system, n.kind, n.class";
+/* Every system's rows, or (?2) one system's by the primary key. */
+#define SCAN_SQL(where)                                                                            \
+	"SELECT " RECORD_COLUMNS ", CASE WHEN ?1 OR (n.kind = 'failover' AND n.class = 'any')"     \
+	" THEN r.json END, n.class, n.done_at"                                                     \
+	" FROM records_newest AS n JOIN records AS r ON r.job = n.job" where                       \
+	" ORDER BY n.system, n.kind, n.class"
+static const char *const scan_sql[2] = { SCAN_SQL(""), SCAN_SQL(" WHERE n.system = ?2") };
 
 /* By class: any verdict, passed or failed, passed; ?4 asks for the JSON. */
 static const char *const one_sql[3] = {
@@ -134,15 +136,16 @@ class_index(const char *class)
 
 /* The table's rows; *late[i] set for the pairs that need a read as of now. */
 static int
-scan(struct dh_db *db, const struct dh_plan *p, time_t now, bool whole, struct dh_newest_set *out,
-	bool *late, struct dh_err *err)
+scan(struct dh_db *db, const struct dh_plan *p, time_t now, const struct dh_newest_opt *opt,
+	struct dh_newest_set *out, bool *late, struct dh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int r, rc;
 
-	if ((r = dh_sql_prepare(db, scan_sql, &st, err)) != 0)
+	if ((r = dh_sql_prepare(db, scan_sql[opt->system != NULL], &st, err)) != 0)
 		return r;
-	sqlite3_bind_int(st, 1, whole);
+	sqlite3_bind_int(st, 1, opt->whole);
+	dh_sql_bind_text(st, 2, opt->system);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct dh_newest *n = pair_of(p, out, st);
 		int c = class_index((const char *)sqlite3_column_text(st, COL_JSON + 1));
@@ -216,18 +219,20 @@ read_all_late(struct dh_db *db, const struct dh_plan *p, time_t now, bool whole,
 }
 
 int
-dh_db_newest(struct dh_db *db, const struct dh_plan *p, time_t now, bool whole,
+dh_db_newest(struct dh_db *db, const struct dh_plan *p, time_t now, const struct dh_newest_opt *opt,
 	struct dh_newest_set *out, struct dh_err *err)
 {
+	static const struct dh_newest_opt none = { 0 };
 	bool *late;
 	int r;
 
+	opt = opt != NULL ? opt : &none;
 	memset(out, 0, sizeof(*out));
 	out->n = p->nsystems * DH_NEWEST_KINDS;
 	out->v = dh_xcalloc(out->n ? out->n : 1, sizeof(*out->v));
 	late = dh_xcalloc(out->n ? out->n : 1, sizeof(*late));
-	if ((r = scan(db, p, now, whole, out, late, err)) == 0)
-		r = read_all_late(db, p, now, whole, out, late, err);
+	if ((r = scan(db, p, now, opt, out, late, err)) == 0)
+		r = read_all_late(db, p, now, opt->whole, out, late, err);
 	free(late);
 	return r;
 }

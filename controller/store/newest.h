@@ -14,6 +14,7 @@
  * system (kind failover, any verdict) is the whole stored record, checks
  * included, because "production left on the standby" is one of its
  * checks; asked for `whole`, every record is (the report shows them).
+ * A page of one system reads only that system's rows.
  * Callers: store/compliance.c.
  */
 #ifndef DH_STORE_NEWEST_H
@@ -44,6 +45,13 @@ struct dh_newest_set {
 	size_t nrecs;
 };
 
+/* What dh_db_newest is asked (NULL: the defaults, all zero). */
+struct dh_newest_opt {
+	bool whole; /* every record whole, not only the newest drills */
+	const char
+		*system; /* only this system's pairs are read (the others stay empty); NULL: all */
+};
+
 /*
  * The newest records finished by `now` (seconds since the epoch) of each
  * system of p and kind, into *out (the caller's to dh_db_newest_fini, also
@@ -51,8 +59,8 @@ struct dh_newest_set {
  * the caller's read transaction so the rows agree. 0, or DH_EDB /
  * DH_ELOCKED with err set (a stored drill that does not parse is DH_EDB).
  */
-int dh_db_newest(struct dh_db *db, const struct dh_plan *p, time_t now, bool whole,
-	struct dh_newest_set *out, struct dh_err *err);
+int dh_db_newest(struct dh_db *db, const struct dh_plan *p, time_t now,
+	const struct dh_newest_opt *opt, struct dh_newest_set *out, struct dh_err *err);
 
 /* Free what dh_db_newest filled (a zeroed set is fine). */
 void dh_db_newest_fini(struct dh_newest_set *s);

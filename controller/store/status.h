@@ -19,18 +19,19 @@
 
 /* Rows and the records and actions they borrow; all owned here. */
 struct dh_db_status {
-	struct dh_status_row *rows; /* one per system of the plan, in plan order */
+	struct dh_status_row *rows; /* one per system asked for, in plan order */
 	size_t n;
 	struct dh_standings *own; /* what rows borrow */
 };
 
 /*
- * Judge every system of p (checked, derived: dh_plan_check has run) as
- * of now; records that finished after now are not seen. 0 with *out
- * filled (dh_db_status_fini), or DH_EDB / DH_ELOCKED with err set (out
- * then holds nothing).
+ * Judge every system of p (checked, derived: dh_plan_check has run), or
+ * only the one with id `system` (a page of one system: one row, or none
+ * when p has no such system), as of now; records that finished after now
+ * are not seen. 0 with *out filled (dh_db_status_fini), or DH_EDB /
+ * DH_ELOCKED with err set (out then holds nothing).
  */
-int dh_db_status_load(struct dh_db *db, const struct dh_plan *p, time_t now,
+int dh_db_status_load(struct dh_db *db, const struct dh_plan *p, const char *system, time_t now,
 	struct dh_db_status *out, struct dh_err *err);
 
 /* Free what dh_db_status_load filled; a zeroed st is a no-op. */

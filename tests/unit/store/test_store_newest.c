@@ -8,7 +8,8 @@
  *    records finished by then (newest start; the later stored on a tie);
  *  - the newest drill is the whole record, checks included; others are
  *    the columns, or whole records when asked for;
- *  - records of systems not in the plan are left out;
+ *  - records of systems not in the plan are left out; asked for one
+ *    system, only its pairs are read;
  *  - migration 7 fills the table from the records already stored;
  *  - records deleted or changed by hand: the rest decide.
  */
@@ -115,7 +116,9 @@ check_as_of(struct dh_db *db, const struct dh_plan *p, const struct stored *v, s
 {
 	struct dh_newest_set set;
 
-	assert_int_equal(dh_db_newest(db, p, now, whole, &set, NULL), 0);
+	assert_int_equal(dh_db_newest(db, p, now, &(struct dh_newest_opt){ .whole = whole }, &set,
+				 NULL),
+		0);
 	assert_int_equal(set.n, 2 * DH_NEWEST_KINDS);
 	for (int sys = 0; sys < 2; sys++)
 		for (int k = 0; k < DH_NEWEST_KINDS; k++) {
@@ -182,6 +185,37 @@ test_random_history(void **state)
 		check_as_of(f->db, p, v, n, T0 + 100 * DAY, whole); /* every pair from the table */
 		for (time_t t = T0 - DAY; t < T0 + 64 * DAY; t += DAY / 3)
 			check_as_of(f->db, p, v, n, t, whole);
+	}
+	dh_plan_free(p);
+}
+
+/* Only system b's pairs read: a's stay empty, b's are as when all are read. */
+static void
+test_one_system(void **state)
+{
+	struct fx *f = *state;
+	struct dh_plan *p = plan_ab();
+	static struct stored v[NREC];
+	size_t n = random_history(v);
+	struct dh_newest_set set;
+
+	for (size_t i = 0; i < n; i++)
+		store(f->db, &v[i]);
+	for (time_t now = T0 + 20 * DAY; now <= T0 + 100 * DAY; now += 80 * DAY) {
+		assert_int_equal(dh_db_newest(f->db, p, now,
+					 &(struct dh_newest_opt){ .system = "b" }, &set, NULL),
+			0);
+		for (int k = 0; k < DH_NEWEST_KINDS; k++) {
+			const struct dh_newest *a = &set.v[k], *b = &set.v[DH_NEWEST_KINDS + k];
+			const char *want = expected(v, n, 1, k, 0, now);
+
+			assert_null(a->last);
+			assert_null(a->last_passed);
+			assert_non_null(want);
+			assert_non_null(b->last);
+			assert_string_equal(b->last->id, want);
+		}
+		dh_db_newest_fini(&set);
 	}
 	dh_plan_free(p);
 }
@@ -255,6 +289,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_random_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_system, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_fills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_records_changed_by_hand, setup, teardown),
 	};
