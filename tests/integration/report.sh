@@ -15,7 +15,9 @@
 #    per system with the right values, the reserve routine one field;
 #  - the HTML shows the <script> name as text, and printed to PDF by
 #    headless chromium has the summary and a system row on page 1; a
-#    screenshot goes to the build directory (report-screenshot.png).
+#    screenshot goes to the build directory (report-screenshot.png);
+#  - a plan change noted after T: the report now says "plan changed" as
+#    status does; the report as of T, judged under the plan then, does not.
 # Needs root (the lab starts sshd).
 set -euo pipefail
 source "$(dirname "$0")/lib.bash"
@@ -170,4 +172,20 @@ pdfinfo "$work/r.pdf" | grep -E "^Page size: .*\(A4\)$" >/dev/null ||
 chrome --screenshot="$bin/report-screenshot.png" --window-size=1100,1500
 [ -s "$bin/report-screenshot.png" ] || fail "no screenshot"
 cp "$work/r.pdf" "$bin/report-print.pdf"
+# 7. proc's [restore] changes after its passes, noted by a later run (of bad): now
+#    proc's test is due for the changed plan; as of T, under the plan then, nothing moved
+sed -i 's/^verify = min_files 3$/verify = min_files 2/' "$plans/systems/proc.ini"
+run p4 bad
+sleep 1
+now=(--now "$(date -u +%Y-%m-%dT%H:%M:%SZ)") # one time for both: proc is due "now"
+dh report "${now[@]}" --format json >"$work/changed.json" || fail "report after the plan changed"
+jq -e '.systems[] | select(.id == "proc") | (.compliant | not) and
+	any(.reasons[]; test("^plan changed since the last restore test"))' "$work/changed.json" >/dev/null ||
+	fail "report now does not say proc's plan changed: $(jq -c '.systems[] | select(.id == "proc") | .reasons' "$work/changed.json")"
+dh status "${now[@]}" --format json >"$work/s.json" || fail "status json"
+diff <(jq -S "$pick" "$work/changed.json") <(jq -S "$pick" "$work/s.json") >"$work/rs.diff" ||
+	fail "report and status disagree after the plan changed: $(head -30 "$work/rs.diff")"
+dh report --now "$T" --format json >"$work/past3.json" || fail "report --now T after the plan changed"
+diff <(json_of "$work/past.json" | jq 'del(.report.revision)') <(json_of "$work/past3.json" | jq 'del(.report.revision)') \
+	>"$work/past3.diff" || fail "the report as of T changed with the plan: $(head -20 "$work/past3.diff")"
 echo "report: ok (screenshot $bin/report-screenshot.png)"
