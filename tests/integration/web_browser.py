@@ -4,9 +4,9 @@
 usage: web_browser.py BASE SHOTS_DIR RECORD_ID DB
 
 Debian's chromium, headless, through chromedriver (python3-selenium):
-log in as the auditor `anna` through the form, read /, /systems/procapita
-and /records/RECORD_ID from the DOM, save a screenshot of each into
-SHOTS_DIR/web-*.png. Then over plain HTTP (http.client, cookies by hand):
+log in as the auditor `anna` through the form, read /, /systems/procapita,
+/records/RECORD_ID, /actions and /report from the DOM, save a screenshot of
+each into SHOTS_DIR/web-*.png. Then over plain HTTP (http.client, cookies by hand):
 roles, CSRF, boards, the login brake, the audit entries. Exits non-zero
 with a message naming what failed.
 """
@@ -98,6 +98,21 @@ def in_browser():
         check(re.fullmatch("[0-9a-f]{64}", h) is not None, "record hash %r" % h)
         check(d.find_element(By.ID, "verdict").text == "passed", "record verdict")
         shoot(d, "record")
+
+        d.get(BASE + "/actions")
+        body = d.find_element(By.TAG_NAME, "body").text
+        for want in ("Corrective actions", "ecos-fail", "open"):
+            check(want in body, "/actions does not show %r" % want)
+        shoot(d, "actions")
+
+        d.get(BASE + "/report")
+        body = d.find_element(By.TAG_NAME, "body").text
+        for want in ("1 of 2 systems compliant", "Äldrenämnden", "Miljönämnden",
+                     "Procapita <script>alert(1)</script>", "Audit chain"):
+            check(want in body, "/report does not show %r" % want)
+        check(not d.find_elements(By.XPATH, "//body//script"), "a <script> element on /report")
+        check(d.find_elements(By.CSS_SELECTOR, "svg"), "/report has no chart")
+        shoot(d, "report")
         cookie = d.get_cookie("dh_session")
         check(cookie and cookie["httpOnly"] and cookie.get("sameSite") == "Strict",
               "session cookie flags: %r" % cookie)
