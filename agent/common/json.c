@@ -148,12 +148,21 @@ dh_json_dump(json_t *root, int indent)
 	return s;
 }
 
+static int
+append(const char *s, size_t n, void *out)
+{
+	dh_buf_append(out, s, n);
+	return 0;
+}
+
 void
 dh_json_print(struct dh_buf *out, json_t *root)
 {
-	char *s = dh_json_dump(root, 2);
-
-	dh_buf_puts(out, s);
+	/* straight into out: a report's megabytes are not copied twice more */
+	if (json_dump_callback(root, append, out, JSON_PRESERVE_ORDER | JSON_INDENT(2)) != 0) {
+		dh_log_error("out of memory serialising JSON"); /* jansson's only failure here */
+		abort();
+	}
+	json_decref(root);
 	dh_buf_putc(out, '\n');
-	free(s);
 }

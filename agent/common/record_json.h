@@ -1,16 +1,15 @@
 /*
- * A test record as a jansson value, shared by record.c and event.c (a
- * finished event carries its record); private to agent/common.
+ * A test record from a jansson value and the restore point's JSON, shared
+ * by record.c and event.c (a finished event carries its record); private
+ * to agent/common. dh_record_json itself is public (dh/json.h).
  */
 #ifndef DH_RECORD_JSON_H
 #define DH_RECORD_JSON_H
 
 #include <jansson.h>
 
+#include "dh/json.h"
 #include "dh/proto.h"
-
-/* A new reference to r's JSON object. */
-json_t *dh_record_json(const struct dh_record *r);
 
 /* Read a record from object o into *out (owned by the caller). 0 or DH_EPARSE with err. */
 int dh_record_from_json(json_t *o, struct dh_record **out, struct dh_err *err);

@@ -206,17 +206,6 @@ system_json(const struct dh_report *r, const struct dh_status_row *row)
 	return o;
 }
 
-/* A record as `history` shows it (the wire codec's JSON, read back as a value). */
-static json_t *
-record_json(const struct dh_record *rec)
-{
-	char *text = dh_record_to_json(rec, 0);
-	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
-
-	free(text);
-	return o ? o : json_null();
-}
-
 void
 dh_report_render_json(const struct dh_report *r, struct dh_buf *out)
 {
@@ -233,7 +222,8 @@ dh_report_render_json(const struct dh_report *r, struct dh_buf *out)
 		json_array_append_new(acts, dh_action_json(&r->actions[i], r->as_of));
 	json_object_set_new(root, "actions", acts);
 	for (size_t i = 0; i < r->nrecords; i++)
-		json_array_append_new(recs, record_json(r->records[i]));
+		json_array_append_new(recs,
+			dh_record_json(r->records[i])); /* as `history` shows it */
 	json_object_set_new(root, "records", recs);
 	dh_json_print(out, root);
 }

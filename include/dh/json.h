@@ -61,4 +61,8 @@ struct dh_buf;
  */
 void dh_json_print(struct dh_buf *out, json_t *root);
 
+struct dh_record;
+/* A test record as a new jansson object: the SPEC record shape, as dh_record_to_json prints it. */
+json_t *dh_record_json(const struct dh_record *r);
+
 #endif
