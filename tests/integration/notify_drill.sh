@@ -144,4 +144,10 @@ assert "sql" in ms["failed"][0] and "failed" in ms["failed"][0], ms["failed"][0]
 print("ok: standby_left:", subject)
 PY
 echo "ok: a passing drill sent nothing; a failed failback sent one failed and one standby_left, each by webhook and mail"
+# serve stops cleanly on SIGTERM (exit 0; under ASan also no leak or error)
+kill "$pid"
+rc=0
+wait "$pid" || rc=$?
+pid=
+[ $rc = 0 ] || fail "serve exited $rc on SIGTERM"
 echo "PASS notify_drill"

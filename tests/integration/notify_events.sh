@@ -192,4 +192,10 @@ sleep 1
 	fail "$(hook_count) webhooks and $(mail_count) mails after more audit checks, want 7 and 7"
 "$bin/drillhall" --db "$db" audit verify >"$work/verify.out" 2>&1 && fail "audit verify passes a changed chain"
 echo "ok: audit_broken once, naming record $bad"
+# serve stops cleanly on SIGTERM (exit 0; under ASan also no leak or error)
+kill "$pid"
+rc=0
+wait "$pid" || rc=$?
+pid=
+[ $rc = 0 ] || fail "serve exited $rc on SIGTERM"
 echo "PASS notify_events"
