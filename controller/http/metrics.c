@@ -20,7 +20,8 @@
 #include "dh/timefmt.h"
 #include "plan/open.h"
 #include "render/metrics.h"
-#include "store/judge.h"
+#include "store/compliance.h"
+#include "store/metrics.h"
 #include "store/outbox.h"
 
 #define PLAN_MAX_AGE_S 3600 /* derive again at least this often (derivation is as of a time) */
@@ -34,7 +35,6 @@ struct dh_metrics_route {
 	unsigned long long plan_sig;
 	time_t plan_at;
 	struct dh_db *db;
-	struct dh_db_latest_q *q;
 };
 
 int
@@ -62,7 +62,6 @@ dh_metrics_route_free(struct dh_metrics_route *m)
 {
 	if (m == NULL)
 		return;
-	dh_db_latest_q_free(m->q);
 	dh_db_close(m->db);
 	dh_plan_free(m->plan);
 	pthread_mutex_destroy(&m->mu);
@@ -188,17 +187,7 @@ ensure_plan(struct dh_metrics_route *m, time_t now, struct dh_err *err)
 static int
 ensure_db(struct dh_metrics_route *m, struct dh_err *err)
 {
-	int r;
-
-	if (m->db != NULL)
-		return 0;
-	if ((r = dh_db_open_readonly(&m->db, m->db_path, err)) != 0)
-		return r;
-	if ((r = dh_db_latest_q_new(m->db, &m->q, err)) != 0) {
-		dh_db_close(m->db);
-		m->db = NULL;
-	}
-	return r;
+	return m->db != NULL ? 0 : dh_db_open_readonly(&m->db, m->db_path, err);
 }
 
 /* The store's counters into mx (events: stored from the store, the rest from the receiver). */
@@ -227,20 +216,20 @@ counters(struct dh_metrics_route *m, struct dh_metrics *mx, struct dh_metrics_ev
 }
 
 static void
-render(const struct dh_db_judged *j, struct dh_metrics *mx, struct dh_buf *out)
+render(const struct dh_standings *sd, struct dh_metrics *mx, struct dh_buf *out)
 {
-	struct dh_status_row *rows = dh_xcalloc(j->n ? j->n : 1, sizeof(*rows));
-	int64_t *open = dh_xcalloc(j->n ? j->n : 1, sizeof(*open));
+	struct dh_status_row *rows = dh_xcalloc(sd->n ? sd->n : 1, sizeof(*rows));
+	int64_t *open = dh_xcalloc(sd->n ? sd->n : 1, sizeof(*open));
 
-	for (size_t i = 0; i < j->n; i++) {
-		rows[i].sys = j->v[i].sys;
-		memcpy(rows[i].tests, j->v[i].tests, sizeof(rows[i].tests));
-		rows[i].c = j->v[i].c;
-		open[i] = j->v[i].open_actions;
+	for (size_t i = 0; i < sd->n; i++) {
+		rows[i].sys = sd->v[i].sys;
+		memcpy(rows[i].tests, sd->v[i].tests, sizeof(rows[i].tests));
+		rows[i].c = sd->v[i].c;
+		open[i] = sd->v[i].open_actions;
 	}
 	mx->rows = rows;
 	mx->open_actions = open;
-	mx->nrows = j->n;
+	mx->nrows = sd->n;
 	dh_metrics_render(mx, out);
 	free(rows);
 	free(open);
@@ -251,7 +240,7 @@ scrape(struct dh_metrics_route *m, struct dh_buf *out, struct dh_err *err)
 {
 	struct dh_metrics mx = { 0 };
 	struct dh_metrics_events ev[3];
-	struct dh_db_judged j = { 0 };
+	struct dh_standings sd = { 0 };
 	time_t now = dh_time_now();
 	int r;
 
@@ -259,11 +248,11 @@ scrape(struct dh_metrics_route *m, struct dh_buf *out, struct dh_err *err)
 		return r;
 	if ((r = dh_db_read_begin(m->db, err)) != 0)
 		return r;
-	if ((r = dh_db_judge(m->db, m->q, m->plan, m->plan_errors, now, &j, err)) == 0 &&
+	if ((r = dh_db_standings(m->db, m->plan, m->plan_errors, now, &sd, err)) == 0 &&
 		(r = counters(m, &mx, ev, err)) == 0)
-		render(&j, &mx, out);
+		render(&sd, &mx, out);
 	dh_db_read_end(m->db);
-	dh_db_judged_fini(&j);
+	dh_db_standings_fini(&sd);
 	return r;
 }
 

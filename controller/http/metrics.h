@@ -6,7 +6,7 @@
  * only loopback peers pass. Anything else is answered 401 (with
  * WWW-Authenticate-less plain text: Prometheus only needs the status).
  * A scrape judges every system of the plan as of now from the database
- * (store/judge.h) and renders it (render/metrics.h); the plan is read
+ * (store/compliance.h) and renders it (render/metrics.h); the plan is read
  * again only when a file of it changed. Scrapes run one at a time.
  */
 #ifndef DH_HTTP_METRICS_H

@@ -14,7 +14,8 @@
 #include "dh/timefmt.h"
 #include "notify/deliver.h"
 #include "plan/open.h"
-#include "store/judge.h"
+#include "store/compliance.h"
+#include "store/metrics.h"
 #include "store/outbox.h"
 #include "store/verify.h"
 
@@ -34,7 +35,7 @@ struct dh_notify {
 
 /* An `overdue` event for kind k of js, once per due date. */
 static int
-overdue_event(struct dh_db *db, const struct dh_db_judged_sys *js, int k, struct dh_err *err)
+overdue_event(struct dh_db *db, const struct dh_standing *js, int k, struct dh_err *err)
 {
 	const struct dh_compliance_due *d = &js->c.kind[k];
 	const char *kind = dh_job_kind_name((enum dh_job_kind)k);
@@ -66,27 +67,23 @@ overdue_event(struct dh_db *db, const struct dh_db_judged_sys *js, int k, struct
 static int
 check_overdue(struct dh_notify *n, time_t now, struct dh_err *err)
 {
-	struct dh_db_latest_q *q = NULL;
-	struct dh_db_judged j = { 0 };
+	struct dh_standings sd = { 0 };
 	struct dh_plan *p = NULL;
 	struct dh_problems pr;
 	int r;
 
 	dh_problems_init(&pr);
 	if ((r = dh_plan_open(&p, n->plans, now, &pr, err)) != 0 ||
-		(r = dh_db_latest_q_new(n->db, &q, err)) != 0)
+		(r = dh_db_read_begin(n->db, err)) != 0)
 		goto out;
-	if ((r = dh_db_read_begin(n->db, err)) != 0)
-		goto out;
-	r = dh_db_judge(n->db, q, p, dh_problems_count(&pr, DH_SEV_ERROR) > 0, now, &j, err);
+	r = dh_db_standings(n->db, p, dh_problems_count(&pr, DH_SEV_ERROR) > 0, now, &sd, err);
 	dh_db_read_end(n->db);
-	for (size_t i = 0; r == 0 && i < j.n; i++)
+	for (size_t i = 0; r == 0 && i < sd.n; i++)
 		for (int k = 0; r == 0 && k < DH_COMPLIANCE_KINDS; k++)
-			if (j.v[i].c.kind[k].required && j.v[i].c.kind[k].overdue)
-				r = overdue_event(n->db, &j.v[i], k, err);
+			if (sd.v[i].c.kind[k].required && sd.v[i].c.kind[k].overdue)
+				r = overdue_event(n->db, &sd.v[i], k, err);
 out:
-	dh_db_judged_fini(&j);
-	dh_db_latest_q_free(q);
+	dh_db_standings_fini(&sd);
 	dh_plan_free(p);
 	dh_problems_fini(&pr);
 	return r;

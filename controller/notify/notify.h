@@ -3,7 +3,7 @@
  * thread that, about once a second, plans the outbox's new rows into
  * deliveries and delivers what is due (notify/deliver.h); every
  * DH_NOTIFY_OVERDUE_EVERY_S it judges the plan's systems as of now
- * (store/judge.h) and writes an `overdue` event for each test that is
+ * (store/compliance.h) and writes an `overdue` event for each test that is
  * overdue, once per system, kind and due date (the outbox's dedup key);
  * at start and every DH_NOTIFY_AUDIT_EVERY_S (in a thread of its own,
  * with its own connection: a long chain takes a while) it verifies the audit

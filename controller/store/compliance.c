@@ -1,8 +1,8 @@
 /*
- * Where every system stands (store/compliance.h): three LIMIT 1 reads per
- * system and kind (newest record, newest evidence, newest pass, each
- * finished by `now`), the corrective actions in one read, the plan
- * fingerprint of the last pass's revision, then eval/compliance decides.
+ * Where every system stands (store/compliance.h): the newest records of
+ * each system and kind (store/newest.h, one read), the corrective actions
+ * in one read, the plan fingerprint of the last pass's revision, then
+ * eval/compliance decides.
  */
 #include "store/compliance.h"
 
@@ -12,55 +12,15 @@
 #include "plan/fingerprint.h"
 #include "plan/window.h"
 #include "store/actions.h"
-#include "store/records.h"
+#include "store/newest.h"
 #include "store/sql.h"
 
-/* The newest record of a system and kind finished by ?3, by verdict filter. */
-static const char *const newest_sql[3] = {
-	"SELECT json FROM records WHERE system = ?1 AND kind = ?2"
-	" AND coalesce(finished_at, started_at, 0) <= ?3"
-	" ORDER BY coalesce(started_at, finished_at, 0) DESC, job DESC LIMIT 1",
-	"SELECT json FROM records WHERE system = ?1 AND kind = ?2"
-	" AND coalesce(finished_at, started_at, 0) <= ?3 AND verdict IN ('passed', 'failed')"
-	" ORDER BY coalesce(started_at, finished_at, 0) DESC, job DESC LIMIT 1",
-	"SELECT json FROM records WHERE system = ?1 AND kind = ?2"
-	" AND coalesce(finished_at, started_at, 0) <= ?3 AND verdict = 'passed'"
-	" ORDER BY coalesce(started_at, finished_at, 0) DESC, job DESC LIMIT 1",
-};
+_Static_assert(DH_NEWEST_KINDS == DH_COMPLIANCE_KINDS, "one newest set per compliance kind");
 
 struct reader {
 	struct dh_db *db;
-	sqlite3_stmt *newest[3];
 	sqlite3_stmt *section;
-	struct dh_standings *out;
 };
-
-/* Run one newest_sql statement; the record (or none) is kept in out->recs. */
-static int
-read_newest(struct reader *rd, sqlite3_stmt *st, const char *sys, const char *kind, time_t now,
-	struct dh_record **rec, struct dh_err *err)
-{
-	int rc;
-
-	*rec = NULL;
-	sqlite3_reset(st);
-	dh_sql_bind_text(st, 1, sys);
-	dh_sql_bind_text(st, 2, kind);
-	sqlite3_bind_int64(st, 3, (int64_t)now);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *json = (const char *)sqlite3_column_text(st, 0);
-
-		struct dh_err why;
-
-		if (dh_record_parse(json, (size_t)sqlite3_column_bytes(st, 0), rec, &why) != 0)
-			return dh_err_set(err, DH_EDB, "stored record is unreadable: %s", why.msg);
-		rd->out->recs =
-			dh_xrealloc(rd->out->recs, (rd->out->nrecs + 1) * sizeof(*rd->out->recs));
-		rd->out->recs[rd->out->nrecs++] = *rec;
-		return 0;
-	}
-	return rc == SQLITE_DONE ? 0 : dh_sql_err(rd->db, err, "read records");
-}
 
 /* The record's own targets against the current requirement (old revisions). */
 static bool
@@ -71,63 +31,56 @@ targets_changed(const struct dh_system *s, enum dh_job_kind k, const struct dh_r
 	return r->rpo_target_s != rpo || r->rto_target_s != s->eff_rto_s;
 }
 
-/* "plan changed since the last passed test" of s and kind k. */
+/*
+ * "plan changed since the last passed test" of s and kind k: the pass's
+ * revision's fingerprint against the current plan's, read from the
+ * current revision's row when the plan was noted (serve and run note it),
+ * computed otherwise.
+ */
 static int
 plan_changed(struct reader *rd, const struct dh_plan *p, const struct dh_system *s,
 	enum dh_job_kind k, const struct dh_record *passed, bool *out, struct dh_err *err)
 {
 	char fp[DH_PLAN_FINGERPRINT_LEN];
+	const char *now_fp;
 	int rc;
 
 	*out = false;
 	if (passed == NULL || passed->plan_revision == NULL ||
 		strcmp(passed->plan_revision, p->revision) == 0)
 		return 0;
-	dh_plan_fingerprint(fp, s, k);
 	sqlite3_reset(rd->section);
 	dh_sql_bind_text(rd->section, 1, passed->plan_revision);
 	dh_sql_bind_text(rd->section, 2, s->id);
 	dh_sql_bind_text(rd->section, 3, dh_job_kind_name(k));
-	if ((rc = sqlite3_step(rd->section)) == SQLITE_ROW)
-		*out = strcmp((const char *)sqlite3_column_text(rd->section, 0), fp) != 0;
-	else if (rc == SQLITE_DONE)
+	dh_sql_bind_text(rd->section, 4, p->revision);
+	if ((rc = sqlite3_step(rd->section)) == SQLITE_DONE) {
 		*out = targets_changed(s, k, passed);
-	else
+		return 0;
+	}
+	if (rc != SQLITE_ROW)
 		return dh_sql_err(rd->db, err, "read plan sections");
+	if ((now_fp = (const char *)sqlite3_column_text(rd->section, 1)) == NULL) {
+		dh_plan_fingerprint(fp, s, k);
+		now_fp = fp;
+	}
+	*out = strcmp((const char *)sqlite3_column_text(rd->section, 0), now_fp) != 0;
 	return 0;
 }
 
+/* s's tests of kind k from the newest records, and whether the plan changed since the pass. */
 static int
-judge_kind(struct reader *rd, const struct dh_plan *p, struct dh_standing *st, enum dh_job_kind k,
-	time_t now, struct dh_err *err)
+judge_kind(struct reader *rd, const struct dh_plan *p, const struct dh_newest *n,
+	struct dh_standing *st, enum dh_job_kind k, time_t now, struct dh_err *err)
 {
 	struct dh_compliance_tests *t = &st->tests[k];
-	struct dh_record *r[3];
-	int rc;
+	const struct dh_record *r[3] = { n->last, n->last_evidence, n->last_passed };
 
 	dh_compliance_tests_init(t);
-	for (int i = 0; i < 3; i++)
-		if ((rc = read_newest(rd, rd->newest[i], st->sys->id, dh_job_kind_name(k), now,
-			     &r[i], err)) != 0)
-			return rc;
 	for (int i = 0; i < 3; i++)
 		if (r[i] != NULL)
 			dh_compliance_tests_add(t, r[i], now);
 	return plan_changed(rd, p, st->sys, k, t->last_passed, &t->plan_changed, err);
-}
-
-static int
-prepare(struct reader *rd, struct dh_err *err)
-{
-	int rc;
-
-	for (int i = 0; i < 3; i++)
-		if ((rc = dh_sql_prepare(rd->db, newest_sql[i], &rd->newest[i], err)) != 0)
-			return rc;
-	return dh_sql_prepare(rd->db,
-		"SELECT fingerprint FROM plan_sections"
-		" WHERE revision = ?1 AND system = ?2 AND kind = ?3",
-		&rd->section, err);
 }
 
 /* Hand each open action to its system's tests (actions of unknown systems are not shown). */
@@ -140,6 +93,8 @@ take_actions(const struct dh_plan *p, struct dh_standings *out, time_t now)
 
 		if (s == NULL || (int)a->kind >= DH_COMPLIANCE_KINDS)
 			continue;
+		if (a->opened_at <= now && (a->closed_at == 0 || a->closed_at > now))
+			out->v[s - p->systems].open_actions++;
 		dh_compliance_tests_add_action(&out->v[s - p->systems].tests[a->kind], a, now);
 	}
 }
@@ -148,20 +103,27 @@ int
 dh_db_standings(struct dh_db *db, const struct dh_plan *p, bool plan_errors, time_t now,
 	struct dh_standings *out, struct dh_err *err)
 {
-	struct reader rd = { .db = db, .out = out };
+	struct reader rd = { .db = db };
 	struct dh_compliance_req req;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->v = dh_xcalloc(p->nsystems ? p->nsystems : 1, sizeof(*out->v));
 	out->n = p->nsystems;
-	if ((rc = prepare(&rd, err)) != 0)
+	if ((rc = dh_db_newest(db, p, now, &out->newest, err)) != 0 ||
+		(rc = dh_sql_prepare(db,
+			 "SELECT a.fingerprint, b.fingerprint FROM plan_sections AS a"
+			 " LEFT JOIN plan_sections AS b ON b.revision = ?4"
+			 " AND b.system = a.system AND b.kind = a.kind"
+			 " WHERE a.revision = ?1 AND a.system = ?2 AND a.kind = ?3",
+			 &rd.section, err)) != 0)
 		goto out;
 	for (size_t i = 0; i < p->nsystems; i++) {
 		out->v[i].sys = &p->systems[i];
 		for (int k = 0; k < DH_COMPLIANCE_KINDS; k++)
-			if ((rc = judge_kind(&rd, p, &out->v[i], (enum dh_job_kind)k, now, err)) !=
-				0)
+			if ((rc = judge_kind(&rd, p,
+				     &out->newest.v[i * DH_NEWEST_KINDS + (size_t)k], &out->v[i],
+				     (enum dh_job_kind)k, now, err)) != 0)
 				goto out;
 	}
 	if ((rc = dh_db_actions_list(db, NULL, &out->actions, &out->nactions, err)) != 0)
@@ -172,8 +134,6 @@ dh_db_standings(struct dh_db *db, const struct dh_plan *p, bool plan_errors, tim
 		dh_compliance_eval(&out->v[i].c, &req, out->v[i].tests, now);
 	}
 out:
-	for (int i = 0; i < 3; i++)
-		sqlite3_finalize(rd.newest[i]);
 	sqlite3_finalize(rd.section);
 	return rc;
 }
@@ -181,7 +141,7 @@ out:
 void
 dh_db_standings_fini(struct dh_standings *s)
 {
-	dh_db_records_free(s->recs, s->nrecs);
+	dh_db_newest_fini(&s->newest);
 	dh_actions_free(s->actions, s->nactions);
 	free(s->v);
 	memset(s, 0, sizeof(*s));

@@ -4,8 +4,9 @@
  * one place that `status`, `due`, the scheduler, and the report and
  * /metrics call, so they cannot disagree. The rules are eval/compliance's;
  * this module reads what they need (the newest record, the newest passed
- * or failed and the newest passed of each kind, finished by `now`; the
- * actions open then) and decides "plan changed since the last passed
+ * or failed and the newest passed of each kind, finished by `now`, from
+ * store/newest.h, whose records hold the columns and, for the newest
+ * drill, the checks; the actions open then) and decides "plan changed since the last passed
  * test": the last pass ran under a revision whose fingerprint of the
  * system's requirement and section (plan/fingerprint.h, stored per
  * revision by dh_db_plan_note) differs from the current plan's. A
@@ -28,12 +29,14 @@
 #include "eval/compliance.h"
 #include "plan/plan.h"
 #include "store/db.h"
+#include "store/newest.h"
 
 /* One system as of a time. */
 struct dh_standing {
 	const struct dh_system *sys;                           /* borrowed from the plan */
 	struct dh_compliance_tests tests[DH_COMPLIANCE_KINDS]; /* by enum dh_job_kind */
 	struct dh_compliance c;                                /* dh_compliance_eval of the above */
+	int64_t open_actions; /* corrective actions open as of now, both kinds */
 };
 
 /* Every system of a plan, in the plan's order (by id). */
@@ -41,8 +44,7 @@ struct dh_standings {
 	struct dh_standing *v;
 	size_t n;
 	/* owned; the tests above borrow them */
-	struct dh_record **recs;
-	size_t nrecs;
+	struct dh_newest_set newest;
 	struct dh_action *actions;
 	size_t nactions;
 };

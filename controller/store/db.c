@@ -18,6 +18,18 @@
 #include "dh/buf.h"
 #include "dh/sign.h"
 
+/* Keep records_newest's row of CLASS when NEW (matching WHEN) is newer. */
+#define NEWEST_TRIGGER(class, when)                                                                \
+	"CREATE TRIGGER records_newest_" class                                                     \
+		" AFTER INSERT ON records WHEN " when " BEGIN"                                     \
+		"  INSERT INTO records_newest VALUES (NEW.system, NEW.kind, '" class               \
+		"', NEW.job,"                                                                      \
+		"    coalesce(NEW.started_at, NEW.finished_at, 0), coalesce(NEW.finished_at,"      \
+		"    NEW.started_at, 0)) ON CONFLICT (system, kind, class) DO UPDATE SET"          \
+		"    job = excluded.job, sort_at = excluded.sort_at, done_at = excluded.done_at"   \
+		"    WHERE excluded.sort_at >= records_newest.sort_at;"                            \
+		"  END;"
+
 /* Each entry migrates user_version i to i + 1. Never edit a shipped one. */
 static const char *const migrations[] = {
 	"CREATE TABLE jobs ("
@@ -107,6 +119,28 @@ static const char *const migrations[] = {
 	"  (system, kind, coalesce(started_at, finished_at, 0));"
 	"CREATE INDEX records_latest_verdict ON records"
 	"  (system, kind, verdict, coalesce(started_at, finished_at, 0));",
+	/* 7: the newest record of each system, kind and class (any verdict,
+	 * passed or failed, passed), kept by triggers, so "where every system
+	 * stands" (store/newest.c) is one read of a table of systems x kinds x
+	 * 3 rows however long the history. Newest = greatest started time
+	 * (finished when unknown), the later stored on a tie, as the per-system
+	 * queries order; done_at says when it finished, for reads as of an
+	 * earlier time. Records are never updated or deleted (audit chain). */
+	"CREATE TABLE records_newest (system TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  class TEXT NOT NULL, job TEXT NOT NULL, sort_at INTEGER NOT NULL,"
+	"  done_at INTEGER NOT NULL, PRIMARY KEY (system, kind, class)) WITHOUT ROWID;"
+	"INSERT INTO records_newest SELECT system, kind, class, job, s, d FROM ("
+	"  SELECT system, kind, c.class, job, coalesce(started_at, finished_at, 0) AS s,"
+	"    coalesce(finished_at, started_at, 0) AS d, row_number() OVER (PARTITION BY"
+	"    system, kind, c.class ORDER BY coalesce(started_at, finished_at, 0) DESC,"
+	"    records.rowid DESC) AS n"
+	"  FROM records JOIN (SELECT 'any' AS class UNION ALL SELECT 'evidence'"
+	"    UNION ALL SELECT 'passed') AS c ON c.class = 'any'"
+	"    OR (c.class = 'evidence' AND verdict IN ('passed', 'failed'))"
+	"    OR (c.class = 'passed' AND verdict = 'passed'))"
+	"  WHERE n = 1;" NEWEST_TRIGGER("any", "1")
+		NEWEST_TRIGGER("evidence", "NEW.verdict IN ('passed', 'failed')")
+			NEWEST_TRIGGER("passed", "NEW.verdict = 'passed'"),
 };
 static const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == DH_DB_SCHEMA_VERSION,

@@ -24,7 +24,7 @@
 
 #include "dh/err.h"
 
-#define DH_DB_SCHEMA_VERSION 6
+#define DH_DB_SCHEMA_VERSION 7
 #define DH_DB_BUSY_MS 10000 /* how long a writer waits for a lock */
 
 struct dh_db;

@@ -1,117 +1,26 @@
 #!/usr/bin/env bash
-# Benchmark: `drillhall report` on 2,000 systems and 1,000,000 test
-# records (500 per system over five years; drills for the T3/T4 systems
-# with [failover]; 95 % passed, 4 % failed, 1 % error), timing
-# `report --format json` and `--format html` as of now and as of a year
-# ago. Goal: report <= 1 s and <= 3x the peer. Peer on the same records:
-# the sqlite3 CLI aggregating them (per system and kind: the latest start,
-# the latest passed start, counts per verdict) in one GROUP BY.
-# The records are written with SQL straight into a database the
-# controller created (schema and all); no job, event or audit rows, so the
-# report's audit check finds the records unaudited at once: verifying a
-# real chain costs what `drillhall audit verify` costs, and is not
-# measured here.
+# Benchmark: `drillhall report` and the web pages on 2,000 systems and
+# 1,000,000 test records (tests/bench/bench_store.sh), timing
+# `report --format json`, `--format html` and `--format csv` as of now and
+# as of a year ago, and, from a running serve with an auditor logged in,
+# GET / (every system's standing) and GET /systems/ID. Goal: report <= 1 s
+# and <= 3x the peer; a page <= 100 ms. Peer on the same records: the
+# sqlite3 CLI aggregating them (per system and kind: the latest start, the
+# latest passed start, counts per verdict) in one GROUP BY.
 #   tests/bench/bench_report.sh [BUILD_DIR]   (default: build)
+#   DH_BENCH_DIR=DIR   keep the plan and database in DIR, reuse them next time
 #   DH_BENCH_SYSTEMS=N DH_BENCH_PER_SYSTEM=M  (default: 2000, 500)
-#   DH_BENCH_KEEP=DIR                         keep the plans and database in DIR
-#   DH_BENCH_REUSE=DIR                        time a kept DIR instead of generating
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${1:-$top/build}/drillhall
-n=${DH_BENCH_SYSTEMS:-2000}
-per=${DH_BENCH_PER_SYSTEM:-500}
+build=${1:-$top/build}
+bin=$build/drillhall
+source "$top/tests/integration/lib.bash"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-[ -x "$bin" ] || { echo "bench: build first ($bin missing)" >&2; exit 2; }
-command -v sqlite3 >/dev/null || { echo "bench: needs the sqlite3 CLI" >&2; exit 2; }
-
-generate() {
-python3 - "$work/plans" "$n" "$top/plans/policy.ini" <<'PY'
-import os, random, sys
-out, n, policy = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-random.seed(7)
-os.makedirs(f"{out}/systems")
-open(f"{out}/policy.ini", "w").write(open(policy).read())
-inv = ["[controller]", "url = https://127.0.0.1:8443",
-       "ssh_key = /etc/drillhall/id_ed25519", "known_hosts = /etc/drillhall/known_hosts",
-       "[hall A]", "name = Öst", "[hall B]", "name = Väst"]
-for i in range(40):
-    inv += [f"[host h{i}]", f"hall = {'AB'[i % 2]}", f"address = 127.0.0.{2 + i % 2}",
-            f"port = {2201 + i}", "user = drillhall"]
-open(f"{out}/inventory.ini", "w").write("\n".join(inv) + "\n")
-levels = open(f"{out}/levels", "w")
-for i in range(n):
-    t = random.choice([0, 1, 2, 2, 2, 3, 3, 4])
-    L = ["[system]", f"name = System {i} – verksamhetssystem", f"board = Nämnd {i % 12}",
-         f"object = Förvaltningsobjekt {i % 30}", f"system_owner = Ägare {i}",
-         f"contact = s{i}@example.se", "classified = 2025-01-01",
-         "confidentiality = 2", "integrity = 2", f"availability = {t}",
-         f"reserve_routine = Reservrutin {i}: papper och telefon.", "",
-         "[restore]", f"host = h{(2 * i + 1) % 40}", "method = tar",
-         f"repository = /srv/backup/tar/s{i}"]
-    if t >= 3:
-        a, b = (2 * i) % 40, (2 * i + 1) % 40
-        L += ["", "[failover]", f"primary = h{a}", f"standby = h{b}",
-              f"marker_write = h{a} write-marker", f"marker_check = h{b} check-marker",
-              f"step = h{b} promote", f"health = tcp h{b}:5432", f"failback = h{a} rejoin"]
-    open(f"{out}/systems/s{i:05d}.ini", "w").write("\n".join(L) + "\n")
-    levels.write(f"s{i:05d}|{t}\n")
-PY
-plans=$work/plans db=$work/dh.db
-"$bin" check --plans "$plans" --config /dev/null >/dev/null 2>&1 || {
-	echo "bench: the generated plan does not check" >&2
-	"$bin" check --plans "$plans" --config /dev/null | grep error | head >&2
-	exit 1
-}
-"$bin" status --plans "$plans" --db "$db" --config /dev/null >/dev/null # creates the schema
+trap 'if [ -n "${pid:-}" ]; then kill "$pid"; wait "$pid" || true; fi; rm -rf "$work"' EXIT
+data=${DH_BENCH_DIR:-$work/data}
+bash "$top/tests/bench/bench_store.sh" "$data" "$build"
+plans=$data/plans db=$data/dh.db
 now=$(date -u +%s)
-start=$(date +%s.%N)
-sqlite3 "$db" >/dev/null <<SQL
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = OFF;
-CREATE TEMP TABLE lv (system TEXT PRIMARY KEY, t INTEGER);
-.mode list
-.separator |
-.import $plans/levels lv
-BEGIN;
-WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < $per - 1),
-g AS (
-  SELECT lv.system AS system, lv.t AS t, k.i AS i,
-    CASE WHEN lv.t >= 3 AND k.i % 5 = 4 THEN 'failover' ELSE 'restore' END AS kind,
-    $now - ($per - k.i) * 315000 + (k.i * 7919 + lv.rowid * 31) % 3600 AS st,
-    CASE WHEN ((k.i + 1) * 2654435761 + lv.rowid * 40503) % 100 < 95 THEN 'passed'
-         WHEN ((k.i + 1) * 2654435761 + lv.rowid * 40503) % 100 < 99 THEN 'failed'
-         ELSE 'error' END AS verdict
-  FROM lv, k)
-INSERT INTO records (job, system, kind, trigger, verdict, started_at, finished_at, backup_at,
-  rpo_target_s, rpo_actual_s, rto_target_s, rto_actual_s, plan_revision, record_hash, json)
-SELECT printf('%s-%07d-%s', system, i, kind), system, kind, 'schedule', verdict, st, st + 1800,
-  st - 7200, 14400, 7200, 86400, 1800 + i, 'bench-revision', lower(hex(randomblob(32))),
-  json_object('id', printf('%s-%07d-%s', system, i, kind), 'system', system, 'kind', kind,
-    'trigger', 'schedule', 'started_at', strftime('%Y-%m-%dT%H:%M:%SZ', st, 'unixepoch'),
-    'finished_at', strftime('%Y-%m-%dT%H:%M:%SZ', st + 1800, 'unixepoch'), 'verdict', verdict,
-    'hosts', json_array('h1'), 'backup_at', strftime('%Y-%m-%dT%H:%M:%SZ', st - 7200, 'unixepoch'),
-    'rpo_target_s', 14400, 'rpo_actual_s', 7200, 'rto_target_s', 86400, 'rto_actual_s', 1800 + i,
-    'checks', json_array(json_object('name', 'files', 'verdict', verdict, 'detail', '1200 files')),
-    'files_verified', 1200, 'bytes_verified', 73400320, 'mismatches', json_array(),
-    'plan_revision', 'bench-revision', 'record_hash', lower(hex(randomblob(32))))
-FROM g;
-COMMIT;
-ANALYZE;
-SQL
-records=$(sqlite3 "$db" 'SELECT count(*) FROM records')
-printf 'data: %d systems, %d records, database %d MB, generated in %.1f s\n' "$n" "$records" \
-	$(($(stat -c %s "$db") / 1048576)) "$(echo "$(date +%s.%N) - $start" | bc)"
-if [ -n "${DH_BENCH_KEEP:-}" ]; then rm -rf "$DH_BENCH_KEEP"; mkdir -p "$DH_BENCH_KEEP"; cp -r "$plans" "$db" "$DH_BENCH_KEEP"/; fi
-}
-now=$(date -u +%s)
-if [ -n "${DH_BENCH_REUSE:-}" ]; then
-	plans=$DH_BENCH_REUSE/plans db=$DH_BENCH_REUSE/dh.db
-	echo "data: $(ls "$plans/systems" | wc -l) systems, $(sqlite3 "$db" 'SELECT count(*) FROM records') records" \
-		"(kept in $DH_BENCH_REUSE), database $(($(stat -c %s "$db") / 1048576)) MB"
-else
-	generate
-fi
 
 # best of three wall-clock runs, in seconds
 best() {
@@ -157,4 +66,40 @@ for f in json html; do
 	[ "$(echo "$c <= 1 && $c <= 3 * $peer_cpu" | bc)" = 1 ] || cverdict=MISSED
 	echo "goal ($f): <= 1 s and <= 3x sqlite3: wall ${v} s, $(echo "scale=2; $v / $peer" | bc)x: $verdict;" \
 		"cpu ${c} s, $(echo "scale=2; $c / $peer_cpu" | bc)x: $cverdict"
+done
+
+# The web pages: serve with one auditor, logged in once; each GET timed by curl.
+cat >"$work/controller.ini" <<INI
+[user revisor]
+role = auditor
+password = $(printf 'bench-secret\n' | "$bin" passwd revisor 2>/dev/null | sed 's/^password = //')
+INI
+port=$(freeport 127.0.0.1)
+# the scheduler's clock set outside the plan's windows (a Wednesday noon):
+# serve must not start tests against the generated hosts while it is timed
+echo "2026-12-02T12:00:00Z" >"$work/clock"
+DRILLHALL_SCHED_CLOCK=$work/clock "$bin" serve --plans "$plans" --db "$db" --config "$work/controller.ini" --listen "127.0.0.1:$port" \
+	2>"$work/serve.log" &
+pid=$!
+python3 "$top/tests/integration/evsend.py" up "http://127.0.0.1:$port/healthz" --wait 30 >/dev/null
+curl -s -c "$work/jar" -o /dev/null --data-urlencode user=revisor \
+	--data-urlencode password=bench-secret "http://127.0.0.1:$port/login"
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+page() { # PATH: median of 10 GETs in ms (a first GET unmeasured), checks the status
+	local code
+	code=$(curl -s -b "$work/jar" -o "$work/page.html" -w '%{http_code}' "http://127.0.0.1:$port$1")
+	[ "$code" = 200 ] || { echo "bench: GET $1: HTTP $code" >&2; exit 1; }
+	for _ in $(seq 10); do
+		curl -s -b "$work/jar" -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port$1"
+	done | awk '{printf "%.1f\n", $1 * 1000}' | median
+}
+sys_id=$(ls "$plans/systems" | sed -n '1s/\.ini$//p')
+home=$(page /)
+home_kb=$(($(wc -c <"$work/page.html") / 1024))
+sysp=$(page "/systems/$sys_id")
+for p in "/ (every system's standing, ${home_kb} KB):$home" "/systems/$sys_id:$sysp"; do
+	v=${p##*:}
+	verdict=ok
+	[ "$(echo "$v <= 100" | bc)" = 1 ] || verdict=MISSED
+	echo "page GET ${p%:*}: $v ms (curl, median of 10)   goal <= 100 ms: $verdict"
 done

@@ -21,6 +21,20 @@
 #include "store/jobs.h"
 #include "sh_fx.h"
 
+/*
+ * SQL that undoes what migrations 3 to 7 added (store/db.c), newest
+ * first: with a `PRAGMA user_version` after it, the tests make the
+ * database an older controller left and check the upgrade.
+ */
+#define FX_DB_UNDO_3_TO_7                                                                           \
+	"DROP TABLE records_newest; DROP TRIGGER records_newest_any;"                               \
+	" DROP TRIGGER records_newest_evidence; DROP TRIGGER records_newest_passed;"                \
+	" DROP TABLE deliveries; DROP TABLE outbox; DROP TABLE test_counts;"                        \
+	" DROP TABLE event_count; DROP TABLE audit_checks; DROP TRIGGER records_count;"             \
+	" DROP TRIGGER events_count; DROP INDEX records_latest; DROP INDEX records_latest_verdict;" \
+	" DROP TABLE plan_sections; DROP TABLE drills; DROP TABLE actions;"                         \
+	" ALTER TABLE jobs DROP COLUMN every_s;"
+
 static inline void
 fx_db_open(char *dir, size_t dn, char *path, size_t pn, struct dh_db **db, const char *tmpl)
 {

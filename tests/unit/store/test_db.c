@@ -34,15 +34,10 @@ test_open_pragmas(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
-	/* A version 1 database gains what versions 2 to 6 added. */
-	assert_int_equal(
-		sqlite3_exec(h,
-			"DROP TABLE plan_sections; DROP TABLE deliveries; DROP TABLE outbox; DROP TABLE test_counts; DROP TABLE event_count;"
-			" DROP TABLE audit_checks; DROP TRIGGER records_count; DROP TRIGGER events_count;"
-			" DROP INDEX records_latest; DROP INDEX records_latest_verdict;"
-			" DROP TABLE serves; DROP TABLE actions; DROP TABLE drills; ALTER TABLE jobs DROP COLUMN every_s;"
-			" PRAGMA user_version = 1",
-			NULL, NULL, NULL),
+	/* A version 1 database gains what versions 2 to 7 added. */
+	assert_int_equal(sqlite3_exec(h,
+				 FX_DB_UNDO_3_TO_7 " DROP TABLE serves; PRAGMA user_version = 1",
+				 NULL, NULL, NULL),
 		SQLITE_OK);
 	dh_db_close(f->db);
 	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
@@ -162,14 +157,9 @@ test_readonly_creates_and_migrates(void **state)
 	dh_db_close(f->db);
 	f->db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
-	assert_int_equal(
-		sqlite3_exec(h,
-			"DROP TABLE plan_sections; DROP TABLE deliveries; DROP TABLE outbox; DROP TABLE test_counts; DROP TABLE event_count;"
-			" DROP TABLE audit_checks; DROP TRIGGER records_count; DROP TRIGGER events_count;"
-			" DROP INDEX records_latest; DROP INDEX records_latest_verdict;"
-			" DROP TABLE serves; DROP TABLE actions; DROP TABLE drills; ALTER TABLE jobs DROP COLUMN every_s;"
-			" PRAGMA user_version = 1",
-			NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(h,
+				 FX_DB_UNDO_3_TO_7 " DROP TABLE serves; PRAGMA user_version = 1",
+				 NULL, NULL, NULL),
 		SQLITE_OK);
 	assert_int_equal(dh_db_open_readonly(&ro, f->path, NULL), 0); /* migrated */
 	assert_int_equal(dh_db_serve_get(ro, "x", &pid, NULL), DH_ENOENT);

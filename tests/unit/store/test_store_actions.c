@@ -232,11 +232,8 @@ test_migration_opens_nothing(void **state)
 	dh_db_close(f->db);
 	/* the database as schema 2 left it: a failed record, no actions (nor drills) */
 	tamper(f,
-		"DROP TABLE plan_sections; DROP TABLE deliveries; DROP TABLE outbox; DROP TABLE test_counts; DROP TABLE event_count;"
-		" DROP TABLE audit_checks; DROP TRIGGER records_count; DROP TRIGGER events_count;"
-		" DROP INDEX records_latest; DROP INDEX records_latest_verdict;"
-		" DROP TABLE drills; DROP TABLE actions; ALTER TABLE jobs DROP COLUMN every_s;"
-		" DELETE FROM audit WHERE kind = 'action_opened'; PRAGMA user_version = 2");
+		FX_DB_UNDO_3_TO_7 " DELETE FROM audit WHERE kind = 'action_opened';"
+				  " PRAGMA user_version = 2");
 	assert_int_equal(dh_db_open(&f->db, f->path, NULL), 0);
 	list(f->db, NULL, &v, &n);
 	assert_int_equal(n, 0); /* SPEC opens actions as tests are stored, not on upgrade */
