@@ -33,7 +33,7 @@ act() { # NAME BODY
 	chmod 755 "$w/bin/$1"
 	printf '[action %s]\ncommand = %s/bin/%s\ntimeout = 1m\n' "$1" "$w" "$1" >>"$w/actions.ini"
 }
-act slow "echo \"start \$\$ \$(date +%s.%N)\" >>$w/stamps; sleep 2; echo \"end \$\$ \$(date +%s.%N)\" >>$w/stamps"
+act slow "echo \"start \$\$ \$(date +%s.%N)\" >>$w/stamps; sleep 3; echo \"end \$\$ \$(date +%s.%N)\" >>$w/stamps"
 act fence 'echo fenced'
 act promote "echo B >$w/role; echo promoted"
 act demote "echo A >$w/role; echo demoted"
