@@ -28,12 +28,29 @@
 #include "cli/ctlopt.h"
 #include "cli/cmd_run.h"
 #include "dh/log.h"
+#include "dh/timefmt.h"
 #include "http/pages.h"
 #include "http/receiver.h"
 #include "notify/notify.h"
 #include "plan/plan.h"
 #include "sched/clock.h"
 #include "sched/sched.h"
+
+/*
+ * The notifier's clock for its periodic checks: the scheduler's (sched/clock.h),
+ * so a test that injects a clock sees tests become overdue and the audit
+ * check run on that clock; arg is the clock file. When the file cannot be
+ * read, the system clock (the scheduler logs the file's fault).
+ */
+static time_t
+checks_clock(void *arg)
+{
+	struct dh_err err;
+	time_t t;
+
+	dh_err_clear(&err);
+	return dh_sched_clock_now(arg, &t, &err) == 0 ? t : dh_time_now();
+}
 
 /* Start the scheduler on the plan (loaded and checked here); DH_EXIT_USAGE when it cannot start. */
 static int
@@ -96,7 +113,11 @@ start_parts(struct dh_ctlopt *o, struct serve_parts *sp)
 		.plans = o->plans,
 		.metrics_token_file = o->cfg.metrics_token_file,
 		.quiet = o->quiet };
-	struct dh_notify_cfg ncfg = { .db_path = o->db, .plans = o->plans, .cfg = &o->cfg };
+	struct dh_notify_cfg ncfg = { .db_path = o->db,
+		.plans = o->plans,
+		.cfg = &o->cfg,
+		.clock = checks_clock,
+		.clock_arg = (void *)dh_sched_clock_file() };
 	struct dh_err err;
 
 	dh_err_clear(&err);

@@ -22,6 +22,8 @@
 struct dh_notify {
 	char *db_path, *plans;
 	int overdue_every_s, audit_every_s;
+	time_t (*clock)(void *);
+	void *clock_arg;
 	struct dh_db *db, *audit_db; /* the loop's; the audit thread's */
 	struct dh_notify_deliver *d;
 	pthread_t thread, audit_thread;
@@ -110,19 +112,37 @@ check_audit(struct dh_db *db, time_t now, struct dh_err *err)
 		NULL, err);
 }
 
+/* The periodic checks' time: cfg.clock's, else the system clock's. */
+static time_t
+checks_now(const struct dh_notify *n)
+{
+	return n->clock != NULL ? n->clock(n->clock_arg) : dh_time_now();
+}
+
+/*
+ * Whether a check run every every_s is due at at (checks' clock), moving
+ * *next on when it is; a clock set back by more than every_s (a test's
+ * injected clock) makes it due at once.
+ */
+static bool
+check_due(time_t at, time_t *next, int every_s)
+{
+	if (at < *next && at >= *next - every_s)
+		return false;
+	*next = at + every_s;
+	return true;
+}
+
 /* One turn of the loop; what fails is logged and tried again next turn. */
 static void
 turn(struct dh_notify *n, time_t *next_overdue)
 {
-	time_t now = dh_time_now();
+	time_t now = dh_time_now(), at = checks_now(n);
 	struct dh_err err;
 
 	dh_err_clear(&err);
-	if (now >= *next_overdue) {
-		*next_overdue = now + n->overdue_every_s;
-		if (check_overdue(n, now, &err) != 0)
-			dh_log_warn("overdue check: %s", err.msg);
-	}
+	if (check_due(at, next_overdue, n->overdue_every_s) && check_overdue(n, at, &err) != 0)
+		dh_log_warn("overdue check: %s", err.msg);
 	if (dh_notify_deliver_plan(n->d, n->db, now, &err) != 0 ||
 		dh_notify_deliver_pass(n->d, n->db, now, &n->stop, NULL, &err) != 0)
 		dh_log_warn("notifications: %s", err.msg);
@@ -142,18 +162,24 @@ nap(struct dh_notify *n, long seconds)
 	pthread_mutex_unlock(&n->mu);
 }
 
-/* The audit chain's check has a thread of its own: on a long chain it takes a while. */
+/*
+ * The audit chain's check has a thread of its own: on a long chain it
+ * takes a while. It looks once a tick whether a check is due (checks'
+ * clock); the outcome is stored with the system clock's time.
+ */
 static void *
 audit_loop(void *arg)
 {
 	struct dh_notify *n = arg;
+	time_t next = 0;
 	struct dh_err err;
 
 	while (!n->stop) {
 		dh_err_clear(&err);
-		if (check_audit(n->audit_db, dh_time_now(), &err) != 0)
+		if (check_due(checks_now(n), &next, n->audit_every_s) &&
+			check_audit(n->audit_db, dh_time_now(), &err) != 0)
 			dh_log_warn("audit check: %s", err.msg);
-		nap(n, n->audit_every_s);
+		nap(n, DH_NOTIFY_TICK_MS / 1000);
 	}
 	return NULL;
 }
@@ -195,6 +221,8 @@ dh_notify_start(struct dh_notify **out, const struct dh_notify_cfg *c, struct dh
 	n->overdue_every_s =
 		c->overdue_every_s > 0 ? c->overdue_every_s : DH_NOTIFY_OVERDUE_EVERY_S;
 	n->audit_every_s = c->audit_every_s > 0 ? c->audit_every_s : DH_NOTIFY_AUDIT_EVERY_S;
+	n->clock = c->clock;
+	n->clock_arg = c->clock_arg;
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
 	if ((r = dh_db_open(&n->db, n->db_path, err)) != 0 ||

@@ -9,11 +9,17 @@
  * with its own connection: a long chain takes a while) it verifies the audit
  * chain, stores the outcome for /metrics and writes an `audit_broken`
  * event, once per broken record. The loop has its own connection.
+ * When these two checks are due, and the instant the overdue check judges
+ * at, follow cfg.clock (serve passes the scheduler's clock, which a test
+ * injects: sched/clock.h); deliveries, their backoff and the times stored
+ * for the audit check follow the system clock.
  * Started by cli/cmd_serve.c after the recovery of interrupted drills,
  * stopped before the receiver.
  */
 #ifndef DH_NOTIFY_H
 #define DH_NOTIFY_H
+
+#include <time.h>
 
 #include "config/config.h"
 #include "dh/err.h"
@@ -27,6 +33,10 @@ struct dh_notify_cfg {
 	const char *plans;                  /* the plans directory */
 	const struct dh_config *cfg;        /* [notify], public_url; borrowed until stop */
 	int overdue_every_s, audit_every_s; /* 0: the defaults above */
+	/* The periodic checks' clock, Unix seconds, called from the notifier's
+	 * threads with clock_arg (borrowed until stop); NULL: the system clock. */
+	time_t (*clock)(void *clock_arg);
+	void *clock_arg;
 };
 
 struct dh_notify;

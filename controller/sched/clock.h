@@ -8,7 +8,9 @@
  * written, times the speed. A test rewrites the file to jump ("serve
  * stopped for three days"). `serve` logs loudly when a clock file is in
  * use. Only the scheduler's choices (what is due, which window is open)
- * use this time; records keep the real times the agents report.
+ * use this time, and the notifier's periodic checks (when a test became
+ * overdue, when the audit chain is checked: cli/cmd_serve.c); records
+ * keep the real times the agents report.
  */
 #ifndef DH_SCHED_CLOCK_H
 #define DH_SCHED_CLOCK_H
