@@ -155,10 +155,9 @@ say "drillhall serve: the failed test's notification to a webhook, and one scrap
 )
 say "drillhall audit verify: the hash-chained history is intact"
 ctl audit verify
+say "drillhall report: the auditor's report as one HTML page (prints on A4)"
+ctl report --format html >"$demo/report.html"
 say "done"
 echo "database: $demo/drillhall.db   (drillhall --db $demo/drillhall.db history | audit verify)"
 echo "data, backups, lab logs: $demo"
-
-say "drillhall report: the auditor's report as one HTML page (prints on A4)"
-ctl report --format html >"$demo/report.html"
 echo "report: $demo/report.html   (also: drillhall report --format csv | json, --now DATE)"
