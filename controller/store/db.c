@@ -18,30 +18,44 @@
 #include "dh/buf.h"
 #include "dh/sign.h"
 
+/* The record columns records_newest copies, with a prefix ("NEW." or ""). */
+#define NEWEST_COLS(t)                                                                             \
+	t "trigger, " t "verdict, " t "started_at, " t "finished_at, " t "backup_at, " t           \
+	  "rpo_target_s, " t "rpo_actual_s, " t "rto_target_s, " t "rto_actual_s, " t              \
+	  "plan_revision, " t "record_hash"
+
 /* records_newest's rows of the records WHERE selects, from the records. */
-#define NEWEST_FILL(where)                                                                         \
-	"INSERT INTO records_newest SELECT system, kind, class, job, s, d FROM ("                  \
-	"  SELECT system, kind, c.class, job, coalesce(started_at, finished_at, 0) AS s,"          \
-	"    coalesce(finished_at, started_at, 0) AS d, row_number() OVER (PARTITION BY"           \
-	"    system, kind, c.class ORDER BY coalesce(started_at, finished_at, 0) DESC,"            \
-	"    records.rowid DESC) AS n"                                                             \
-	"  FROM records JOIN (SELECT 'any' AS class UNION ALL SELECT 'evidence'"                   \
-	"    UNION ALL SELECT 'passed') AS c ON c.class = 'any'"                                   \
-	"    OR (c.class = 'evidence' AND verdict IN ('passed', 'failed'))"                        \
-	"    OR (c.class = 'passed' AND verdict = 'passed')"                                       \
-	"  WHERE " where ") WHERE n = 1;"
+#define NEWEST_FILL(where)                                                                                                 \
+	"INSERT INTO records_newest SELECT system, kind, class, job, s, d, " NEWEST_COLS(                                  \
+		"") " FROM (SELECT *, row_number() OVER (PARTITION BY system, kind, class"                                 \
+		    "    ORDER BY s DESC, rid DESC) AS n FROM ("                                                           \
+		    "  SELECT system, kind, job, " NEWEST_COLS(                                                            \
+			    "") ", records.rowid AS rid, c.class,"                                                         \
+				"    coalesce(started_at, finished_at, 0) AS s, coalesce(finished_at, started_at, 0) AS d" \
+				"  FROM records JOIN (SELECT 'any' AS class UNION ALL SELECT 'evidence'"                   \
+				"    UNION ALL SELECT 'passed') AS c ON c.class = 'any'"                                   \
+				"    OR (c.class = 'evidence' AND verdict IN ('passed', 'failed'))"                        \
+				"    OR (c.class = 'passed' AND verdict = 'passed')"                                       \
+				"  WHERE " where ")) WHERE n = 1;"
 
 /* Keep records_newest's row of CLASS when NEW (matching WHEN) is newer. */
-#define NEWEST_TRIGGER(class, when)                                                                \
-	"CREATE TRIGGER records_newest_" class                                                     \
-		" AFTER INSERT ON records WHEN " when " BEGIN"                                     \
-		"  INSERT INTO records_newest VALUES (NEW.system, NEW.kind, '" class               \
-		"', NEW.job,"                                                                      \
-		"    coalesce(NEW.started_at, NEW.finished_at, 0), coalesce(NEW.finished_at,"      \
-		"    NEW.started_at, 0)) ON CONFLICT (system, kind, class) DO UPDATE SET"          \
-		"    job = excluded.job, sort_at = excluded.sort_at, done_at = excluded.done_at"   \
-		"    WHERE excluded.sort_at >= records_newest.sort_at;"                            \
-		"  END;"
+#define NEWEST_TRIGGER(class, when)                                                                                       \
+	"CREATE TRIGGER records_newest_" class                                                                            \
+		" AFTER INSERT ON records WHEN " when " BEGIN"                                                            \
+		"  INSERT INTO records_newest VALUES (NEW.system, NEW.kind, '" class                                      \
+		"', NEW.job,"                                                                                             \
+		"    coalesce(NEW.started_at, NEW.finished_at, 0),"                                                       \
+		"    coalesce(NEW.finished_at, NEW.started_at, 0), " NEWEST_COLS(                                         \
+			"NEW.") ")"                                                                                       \
+				"  ON CONFLICT (system, kind, class) DO UPDATE SET job = excluded.job,"                   \
+				"    sort_at = excluded.sort_at, done_at = excluded.done_at, trigger = excluded.trigger," \
+				"    verdict = excluded.verdict, started_at = excluded.started_at,"                       \
+				"    finished_at = excluded.finished_at, backup_at = excluded.backup_at,"                 \
+				"    rpo_target_s = excluded.rpo_target_s, rpo_actual_s = excluded.rpo_actual_s,"         \
+				"    rto_target_s = excluded.rto_target_s, rto_actual_s = excluded.rto_actual_s,"         \
+				"    plan_revision = excluded.plan_revision, record_hash = excluded.record_hash"          \
+				"    WHERE excluded.sort_at >= records_newest.sort_at;"                                   \
+				"  END;"
 
 /* Each entry migrates user_version i to i + 1. Never edit a shipped one. */
 static const char *const migrations[] = {
@@ -136,14 +150,18 @@ static const char *const migrations[] = {
 	/* 7: the newest record of each system, kind and class (any verdict,
 	 * passed or failed, passed), kept by triggers, so "where every system
 	 * stands" (store/newest.c) is one read of a table of systems x kinds x
-	 * 3 rows however long the history. Newest = greatest started time
+	 * 3 rows however long the history, with the record's columns so that
+	 * the records themselves are not read. Newest = greatest started time
 	 * (finished when unknown), the later stored on a tie, as the per-system
 	 * queries order; done_at says when it finished, for reads as of an
 	 * earlier time. Records are not updated or deleted (audit chain); if
 	 * one is by hand, its system and kind are filled again from the rest. */
 	"CREATE TABLE records_newest (system TEXT NOT NULL, kind TEXT NOT NULL,"
 	"  class TEXT NOT NULL, job TEXT NOT NULL, sort_at INTEGER NOT NULL,"
-	"  done_at INTEGER NOT NULL, PRIMARY KEY (system, kind, class)) WITHOUT ROWID;"
+	"  done_at INTEGER NOT NULL, trigger TEXT, verdict TEXT NOT NULL, started_at INTEGER,"
+	"  finished_at INTEGER, backup_at INTEGER, rpo_target_s INTEGER, rpo_actual_s INTEGER,"
+	"  rto_target_s INTEGER, rto_actual_s INTEGER, plan_revision TEXT, record_hash TEXT NOT NULL,"
+	"  PRIMARY KEY (system, kind, class)) WITHOUT ROWID;"
 	NEWEST_FILL("1")
 	NEWEST_TRIGGER("any", "1")
 	NEWEST_TRIGGER("evidence", "NEW.verdict IN ('passed', 'failed')")

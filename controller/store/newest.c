@@ -13,34 +13,42 @@
 #include "store/records.h"
 #include "store/sql.h"
 
-/* Columns 0..14 of a record row; the JSON only where the whole record is wanted. */
-#define RECORD_COLUMNS                                                                             \
-	"r.job, r.system, r.kind, r.trigger, r.verdict, r.started_at, r.finished_at,"              \
-	" r.backup_at, r.rpo_target_s, r.rpo_actual_s, r.rto_target_s, r.rto_actual_s,"            \
-	" r.plan_revision, r.record_hash"
+/* Columns 0..13 of a record row, from records ("r.") or records_newest ("n."). */
+#define RECORD_COLUMNS(t)                                                                          \
+	t "job, " t "system, " t "kind, " t "trigger, " t "verdict, " t "started_at, " t           \
+	  "finished_at, " t "backup_at, " t "rpo_target_s, " t "rpo_actual_s, " t                  \
+	  "rto_target_s, " t "rto_actual_s, " t "plan_revision, " t "record_hash"
 #define COL_JSON 14
 
-/* Every system's rows, or (?2) one system's by the primary key. */
-#define SCAN_SQL(where)                                                                            \
-	"SELECT " RECORD_COLUMNS ", CASE WHEN ?1 OR (n.kind = 'failover' AND n.class = 'any')"     \
-	" THEN r.json END, n.class, n.done_at"                                                     \
-	" FROM records_newest AS n JOIN records AS r ON r.job = n.job" where                       \
-	" ORDER BY n.system, n.kind, n.class"
+/*
+ * Every system's rows, or (?2) one system's by the primary key; the
+ * stored record's JSON only where the whole record is wanted (?1, or the
+ * newest drill), so the records table is otherwise not read.
+ */
+#define SCAN_SQL(where)                                                                              \
+	"SELECT " RECORD_COLUMNS(                                                                    \
+		"n.") ", CASE WHEN ?1 OR (n.kind = 'failover'"                                       \
+		      " AND n.class = 'any') THEN (SELECT json FROM records WHERE job = n.job) END," \
+		      " n.class, n.done_at FROM records_newest AS n" where                           \
+		      " ORDER BY n.system, n.kind, n.class"
 static const char *const scan_sql[2] = { SCAN_SQL(""), SCAN_SQL(" WHERE n.system = ?2") };
 
 /* By class: any verdict, passed or failed, passed; ?4 asks for the JSON. */
 static const char *const one_sql[3] = {
-	"SELECT " RECORD_COLUMNS ", CASE WHEN ?4 THEN r.json END FROM records AS r"
-	" WHERE system = ?1 AND kind = ?2 AND coalesce(finished_at, started_at, 0) <= ?3"
-	" ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT 1",
-	"SELECT " RECORD_COLUMNS ", CASE WHEN ?4 THEN r.json END FROM records AS r"
-	" WHERE system = ?1 AND kind = ?2 AND coalesce(finished_at, started_at, 0) <= ?3"
-	" AND verdict IN ('passed', 'failed')"
-	" ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT 1",
-	"SELECT " RECORD_COLUMNS ", CASE WHEN ?4 THEN r.json END FROM records AS r"
-	" WHERE system = ?1 AND kind = ?2 AND coalesce(finished_at, started_at, 0) <= ?3"
-	" AND verdict = 'passed'"
-	" ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT 1",
+	"SELECT " RECORD_COLUMNS(
+		"r.") ", CASE WHEN ?4 THEN r.json END FROM records AS r"
+		      " WHERE system = ?1 AND kind = ?2 AND coalesce(finished_at, started_at, 0) <= ?3"
+		      " ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT 1",
+	"SELECT " RECORD_COLUMNS(
+		"r.") ", CASE WHEN ?4 THEN r.json END FROM records AS r"
+		      " WHERE system = ?1 AND kind = ?2 AND coalesce(finished_at, started_at, 0) <= ?3"
+		      " AND verdict IN ('passed', 'failed')"
+		      " ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT 1",
+	"SELECT " RECORD_COLUMNS(
+		"r.") ", CASE WHEN ?4 THEN r.json END FROM records AS r"
+		      " WHERE system = ?1 AND kind = ?2 AND coalesce(finished_at, started_at, 0) <= ?3"
+		      " AND verdict = 'passed'"
+		      " ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT 1",
 };
 
 static int64_t

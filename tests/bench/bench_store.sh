@@ -63,6 +63,8 @@ PY
 	exit 1
 }
 "$bin" status --plans "$plans" --db "$db" --config /dev/null >/dev/null # creates the schema
+# the records ran under this plan: none is "plan changed since the last test"
+rev=$("$bin" plan --plans "$plans" --config /dev/null --format json | jq -r .plan.revision)
 now=$(date -u +%s)
 start=$(date +%s.%N)
 sqlite3 "$db" >/dev/null <<SQL
@@ -85,7 +87,7 @@ g AS (
 INSERT INTO records (job, system, kind, trigger, verdict, started_at, finished_at, backup_at,
   rpo_target_s, rpo_actual_s, rto_target_s, rto_actual_s, plan_revision, record_hash, json)
 SELECT printf('%s-%07d-%s', system, i, kind), system, kind, 'schedule', verdict, st, st + 1800,
-  st - 7200, 14400, 7200, 86400, 1800 + i, 'bench-revision', lower(hex(randomblob(32))),
+  st - 7200, 14400, 7200, 86400, 1800 + i, '$rev', lower(hex(randomblob(32))),
   json_object('id', printf('%s-%07d-%s', system, i, kind), 'system', system, 'kind', kind,
     'trigger', 'schedule', 'started_at', strftime('%Y-%m-%dT%H:%M:%SZ', st, 'unixepoch'),
     'finished_at', strftime('%Y-%m-%dT%H:%M:%SZ', st + 1800, 'unixepoch'), 'verdict', verdict,
@@ -93,7 +95,7 @@ SELECT printf('%s-%07d-%s', system, i, kind), system, kind, 'schedule', verdict,
     'rpo_target_s', 14400, 'rpo_actual_s', 7200, 'rto_target_s', 86400, 'rto_actual_s', 1800 + i,
     'checks', json_array(json_object('name', 'files', 'verdict', verdict, 'detail', '1200 files')),
     'files_verified', 1200, 'bytes_verified', 73400320, 'mismatches', json_array(),
-    'plan_revision', 'bench-revision', 'record_hash', lower(hex(randomblob(32))))
+    'plan_revision', '$rev', 'record_hash', lower(hex(randomblob(32))))
 FROM g;
 COMMIT;
 ANALYZE;
