@@ -153,11 +153,20 @@ rm "$w/knobs/no-listen"
 jq -e '(.checks[] | select(.name == "health") | .detail | (contains("timeout") and contains("127.0.0.3:'$sb'")))
 	and .rto_actual_s == null' "$w/timeout.out" >/dev/null ||
 	fail "health timeout record: $(jq -c .checks "$w/timeout.out")"
-# preflight, marker, two steps and two failbacks are SSH round trips on top
-[ "$secs" -le 25 ] || fail "a 4 s timeout took $secs s"
+# the timeout counts from the first step: from the record, the first step's
+# start to the end of health is the timeout, less at most the 1 s poll
+# interval a last probe would not fit in (the record's starts are whole seconds).
+# SSH round trips for preflight, marker and failbacks come on top and follow
+# the machine's load, so the whole drill is only bounded against a hang
+health_s=$(jq -r '[.checks[] | select(.name | startswith("step ") or . == "health") | .detail |
+	capture("^started (?<at>[^,]+), (?<s>[0-9.]+) s: ") | {at: (.at | fromdateiso8601), s: (.s | tonumber)}] |
+	(last.at + last.s - first.at)' "$w/timeout.out")
+awk -v s="$health_s" 'BEGIN { exit !(s >= 3 && s < 9) }' ||
+	fail "a 4 s health timeout ended ${health_s:-?} s after the first step"
+[ "$secs" -le 120 ] || fail "a drill with a 4 s health timeout took $secs s"
 [ "$(check_of timeout 'failback app-a start-a')" = passed ] || fail "no failback after the timeout"
 in_hall_a "health timeout"
-echo "ok: a health probe that never passes: timeout after 4 s (drill $secs s), failback ran"
+echo "ok: a health probe that never passes: timeout $health_s s after the first step (drill $secs s), failback ran"
 
 # 4. a failback that fails: production left on the standby
 touch "$w/knobs/fail-demote"
