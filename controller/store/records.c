@@ -234,7 +234,7 @@ dh_db_history(struct dh_db *db, const char *system, const char *kind, time_t sin
 	 * (records_system), not by a scan of every record */
 	snprintf(sql, sizeof(sql),
 		"SELECT json FROM records WHERE coalesce(started_at, finished_at, 0) >= ?3%s%s"
-		" ORDER BY coalesce(started_at, finished_at, 0) DESC, job DESC LIMIT ?4",
+		" ORDER BY coalesce(started_at, finished_at, 0) DESC, rowid DESC LIMIT ?4",
 		system != NULL ? " AND system = ?1" : "", kind != NULL ? " AND kind = ?2" : "");
 	if ((r = dh_sql_prepare(db, sql, &st, err)) != 0)
 		return r;

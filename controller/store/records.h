@@ -59,7 +59,8 @@ int dh_db_record_insert_error(struct dh_db *db, const char *job, const char *hos
 int dh_db_record_get(struct dh_db *db, const char *job, struct dh_record **out, struct dh_err *err);
 
 /*
- * Records newest first (by started time), filtered by system (NULL: all),
+ * Records newest first (by started time; in one second, the later stored
+ * first, as where a system stands picks them), filtered by system (NULL: all),
  * kind (NULL: all) and since (0: all); at most limit (0: no limit).
  * *out is an array of n caller-owned records (dh_db_records_free).
  */
