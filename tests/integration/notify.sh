@@ -13,21 +13,9 @@
 #     serve is killed with SIGKILL and started again: it is delivered, and
 #     no notification was sent twice (each record in exactly one webhook
 #     and one mail). Needs root (the lab starts sshd).
-set -euo pipefail
-source "$(dirname "$0")/lib.bash"
-src=${DH_SRC:?} bin=${DH_BIN:?}
-lab=$src/tests/lab/lab.sh
-sinks=$src/tests/integration/notify_sinks.py
-[ "$(id -u)" = 0 ] || { echo "FAIL: notify needs root (the lab starts sshd)" >&2; exit 1; }
-work=$(mktemp -d)
-cleanup() {
-	for p in ${hook:-} ${mail:-}; do kill "$p" 2>/dev/null || true; done
-	lab_cleanup "$work" "${pid:-}"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -n 30 "$work"/*.log "$work"/*.err 2>/dev/null >&2; exit 1; }
+source "$(dirname "$0")/notify_lib.bash"
 
-lport=$(freeport 127.0.0.1) pb=$(freeport 127.0.0.3) hport=$(freeport 127.0.0.1) sport=$(freeport 127.0.0.1)
+pb=$(freeport 127.0.0.3)
 mkdir -p "$work/lab"
 bash "$lab" start "$work/lab" --agent "$bin/drillhall-agent" --url "http://127.0.0.1:$lport" \
 	"app-b=127.0.0.3:$pb" >/dev/null
@@ -67,16 +55,6 @@ email_from = drillhall@example.se
 smtp = smtp://127.0.0.1:$sport
 on = failed
 INI
-hooks=$work/hooks.jsonl mails=$work/mails
-start_hook() { /usr/bin/python3 "$sinks" webhook "$hport" "$hooks" & hook=$!; python3 "$src/tests/integration/evsend.py" up "http://127.0.0.1:$hport/" --wait 10 >/dev/null 2>&1 || true; }
-stop_hook() { kill "$hook"; wait "$hook" 2>/dev/null || true; hook=; }
-start_serve() {
-	"$bin/drillhall" --plans "$plans" --db "$db" serve --config "$work/controller.ini" \
-		--listen "127.0.0.1:$lport" 2>>"$work/serve.log" &
-	pid=$!
-	python3 "$src/tests/integration/evsend.py" up "http://127.0.0.1:$lport/healthz" --wait 10 ||
-		fail "serve did not come up"
-}
 run_failing() { # NAME: a failing restore test, stored by the running serve
 	local rc=0
 	"$bin/drillhall" --plans "$plans" --db "$db" --config "$work/controller.ini" run restore proc \
@@ -84,17 +62,9 @@ run_failing() { # NAME: a failing restore test, stored by the running serve
 	[ $rc = 1 ] || fail "restore test $1: exit $rc, not 1 (failed)"
 	jq -r .id "$work/$1.out"
 }
-hook_count() { [ -f "$hooks" ] && wc -l <"$hooks" || echo 0; }
-mail_count() { find "$mails" -name '*.eml' 2>/dev/null | wc -l; }
-wait_for() { # SECONDS WHAT COMMAND...: until COMMAND succeeds
-	local t=$1 what=$2
-	shift 2
-	for _ in $(seq $((t * 5))); do "$@" && return 0; sleep 0.2; done
-	fail "timed out waiting for $what (hooks $(hook_count), mails $(mail_count))"
-}
 at_least() { [ "$($1)" -ge "$2" ]; }
 
-/usr/bin/python3 "$sinks" smtp "$sport" "$mails" & mail=$!
+start_mail
 start_hook
 start_serve
 

@@ -12,22 +12,9 @@
 #     "left on the standby"; the corrective action it opens sends nothing
 #     (action_opened is not in `on`).
 # Needs root (the lab starts sshd).
-set -euo pipefail
-source "$(dirname "$0")/lib.bash"
-src=${DH_SRC:?} bin=${DH_BIN:?}
-lab=$src/tests/lab/lab.sh
-sinks=$src/tests/integration/notify_sinks.py
-[ "$(id -u)" = 0 ] || { echo "FAIL: notify_drill needs root (the lab starts sshd)" >&2; exit 1; }
-work=$(mktemp -d)
-cleanup() {
-	for p in ${hook:-} ${mail:-}; do kill "$p" 2>/dev/null || true; done
-	lab_cleanup "$work" "${pid:-}"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -n 30 "$work"/*.log "$work"/*.err 2>/dev/null >&2; exit 1; }
+source "$(dirname "$0")/notify_lib.bash"
 
-lport=$(freeport 127.0.0.1) pa=$(freeport 127.0.0.2) pb=$(freeport 127.0.0.3)
-hport=$(freeport 127.0.0.1) sport=$(freeport 127.0.0.1)
+pa=$(freeport 127.0.0.2) pb=$(freeport 127.0.0.3)
 mkdir -p "$work/bin" "$work/knobs"
 echo A >"$work/role"
 act() { # NAME BODY: an action of both agents
@@ -77,15 +64,9 @@ on = failed, standby_left
 INI
 "$bin/drillhall" check --plans "$plans" --config "$work/controller.ini" >"$work/check.out" 2>&1 ||
 	fail "the plans do not check: $(cat "$work/check.out")"
-hooks=$work/hooks.jsonl mails=$work/mails
-/usr/bin/python3 "$sinks" smtp "$sport" "$mails" & mail=$!
-/usr/bin/python3 "$sinks" webhook "$hport" "$hooks" & hook=$!
-python3 "$src/tests/integration/evsend.py" up "http://127.0.0.1:$hport/" --wait 10 >/dev/null 2>&1 || true
-"$bin/drillhall" --plans "$plans" --db "$db" serve --config "$work/controller.ini" \
-	--listen "127.0.0.1:$lport" 2>>"$work/serve.log" &
-pid=$!
-python3 "$src/tests/integration/evsend.py" up "http://127.0.0.1:$lport/healthz" --wait 10 ||
-	fail "serve did not come up"
+start_mail
+start_hook
+start_serve
 drill() { # NAME WANT-EXIT: a drill of sql stored by the running serve; prints the record id
 	local rc=0
 	"$bin/drillhall" --plans "$plans" --db "$db" --config "$work/controller.ini" run failover sql \
@@ -93,15 +74,6 @@ drill() { # NAME WANT-EXIT: a drill of sql stored by the running serve; prints t
 	[ $rc = "$2" ] || fail "drill $1: exit $rc, not $2: $(cat "$work/$1.err")"
 	jq -r .id "$work/$1.out"
 }
-hook_count() { [ -f "$hooks" ] && wc -l <"$hooks" || echo 0; }
-mail_count() { find "$mails" -name '*.eml' 2>/dev/null | wc -l; }
-wait_for() { # SECONDS WHAT COMMAND...: until COMMAND succeeds
-	local t=$1 what=$2
-	shift 2
-	for _ in $(seq $((t * 5))); do "$@" && return 0; sleep 0.2; done
-	fail "timed out waiting for $what (hooks $(hook_count), mails $(mail_count))"
-}
-both() { [ "$(hook_count)" -ge "$1" ] && [ "$(mail_count)" -ge "$1" ]; }
 
 # 1. a passing drill: nothing
 drill pass 0 >/dev/null

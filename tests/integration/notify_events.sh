@@ -23,21 +23,9 @@
 #     checks that follow.
 # Each webhook has the spec's JSON keys; each mail's subject and body name
 # the system (when there is one) and the event. Needs root (the lab).
-set -euo pipefail
-source "$(dirname "$0")/lib.bash"
-src=${DH_SRC:?} bin=${DH_BIN:?}
-lab=$src/tests/lab/lab.sh
-sinks=$src/tests/integration/notify_sinks.py
-[ "$(id -u)" = 0 ] || { echo "FAIL: notify_events needs root (the lab starts sshd)" >&2; exit 1; }
-work=$(mktemp -d)
-cleanup() {
-	for p in ${hook:-} ${mail:-}; do kill "$p" 2>/dev/null || true; done
-	lab_cleanup "$work" "${pid:-}"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -n 30 "$work"/*.log "$work"/*.err 2>/dev/null >&2; exit 1; }
+source "$(dirname "$0")/notify_lib.bash"
 
-lport=$(freeport 127.0.0.1) pb=$(freeport 127.0.0.3) hport=$(freeport 127.0.0.1) sport=$(freeport 127.0.0.1)
+pb=$(freeport 127.0.0.3)
 mkdir -p "$work/lab"
 bash "$lab" start "$work/lab" --agent "$bin/drillhall-agent" --url "http://127.0.0.1:$lport" \
 	"app-b=127.0.0.3:$pb" >/dev/null
@@ -73,17 +61,12 @@ email_from = drillhall@example.se
 smtp = smtp://127.0.0.1:$sport
 on = error, overdue, action_opened, action_closed, audit_broken
 INI
-hooks=$work/hooks.jsonl mails=$work/mails clock=$work/clock
+clock=$work/clock
 date -u +%Y-%m-%dT%H:%M:%SZ >"$clock"
 export DRILLHALL_SCHED_CLOCK=$clock
-/usr/bin/python3 "$sinks" smtp "$sport" "$mails" & mail=$!
-/usr/bin/python3 "$sinks" webhook "$hport" "$hooks" & hook=$!
-python3 "$src/tests/integration/evsend.py" up "http://127.0.0.1:$hport/" --wait 10 >/dev/null 2>&1 || true
-"$bin/drillhall" --plans "$plans" --db "$db" serve --config "$work/controller.ini" \
-	--listen "127.0.0.1:$lport" 2>>"$work/serve.log" &
-pid=$!
-python3 "$src/tests/integration/evsend.py" up "http://127.0.0.1:$lport/healthz" --wait 10 ||
-	fail "serve did not come up"
+start_mail
+start_hook
+start_serve
 
 run() { # ID WANT-EXIT: a restore test stored by the running serve; prints the record id
 	local rc=0
@@ -92,15 +75,6 @@ run() { # ID WANT-EXIT: a restore test stored by the running serve; prints the r
 	[ $rc = "$2" ] || fail "restore test of $1: exit $rc, not $2: $(cat "$work/run-$1.err")"
 	jq -r .id "$work/run-$1.out"
 }
-hook_count() { [ -f "$hooks" ] && wc -l <"$hooks" || echo 0; }
-mail_count() { find "$mails" -name '*.eml' 2>/dev/null | wc -l; }
-wait_for() { # SECONDS WHAT COMMAND...: until COMMAND succeeds
-	local t=$1 what=$2
-	shift 2
-	for _ in $(seq $((t * 5))); do "$@" && return 0; sleep 0.2; done
-	fail "timed out waiting for $what (hooks $(hook_count), mails $(mail_count))"
-}
-both() { [ "$(hook_count)" -ge "$1" ] && [ "$(mail_count)" -ge "$1" ]; }
 # expect EVENT SYSTEM KIND VERDICT RECORD SUMMARY-PART: exactly one webhook
 # and one mail of EVENT about SYSTEM ("-": none), with these fields
 expect() {
