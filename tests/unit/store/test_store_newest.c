@@ -19,6 +19,7 @@
 
 #include "plan/check.h"
 #include "plan/plan.h"
+#include "policy_fx.h"
 #include "store/newest.h"
 #include "store/records.h"
 
@@ -26,14 +27,8 @@
 #define T0 1796083200 /* 2026-12-01T00:00:00Z */
 #define NREC 240
 
-static const char policy[] =
-	"[plan]\nname = K\nowner = IT\ntimezone = Europe/Stockholm\nunclassified_level = 2\n"
-	"failover_required_from = 3\n"
-	"[availability 0]\nrpo = 7d\nrto = 14d\nrestore_test_every = 365d\nfailover_drill_every = never\n"
-	"[availability 1]\nrpo = 24h\nrto = 72h\nrestore_test_every = 180d\nfailover_drill_every = never\n"
-	"[availability 2]\nrpo = 4h\nrto = 24h\nrestore_test_every = 30d\nfailover_drill_every = 365d\n"
-	"[availability 3]\nrpo = 1h\nrto = 4h\nrestore_test_every = 30d\nfailover_drill_every = 180d\n"
-	"[availability 4]\nrpo = 0\nbackup_rpo = 1h\nrto = 1h\nrestore_test_every = 7d\nfailover_drill_every = 90d\n";
+static const char policy[] = "[plan]\nname = K\nowner = IT\nunclassified_level = 2\n"
+			     "failover_required_from = 3\n" FX_POLICY_LEVELS;
 static const char inventory[] =
 	"[controller]\nurl = https://127.0.0.1:8443\nssh_key = /k\nknown_hosts = /kh\n"
 	"[hall A]\n[hall B]\n[host b1]\nhall = B\naddress = 127.0.0.3\nuser = dh\n";
