@@ -22,8 +22,6 @@
 #include "store/metrics.h"
 #include "store/outbox.h"
 
-#define PLAN_MAX_AGE_S 3600 /* derive again at least this often (derivation is as of a time) */
-
 struct dh_metrics_route {
 	char *db_path, *plans, *token;
 	struct dh_events *events;
@@ -47,7 +45,7 @@ dh_metrics_route_new(struct dh_metrics_route **out, const struct dh_metrics_cfg 
 	m->db_path = dh_xstrdup(cfg->db_path);
 	m->plans = dh_xstrdup(cfg->plans ? cfg->plans : "plans");
 	m->events = cfg->events;
-	m->plans_cache = dh_plan_cache_new(m->plans, PLAN_MAX_AGE_S);
+	m->plans_cache = dh_plan_cache_new(m->plans, DH_PLAN_CACHE_MAX_AGE_S);
 	pthread_mutex_init(&m->mu, NULL);
 	*out = m;
 	return 0;

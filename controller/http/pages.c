@@ -325,7 +325,7 @@ dh_pages_new(struct dh_pages **out, const struct dh_pages_cfg *cfg, struct dh_er
 	pg->events_via = dh_xstrdup(cfg->events_via ? cfg->events_via : "this serve");
 	pg->secure = cfg->secure;
 	pg->sessions = dh_sessions_new();
-	pg->plans_cache = dh_plan_cache_new(pg->plans, PAGES_PLAN_MAX_AGE_S);
+	pg->plans_cache = dh_plan_cache_new(pg->plans, DH_PLAN_CACHE_MAX_AGE_S);
 	const struct dh_http_route routes[PAGES_ROUTES] = {
 		{ "GET", "/login", login_form, pg, 0, DH_HTTP_NEED_NONE },
 		{ "POST", "/login", login, pg, DH_PAGES_FORM_MAX, DH_HTTP_NEED_NONE },

@@ -52,9 +52,6 @@ void pages_audit(struct dh_pages *pg, const char *event, const char *user,
 struct dh_plan *pages_plan(struct dh_pages *pg, const struct who *w, time_t now, bool *errors,
 	struct dh_http_resp *resp);
 
-/* Loaded again at least this often (derivation is as of a time: classifications expire). */
-#define PAGES_PLAN_MAX_AGE_S 3600
-
 /*
  * The plan as of now from the pages' cache (plan/cache.h), borrowed until
  * pages_plan_release; NULL after filling resp with a 500 page.

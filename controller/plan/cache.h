@@ -20,6 +20,9 @@
 
 struct dh_plan_cache;
 
+/* How long serve's handlers keep a plan at most, in seconds: classifications expire by the day. */
+#define DH_PLAN_CACHE_MAX_AGE_S 3600
+
 /* A cache of the plans in dir (copied), loaded again after max_age_s seconds. */
 struct dh_plan_cache *dh_plan_cache_new(const char *dir, time_t max_age_s);
 
